@@ -1,0 +1,13 @@
+//! stemmix: a desktop multitrack mixer for stems.
+//!
+//! `project` is the saved model, `media` turns files into audio, `dsp` holds the signal
+//! processors, `engine` runs the mix graph (real time and offline), `ui` is the iced GUI and
+//! `cli` the command line.
+
+pub mod atomic_file;
+pub mod cli;
+pub mod dsp;
+pub mod engine;
+pub mod media;
+pub mod project;
+pub mod ui;

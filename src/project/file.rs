@@ -1,0 +1,252 @@
+//! Reading and writing `*.stemmix` files (RON text).
+//!
+//! In memory every stem path is absolute; on disk, paths below the project's folder are written
+//! relative to it so a project folder can be moved or shared as a whole.
+
+use super::migrate;
+use super::model::{CURRENT_VERSION, Project};
+use crate::atomic_file;
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+
+/// File extension of project files.
+pub const EXTENSION: &str = "stemmix";
+
+/// Why a project file could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectError {
+    /// The file system refused.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// The text is not a valid project.
+    #[error("{}: {error}", path.display())]
+    Parse {
+        /// The file concerned.
+        path: PathBuf,
+        /// Where and what.
+        error: ParseError,
+    },
+    /// A save would replace a file that is not a readable project.
+    #[error(
+        "{}: not overwriting it, because it is not a stemmix project this version can read ({reason})",
+        path.display()
+    )]
+    RefuseOverwrite {
+        /// The file that was kept.
+        path: PathBuf,
+        /// Why it could not be read.
+        reason: String,
+    },
+}
+
+/// A problem in the text of a project file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParseError {
+    /// Malformed RON or a wrong field, at a 1-based line and column.
+    Syntax {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the parser expected.
+        message: String,
+    },
+    /// The file was written by a newer stemmix.
+    TooNew {
+        /// The file's schema number.
+        file_version: u32,
+        /// The newest schema this build reads.
+        supported: u32,
+    },
+    /// A schema number this build never wrote.
+    UnknownVersion(u32),
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseError::Syntax {
+                line,
+                column,
+                message,
+            } => write!(f, "line {line}, column {column}: {message}"),
+            ParseError::TooNew {
+                file_version,
+                supported,
+            } => write!(
+                f,
+                "the file is project version {file_version}, but this stemmix reads versions up to \
+                 {supported}; open it with a newer stemmix"
+            ),
+            ParseError::UnknownVersion(v) => write!(f, "unknown project version {v}"),
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+impl ParseError {
+    pub(crate) fn from_ron(e: ron::error::SpannedError) -> ParseError {
+        ParseError::Syntax {
+            line: e.span.start.line,
+            column: e.span.start.col,
+            message: e.code.to_string(),
+        }
+    }
+}
+
+/// Only the schema number, read before choosing the model to parse with.
+#[derive(Deserialize)]
+struct VersionProbe {
+    #[serde(default = "current_version")]
+    version: u32,
+}
+
+fn current_version() -> u32 {
+    CURRENT_VERSION
+}
+
+/// Parses project text, migrating older versions. Paths are left as written.
+pub fn from_ron_str(text: &str) -> Result<Project, ParseError> {
+    let probe: VersionProbe = ron::from_str(text).map_err(ParseError::from_ron)?;
+    let mut project = match probe.version {
+        CURRENT_VERSION => ron::from_str::<Project>(text).map_err(ParseError::from_ron)?,
+        v if v > CURRENT_VERSION => {
+            return Err(ParseError::TooNew {
+                file_version: v,
+                supported: CURRENT_VERSION,
+            });
+        }
+        v => migrate::from_older(v, text)?,
+    };
+    project.version = CURRENT_VERSION;
+    Ok(project)
+}
+
+/// Writes the project as pretty RON, with paths below `base_dir` made relative to it.
+pub fn to_ron_string(project: &Project, base_dir: &Path) -> String {
+    let mut p = project.clone();
+    p.version = CURRENT_VERSION;
+    for t in &mut p.tracks {
+        t.source = relative_to(&t.source, base_dir);
+    }
+    for r in &mut p.references {
+        r.path = relative_to(&r.path, base_dir);
+    }
+    let config = ron::ser::PrettyConfig::new()
+        .struct_names(false)
+        .indentor("    ")
+        .separate_tuple_members(false)
+        .enumerate_arrays(false);
+    // Serialising plain data to a String cannot fail; a failure here is a bug in the model.
+    let mut text = ron::ser::to_string_pretty(&p, config).expect("project serialises");
+    text.push('\n');
+    text
+}
+
+/// Reads a project file; stem and reference paths come back absolute.
+pub fn load(path: &Path) -> Result<Project, ProjectError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ProjectError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut project = from_ron_str(&text).map_err(|error| ProjectError::Parse {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let base = base_dir_of(path);
+    for t in &mut project.tracks {
+        t.source = absolute_from(&t.source, &base);
+    }
+    for r in &mut project.references {
+        r.path = absolute_from(&r.path, &base);
+    }
+    Ok(project)
+}
+
+/// Saves atomically, keeping the previous file as `NAME.stemmix.bak`. Refuses to replace an
+/// existing file that does not parse as a project.
+pub fn save(project: &Project, path: &Path) -> Result<(), ProjectError> {
+    let io = |source| ProjectError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if path.exists() {
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                if let Err(e) = from_ron_str(&text) {
+                    return Err(ProjectError::RefuseOverwrite {
+                        path: path.to_path_buf(),
+                        reason: e.to_string(),
+                    });
+                }
+            }
+            Err(e) => {
+                return Err(ProjectError::RefuseOverwrite {
+                    path: path.to_path_buf(),
+                    reason: e.to_string(),
+                });
+            }
+        }
+    }
+    let text = to_ron_string(project, &base_dir_of(path));
+    atomic_file::write_atomic(path, true, |f| {
+        use std::io::Write;
+        f.write_all(text.as_bytes())
+    })
+    .map_err(io)
+}
+
+/// The folder relative paths in a project file are resolved against (absolute).
+pub fn base_dir_of(project_path: &Path) -> PathBuf {
+    let parent = match project_path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    normalize(&std::path::absolute(&parent).unwrap_or(parent))
+}
+
+/// Resolves `path` against `base` (unless already absolute) and removes `.`/`..` lexically.
+pub fn absolute_from(path: &Path, base: &Path) -> PathBuf {
+    if path.as_os_str().is_empty() {
+        return PathBuf::new();
+    }
+    normalize(&base.join(path))
+}
+
+/// `path` relative to `base` when it lies below it (written with `/`), else unchanged.
+pub fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    let norm = normalize(path);
+    match norm.strip_prefix(normalize(base)) {
+        Ok(rel) if path.is_absolute() && !rel.as_os_str().is_empty() => {
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            PathBuf::from(parts.join("/"))
+        }
+        _ => path.to_path_buf(),
+    }
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}

@@ -1,0 +1,11 @@
+//! The project model: plain serde data, its file format, migration and undo history.
+//!
+//! Nothing here knows about audio devices, DSP or the GUI.
+
+pub mod file;
+pub mod migrate;
+pub mod model;
+pub mod undo;
+
+pub use file::{ParseError, ProjectError, load, save};
+pub use model::*;
