@@ -1,11 +1,11 @@
 //! The project file format: round trip, defaults, migration, version refusal, error positions,
 //! relative paths and safe saving.
 
+use std::path::{Path, PathBuf};
 use stemmix::project::{
     self, Color, Compressor, Detector, Eq, EqBand, Limiter, Marker, Master, PassBand, Project,
     Reference, Region, ReverbBus, Slope, Track, file,
 };
-use std::path::{Path, PathBuf};
 
 fn rich_project(dir: &Path) -> Project {
     let mut eq = Eq::default();
@@ -100,17 +100,29 @@ fn round_trip_through_a_file_keeps_every_field() {
     assert!(p.same_content(&back), "{p:#?}\n!=\n{back:#?}");
     // Readable text with the contract's field names, and stems below the folder stored relative.
     let text = std::fs::read_to_string(&path).unwrap();
-    for key in ["gain_db:", "pan:", "mute:", "solo:", "version: 2", "\"stems/vocal.flac\""] {
+    for key in [
+        "gain_db:",
+        "pan:",
+        "mute:",
+        "solo:",
+        "version: 2",
+        "\"stems/vocal.flac\"",
+    ] {
         assert!(text.contains(key), "missing {key} in\n{text}");
     }
-    assert!(text.contains("\"/elsewhere/bass.wav\""), "outside path kept absolute");
+    assert!(
+        text.contains("\"/elsewhere/bass.wav\""),
+        "outside path kept absolute"
+    );
     assert!(text.contains("gain_db: -inf"), "−∞ fader written as -inf");
 }
 
 #[test]
 fn a_hand_written_file_may_list_only_sources() {
-    let p = file::from_ron_str(r#"(tracks: [(source: "drums.wav"), (source: "bass.wav", gain_db: -3)])"#)
-        .unwrap();
+    let p = file::from_ron_str(
+        r#"(tracks: [(source: "drums.wav"), (source: "bass.wav", gain_db: -3)])"#,
+    )
+    .unwrap();
     assert_eq!(p.version, project::CURRENT_VERSION);
     assert_eq!(p.sample_rate, 48_000);
     assert_eq!(p.tracks.len(), 2);
@@ -156,8 +168,17 @@ fn version_1_files_are_migrated() {
 fn a_newer_version_is_refused_naming_both_versions() {
     let err = file::from_ron_str("(version: 7, tracks: [])").unwrap_err();
     let msg = err.to_string();
-    assert!(msg.contains('7') && msg.contains(&project::CURRENT_VERSION.to_string()), "{msg}");
-    assert!(matches!(err, project::ParseError::TooNew { file_version: 7, .. }));
+    assert!(
+        msg.contains('7') && msg.contains(&project::CURRENT_VERSION.to_string()),
+        "{msg}"
+    );
+    assert!(matches!(
+        err,
+        project::ParseError::TooNew {
+            file_version: 7,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -209,7 +230,12 @@ fn load_errors_name_the_file() {
     let path = dir.path().join("bad.stemmix");
     std::fs::write(&path, "(tracks: [").unwrap();
     let msg = project::load(&path).unwrap_err().to_string();
-    assert!(msg.contains("bad.stemmix") && msg.contains("line 1"), "{msg}");
-    let msg = project::load(&dir.path().join("missing.stemmix")).unwrap_err().to_string();
+    assert!(
+        msg.contains("bad.stemmix") && msg.contains("line 1"),
+        "{msg}"
+    );
+    let msg = project::load(&dir.path().join("missing.stemmix"))
+        .unwrap_err()
+        .to_string();
     assert!(msg.contains("missing.stemmix"), "{msg}");
 }

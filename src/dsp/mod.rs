@@ -1,1 +1,7 @@
-//! (filled in by later work)
+//! Signal processors. PLACEHOLDER versions until the dsp branch lands.
+
+pub mod compressor;
+pub mod denormal;
+pub mod eq;
+pub mod pan;
+pub mod smoother;

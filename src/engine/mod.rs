@@ -3,6 +3,12 @@
 //!
 //! Nothing here knows about the GUI.
 
+pub mod bus;
+pub mod command;
+pub mod graph;
 pub mod slot;
+pub mod strip;
 
+pub use command::{Command, GraphCommand, Retired, Source, TrackParam};
+pub use graph::{MixGraph, TrackNode};
 pub use slot::{Render, RenderSlot};

@@ -83,7 +83,13 @@ mod tests {
     #[test]
     fn with_take_put() {
         let slot = RenderSlot::new(Box::new(5u32));
-        assert_eq!(slot.with(|v| { *v += 1; *v }), Some(6));
+        assert_eq!(
+            slot.with(|v| {
+                *v += 1;
+                *v
+            }),
+            Some(6)
+        );
         let b = slot.take().unwrap();
         assert_eq!(*b, 6);
         assert_eq!(slot.with(|v| *v), None);

@@ -245,7 +245,7 @@ impl<'de> Deserialize<'de> for Color {
 }
 
 /// The channel EQ: high-pass, low shelf, two peaking bands, high shelf, low-pass, in that order.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Eq {
     /// Removes rumble below `freq_hz`.

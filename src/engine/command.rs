@@ -1,0 +1,144 @@
+//! Messages from the control side to the audio side (over an rtrb ring).
+//!
+//! Parameter changes are small `Copy` values that coalesce (the latest value for a key wins
+//! when the ring is full); structural changes carry objects built on the control side, which
+//! the audio thread swaps in between blocks. Whatever it replaces comes back as [`Retired`].
+
+use super::graph::{MixGraph, TrackNode};
+use crate::media::StemAudio;
+use crate::project::{Compressor, Eq, Limiter, ReverbBus, TrackId};
+use std::sync::Arc;
+
+/// One parameter of one channel strip (levels in dB, pan −1…+1).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TrackParam {
+    /// Input trim.
+    TrimDb(f32),
+    /// Fader.
+    GainDb(f32),
+    /// Pan / balance.
+    Pan(f32),
+    /// Mute.
+    Mute(bool),
+    /// Solo (solo-in-place).
+    Solo(bool),
+    /// Polarity inversion at the input.
+    Polarity(bool),
+    /// Reverb send level.
+    SendDb(f32),
+    /// Reverb send taps before the fader.
+    SendPreFader(bool),
+    /// The whole EQ (every band).
+    Eq(Eq),
+    /// The whole compressor.
+    Compressor(Compressor),
+}
+
+impl TrackParam {
+    /// Which parameter this sets, for coalescing (values of the same key replace each other).
+    pub fn key(&self) -> u8 {
+        match self {
+            TrackParam::TrimDb(_) => 0,
+            TrackParam::GainDb(_) => 1,
+            TrackParam::Pan(_) => 2,
+            TrackParam::Mute(_) => 3,
+            TrackParam::Solo(_) => 4,
+            TrackParam::Polarity(_) => 5,
+            TrackParam::SendDb(_) => 6,
+            TrackParam::SendPreFader(_) => 7,
+            TrackParam::Eq(_) => 8,
+            TrackParam::Compressor(_) => 9,
+        }
+    }
+}
+
+/// A change to the mix graph itself (sound-affecting state that a bounce also has).
+#[derive(Debug)]
+pub enum GraphCommand {
+    /// Sets one strip parameter.
+    Track(TrackId, TrackParam),
+    /// Sets every reverb-bus parameter.
+    Reverb(ReverbBus),
+    /// Master fader in dB.
+    MasterGainDb(f32),
+    /// Master limiter settings.
+    Limiter(Limiter),
+    /// Inserts a prebuilt track at `index` (clamped to the end).
+    AddTrack {
+        /// Position in mixer order.
+        index: usize,
+        /// The strip, built with [`TrackNode::new`].
+        node: Box<TrackNode>,
+    },
+    /// Removes a track; the node comes back as [`Retired::Track`].
+    RemoveTrack(TrackId),
+    /// Replaces a track's node (same id) keeping its position.
+    ReplaceTrack(Box<TrackNode>),
+    /// New audio for a track (or `None`: the stem went offline).
+    SetStem(TrackId, Option<Arc<StemAudio>>),
+    /// Replaces the whole graph (a project was opened).
+    ReplaceGraph(Box<MixGraph>),
+}
+
+impl GraphCommand {
+    /// How many objects applying this command can give back for disposal.
+    pub fn max_retired(&self) -> usize {
+        match self {
+            GraphCommand::AddTrack { .. } => 1,
+            GraphCommand::RemoveTrack(_) => 1,
+            GraphCommand::ReplaceTrack(_) => 1,
+            GraphCommand::SetStem(..) => 1,
+            GraphCommand::ReplaceGraph(_) => 1,
+            _ => 0,
+        }
+    }
+}
+
+/// What the audio output plays: the mix, or (later) a reference track for A/B.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Source {
+    /// The mix graph.
+    #[default]
+    Mix,
+    /// Reference number n from the project's list.
+    Reference(usize),
+}
+
+/// Transport and routing commands handled by the real-time renderer.
+#[derive(Debug)]
+pub enum Command {
+    /// A mix-graph change.
+    Graph(GraphCommand),
+    /// Start (or resume) playback.
+    Play,
+    /// Stop where we are, keeping DSP state (resume continues seamlessly).
+    Pause,
+    /// Stop and clear DSP state (reverb tails, compressor memory); position stays.
+    Stop,
+    /// Jump to a frame (with a short crossfade while playing).
+    Seek(u64),
+    /// Loop on/off and the loop region in frames (`end` exclusive).
+    SetLoop {
+        /// Whether playback wraps at `end`.
+        enabled: bool,
+        /// First frame of the loop.
+        start: u64,
+        /// Frame after the last one of the loop.
+        end: u64,
+    },
+    /// Switch the output between the mix and a reference.
+    SelectSource(Source),
+    /// Clears latched clip flags, peak holds and the integrated loudness.
+    ResetMeters,
+}
+
+/// An object the audio thread no longer uses, sent back to be dropped off the audio thread.
+#[derive(Debug)]
+pub enum Retired {
+    /// A removed or replaced track.
+    Track(Box<TrackNode>),
+    /// A replaced stem.
+    Stem(Arc<StemAudio>),
+    /// A replaced graph.
+    Graph(Box<MixGraph>),
+}

@@ -1,0 +1,290 @@
+//! The mix graph: tracks → reverb bus → master. The only place samples are mixed; the audio
+//! callback, the bounce and every test call [`MixGraph::process`].
+//!
+//! All buffers are allocated when the graph (or a track node) is built, for a maximum block
+//! size; `process` takes any block size up to it and is block-partition invariant: rendering N
+//! frames in one call or in any sequence of smaller calls gives the same bits, because every
+//! smoother and parameter schedule runs on per-sample state.
+
+use super::bus::{MasterBus, ReverbReturn};
+use super::command::{GraphCommand, Retired, TrackParam};
+use super::strip::{ReadHead, TrackNode as Node};
+use crate::dsp::denormal::FlushDenormals;
+use crate::project::Project;
+use std::sync::Arc;
+
+pub use super::strip::TrackNode;
+
+/// Track slots reserved up front so that adding tracks never reallocates on the audio thread.
+pub const MAX_TRACKS: usize = 1024;
+
+/// Looks up the decoded audio of a track's stem when building a graph.
+pub type StemLookup<'a> =
+    dyn Fn(&crate::project::Track) -> Option<Arc<crate::media::StemAudio>> + 'a;
+
+/// The whole mix: channel strips, reverb return and master bus.
+pub struct MixGraph {
+    rate: u32,
+    max_block: usize,
+    tracks: Vec<Box<Node>>,
+    any_solo: bool,
+    read: ReadHead,
+    bus: [Vec<f32>; 2],
+    rev_in: [Vec<f32>; 2],
+    rev_out: [Vec<f32>; 2],
+    scratch: [Vec<f32>; 2],
+    reverb: ReverbReturn,
+    master: MasterBus,
+}
+
+impl std::fmt::Debug for MixGraph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MixGraph")
+            .field("rate", &self.rate)
+            .field("max_block", &self.max_block)
+            .field("tracks", &self.tracks.len())
+            .field("position", &self.read.pos)
+            .finish()
+    }
+}
+
+impl MixGraph {
+    /// An empty graph (no tracks) at `sample_rate`, processing blocks of up to `max_block` frames.
+    pub fn new(sample_rate: u32, max_block: usize) -> MixGraph {
+        let max_block = max_block.max(1);
+        let buf = || vec![0.0f32; max_block];
+        MixGraph {
+            rate: sample_rate,
+            max_block,
+            tracks: Vec::with_capacity(MAX_TRACKS),
+            any_solo: false,
+            read: ReadHead::new(sample_rate),
+            bus: [buf(), buf()],
+            rev_in: [buf(), buf()],
+            rev_out: [buf(), buf()],
+            scratch: [buf(), buf()],
+            reverb: ReverbReturn::new(sample_rate, max_block, &Default::default()),
+            master: MasterBus::new(sample_rate, max_block, &Default::default()),
+        }
+    }
+
+    /// Builds the graph for a project; `stems` supplies each track's audio (None = offline).
+    pub fn from_project(project: &Project, stems: &StemLookup<'_>, max_block: usize) -> MixGraph {
+        let mut g = MixGraph::new(project.sample_rate, max_block);
+        g.reverb = ReverbReturn::new(project.sample_rate, g.max_block, &project.reverb);
+        g.master = MasterBus::new(project.sample_rate, g.max_block, &project.master);
+        for t in &project.tracks {
+            let node = Node::new(t, stems(t), project.sample_rate, g.max_block);
+            g.tracks.push(Box::new(node));
+        }
+        g.update_solo();
+        g
+    }
+
+    /// Sample rate in Hz.
+    pub fn sample_rate(&self) -> u32 {
+        self.rate
+    }
+
+    /// Largest block `process` accepts.
+    pub fn max_block(&self) -> usize {
+        self.max_block
+    }
+
+    /// Frames between a source position being read and it being heard (the limiter look-ahead).
+    pub fn latency(&self) -> usize {
+        self.master.latency()
+    }
+
+    /// The source frame the next `process` call reads first.
+    pub fn read_position(&self) -> u64 {
+        self.read.pos
+    }
+
+    /// Length of the longest stem in frames.
+    pub fn length(&self) -> u64 {
+        self.tracks.iter().map(|t| t.frames()).max().unwrap_or(0)
+    }
+
+    /// The tracks in mixer order.
+    pub fn tracks(&self) -> impl Iterator<Item = &TrackNode> {
+        self.tracks.iter().map(|b| &**b)
+    }
+
+    /// The tracks, mutably (for meters).
+    pub fn tracks_mut(&mut self) -> impl Iterator<Item = &mut TrackNode> {
+        self.tracks.iter_mut().map(|b| &mut **b)
+    }
+
+    /// The master bus (for its meters and gain reduction).
+    pub fn master(&self) -> &MasterBus {
+        &self.master
+    }
+
+    /// Moves the read head. With `declick`, the first few milliseconds crossfade from where
+    /// the head was (used for seeks and loop wraps while playing).
+    pub fn seek(&mut self, frame: u64, declick: bool) {
+        self.read.jump(frame, declick);
+    }
+
+    /// Clears every DSP state (filters, compressors, reverb, limiter), as in a fresh graph.
+    pub fn reset(&mut self) {
+        for t in &mut self.tracks {
+            t.reset();
+        }
+        self.reverb.reset();
+        self.master.reset();
+        self.read.clear_fade();
+    }
+
+    /// Renders `latency()` frames and discards them, so that the next `process` output starts
+    /// with the audio at the read position it had before this call (latency compensation).
+    pub fn preroll(&mut self) {
+        let mut left = self.latency();
+        let [sl, sr] = std::mem::take(&mut self.scratch);
+        let (mut sl, mut sr) = (sl, sr);
+        while left > 0 {
+            let n = left.min(self.max_block);
+            self.process(&mut sl[..n], &mut sr[..n]);
+            left -= n;
+        }
+        self.scratch = [sl, sr];
+    }
+
+    /// Applies a command; returns an object to dispose of off the audio thread, if any.
+    /// Real-time safe (no allocation: track slots are reserved).
+    pub fn apply(&mut self, cmd: GraphCommand) -> Option<Retired> {
+        match cmd {
+            GraphCommand::Track(id, param) => {
+                let t = self.tracks.iter_mut().find(|t| t.id() == id)?;
+                t.set(param);
+                if matches!(param, TrackParam::Mute(_) | TrackParam::Solo(_)) {
+                    self.update_solo();
+                }
+                None
+            }
+            GraphCommand::Reverb(r) => {
+                self.reverb.set(&r);
+                None
+            }
+            GraphCommand::MasterGainDb(db) => {
+                self.master.set_gain_db(db);
+                None
+            }
+            GraphCommand::Limiter(l) => {
+                self.master.set_limiter(&l);
+                None
+            }
+            GraphCommand::AddTrack { index, node } => {
+                if self.tracks.len() == self.tracks.capacity() {
+                    // Growing would allocate on the audio thread: refuse and hand it back.
+                    return Some(Retired::Track(node));
+                }
+                let index = index.min(self.tracks.len());
+                self.tracks.insert(index, node);
+                self.update_solo();
+                None
+            }
+            GraphCommand::RemoveTrack(id) => {
+                let i = self.tracks.iter().position(|t| t.id() == id)?;
+                let node = self.tracks.remove(i);
+                self.update_solo();
+                Some(Retired::Track(node))
+            }
+            GraphCommand::ReplaceTrack(node) => {
+                match self.tracks.iter().position(|t| t.id() == node.id()) {
+                    Some(i) => {
+                        let old = std::mem::replace(&mut self.tracks[i], node);
+                        self.update_solo();
+                        Some(Retired::Track(old))
+                    }
+                    None => Some(Retired::Track(node)),
+                }
+            }
+            GraphCommand::SetStem(id, stem) => {
+                let t = self.tracks.iter_mut().find(|t| t.id() == id);
+                match t {
+                    Some(t) => t.set_stem(stem).map(Retired::Stem),
+                    None => stem.map(Retired::Stem),
+                }
+            }
+            GraphCommand::ReplaceGraph(mut g) => {
+                std::mem::swap(self, &mut *g);
+                Some(Retired::Graph(g))
+            }
+        }
+    }
+
+    fn update_solo(&mut self) {
+        self.any_solo = self.tracks.iter().any(|t| t.params().solo);
+        let any = self.any_solo;
+        for t in &mut self.tracks {
+            t.update_gate(any);
+        }
+    }
+
+    /// Renders the next block (`out_l.len()` frames, at most `max_block`) from the read
+    /// position, and advances it.
+    pub fn process(&mut self, out_l: &mut [f32], out_r: &mut [f32]) {
+        self.process_impl(out_l, out_r, 1);
+    }
+
+    /// Like [`process`](Self::process), with the channel strips spread over `threads` threads.
+    /// The strips are summed in track order afterwards, so the output is bit-identical.
+    pub fn process_parallel(&mut self, out_l: &mut [f32], out_r: &mut [f32], threads: usize) {
+        self.process_impl(out_l, out_r, threads.max(1));
+    }
+
+    fn process_impl(&mut self, out_l: &mut [f32], out_r: &mut [f32], threads: usize) {
+        let n = out_l.len();
+        assert!(
+            n <= self.max_block && out_r.len() == n,
+            "block larger than max_block"
+        );
+        if n == 0 {
+            return;
+        }
+        let _ftz = FlushDenormals::new();
+        let read = self.read;
+        let [bus_l, bus_r] = &mut self.bus;
+        let [rin_l, rin_r] = &mut self.rev_in;
+        let (bus_l, bus_r) = (&mut bus_l[..n], &mut bus_r[..n]);
+        let (rin_l, rin_r) = (&mut rin_l[..n], &mut rin_r[..n]);
+        bus_l.fill(0.0);
+        bus_r.fill(0.0);
+        rin_l.fill(0.0);
+        rin_r.fill(0.0);
+
+        if threads <= 1 || self.tracks.len() < 2 {
+            for t in &mut self.tracks {
+                t.process(&read, n);
+                t.mix_into(bus_l, bus_r, rin_l, rin_r, n);
+            }
+        } else {
+            let per = self.tracks.len().div_ceil(threads);
+            std::thread::scope(|s| {
+                for chunk in self.tracks.chunks_mut(per) {
+                    s.spawn(move || {
+                        let _ftz = FlushDenormals::new();
+                        for t in chunk {
+                            t.process(&read, n);
+                        }
+                    });
+                }
+            });
+            for t in &mut self.tracks {
+                t.mix_into(bus_l, bus_r, rin_l, rin_r, n);
+            }
+        }
+
+        let [rout_l, rout_r] = &mut self.rev_out;
+        let (rout_l, rout_r) = (&mut rout_l[..n], &mut rout_r[..n]);
+        self.reverb.process(rin_l, rin_r, rout_l, rout_r);
+        for i in 0..n {
+            bus_l[i] += rout_l[i];
+            bus_r[i] += rout_r[i];
+        }
+        self.master.process(bus_l, bus_r, out_l, out_r);
+        self.read.advance(n);
+    }
+}

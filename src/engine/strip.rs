@@ -1,0 +1,487 @@
+//! One channel strip: stem reader → trim/polarity → EQ → compressor → fader → pan, with a reverb
+//! send tapped before or after the fader. Mute and solo act through a gate on the output gains.
+
+use super::command::TrackParam;
+use crate::dsp::compressor::Compressor;
+use crate::dsp::eq::ChannelEq;
+use crate::dsp::pan::{mono_pan, stereo_balance};
+use crate::dsp::smoother::Ramp;
+use crate::media::StemAudio;
+use crate::project::{self, TrackId, db_to_gain};
+use std::sync::Arc;
+
+/// Length of gain, pan, send, mute and solo ramps.
+pub const GAIN_RAMP_MS: f32 = 20.0;
+/// Length of the crossfade that hides seeks and loop wraps while playing.
+pub const JUMP_FADE_MS: f32 = 5.0;
+/// Gain of each side when a mono signal is sent pre-fader (centred, constant power).
+const MONO_CENTRE: f32 = std::f32::consts::FRAC_1_SQRT_2;
+
+/// Where the graph reads its stems, with an optional declick crossfade after a jump.
+#[derive(Clone, Copy, Debug)]
+pub struct ReadHead {
+    /// Frame read next.
+    pub pos: u64,
+    /// Frame the old position would have read next, while fading.
+    fade_from: u64,
+    /// Frames of crossfade still to go.
+    fade_left: u32,
+    /// Total length of a crossfade.
+    fade_len: u32,
+}
+
+impl ReadHead {
+    /// A head at frame 0 with the crossfade length for `rate`.
+    pub fn new(rate: u32) -> ReadHead {
+        ReadHead {
+            pos: 0,
+            fade_from: 0,
+            fade_left: 0,
+            fade_len: ((JUMP_FADE_MS / 1000.0 * rate as f32).round() as u32).max(1),
+        }
+    }
+
+    /// Jumps to `frame`; with `declick`, crossfades from the old position.
+    pub fn jump(&mut self, frame: u64, declick: bool) {
+        if declick && frame != self.pos {
+            // A jump in the middle of a fade starts from the faded-to position; the short
+            // residue of the older fade is dropped.
+            self.fade_from = self.pos;
+            self.fade_left = self.fade_len;
+        } else {
+            self.fade_left = 0;
+        }
+        self.pos = frame;
+    }
+
+    /// Ends any crossfade.
+    pub fn clear_fade(&mut self) {
+        self.fade_left = 0;
+    }
+
+    /// Moves on by `n` frames.
+    pub fn advance(&mut self, n: usize) {
+        self.pos += n as u64;
+        self.fade_from += n as u64;
+        self.fade_left = self.fade_left.saturating_sub(n as u32);
+    }
+
+    /// Copies `n` frames of `src` starting at the head into `dst`, zero beyond the end.
+    fn read(&self, src: &[f32], dst: &mut [f32]) {
+        copy_from(src, self.pos, dst);
+        if self.fade_left > 0 {
+            let len = self.fade_len as f32;
+            let done = (self.fade_len - self.fade_left) as usize;
+            let k = (self.fade_left as usize).min(dst.len());
+            for (i, d) in dst[..k].iter_mut().enumerate() {
+                let g = (done + i) as f32 / len; // 0 → 1 towards the new position
+                let old = sample_at(src, self.fade_from + i as u64);
+                *d = old + (*d - old) * g;
+            }
+        }
+    }
+}
+
+fn sample_at(src: &[f32], i: u64) -> f32 {
+    usize::try_from(i)
+        .ok()
+        .and_then(|i| src.get(i))
+        .copied()
+        .unwrap_or(0.0)
+}
+
+fn copy_from(src: &[f32], start: u64, dst: &mut [f32]) {
+    let n = dst.len();
+    let start = usize::try_from(start).unwrap_or(usize::MAX).min(src.len());
+    let avail = (src.len() - start).min(n);
+    dst[..avail].copy_from_slice(&src[start..start + avail]);
+    dst[avail..].fill(0.0);
+}
+
+/// The strip settings a node holds (the sound-relevant part of a [`project::Track`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StripParams {
+    /// Input trim.
+    pub trim_db: f32,
+    /// Fader.
+    pub gain_db: f32,
+    /// Pan.
+    pub pan: f32,
+    /// Mute.
+    pub mute: bool,
+    /// Solo.
+    pub solo: bool,
+    /// Polarity inversion.
+    pub polarity_invert: bool,
+    /// Reverb send level.
+    pub send_db: f32,
+    /// Send before the fader.
+    pub send_pre_fader: bool,
+    /// EQ settings.
+    pub eq: project::Eq,
+    /// Compressor settings.
+    pub compressor: project::Compressor,
+}
+
+impl StripParams {
+    /// The strip settings of a project track.
+    pub fn of(t: &project::Track) -> StripParams {
+        StripParams {
+            trim_db: t.trim_db,
+            gain_db: t.gain_db,
+            pan: t.pan,
+            mute: t.mute,
+            solo: t.solo,
+            polarity_invert: t.polarity_invert,
+            send_db: t.reverb_send_db,
+            send_pre_fader: t.reverb_send_pre_fader,
+            eq: t.eq,
+            compressor: t.compressor,
+        }
+    }
+}
+
+/// Level statistics of a strip's output since they were last taken.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StripLevels {
+    /// Largest |sample| per side.
+    pub peak: [f32; 2],
+    /// Sum of squares per side.
+    pub sum_sq: [f64; 2],
+    /// Frames accumulated.
+    pub frames: u64,
+    /// Whether any sample reached full scale.
+    pub clipped: bool,
+}
+
+impl StripLevels {
+    /// RMS per side.
+    pub fn rms(&self) -> [f32; 2] {
+        let n = self.frames.max(1) as f64;
+        [
+            (self.sum_sq[0] / n).sqrt() as f32,
+            (self.sum_sq[1] / n).sqrt() as f32,
+        ]
+    }
+
+    fn add(&mut self, l: &[f32], r: &[f32]) {
+        for (side, buf) in [l, r].into_iter().enumerate() {
+            let mut peak = self.peak[side];
+            let mut sum = 0.0f64;
+            for &x in buf {
+                peak = peak.max(x.abs());
+                sum += (x as f64) * (x as f64);
+            }
+            self.peak[side] = peak;
+            self.sum_sq[side] += sum;
+        }
+        self.frames += l.len() as u64;
+        self.clipped |= self.peak[0] >= 1.0 || self.peak[1] >= 1.0;
+    }
+}
+
+/// A track in the graph: its stem, its processors, its buffers and its meters.
+pub struct TrackNode {
+    id: TrackId,
+    stem: Option<Arc<StemAudio>>,
+    params: StripParams,
+    /// 1 for mono stems (processed as one channel, panned by the constant-power law), else 2.
+    channels: usize,
+    input: [Vec<f32>; 2],
+    out: [Vec<f32>; 2],
+    send: [Vec<f32>; 2],
+    trim: Ramp,
+    eq: ChannelEq,
+    comp: Compressor,
+    out_gain: [Ramp; 2],
+    send_gain: [Ramp; 2],
+    gate: bool,
+    send_live: bool,
+    levels: StripLevels,
+    faulted: bool,
+}
+
+impl std::fmt::Debug for TrackNode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrackNode")
+            .field("id", &self.id)
+            .field("channels", &self.channels)
+            .field("online", &self.stem.is_some())
+            .finish()
+    }
+}
+
+impl TrackNode {
+    /// Builds a strip for `track` with its audio (None = offline: the strip stays, silent).
+    /// Allocates every buffer for blocks of up to `max_block` frames.
+    pub fn new(
+        track: &project::Track,
+        stem: Option<Arc<StemAudio>>,
+        rate: u32,
+        max_block: usize,
+    ) -> TrackNode {
+        let channels = stem.as_ref().map_or(2, |s| s.channels.len().clamp(1, 2));
+        let params = StripParams::of(track);
+        let buf = || vec![0.0f32; max_block];
+        let ramp_len = ramp_samples(rate);
+        let mut node = TrackNode {
+            id: track.id,
+            stem,
+            params,
+            channels,
+            input: [buf(), buf()],
+            out: [buf(), buf()],
+            send: [buf(), buf()],
+            trim: Ramp::new(1.0, ramp_len),
+            eq: ChannelEq::new(rate as f32, channels),
+            comp: Compressor::new(rate as f32),
+            out_gain: [Ramp::new(0.0, ramp_len), Ramp::new(0.0, ramp_len)],
+            send_gain: [Ramp::new(0.0, ramp_len), Ramp::new(0.0, ramp_len)],
+            gate: true,
+            send_live: false,
+            levels: StripLevels::default(),
+            faulted: false,
+        };
+        node.eq.set_params(&eq_params(&params.eq));
+        node.comp.set_params(&comp_params(&params.compressor));
+        node.retarget(true);
+        node
+    }
+
+    /// Session id of the track.
+    pub fn id(&self) -> TrackId {
+        self.id
+    }
+
+    /// Current settings.
+    pub fn params(&self) -> &StripParams {
+        &self.params
+    }
+
+    /// Stem channels (1 or 2).
+    pub fn channels(&self) -> usize {
+        self.channels
+    }
+
+    /// Length of the stem in frames (0 when offline).
+    pub fn frames(&self) -> u64 {
+        self.stem
+            .as_ref()
+            .map_or(0, |s| s.channels.first().map_or(0, |c| c.len()) as u64)
+    }
+
+    /// Whether a non-finite sample was caught (and silenced) since the last `take_levels`.
+    pub fn faulted(&self) -> bool {
+        self.faulted
+    }
+
+    /// Current compressor gain reduction in dB (≥ 0).
+    pub fn gain_reduction_db(&self) -> f32 {
+        self.comp.gain_reduction_db()
+    }
+
+    /// Output levels since the last call; resets them and the fault flag.
+    pub fn take_levels(&mut self) -> (StripLevels, bool) {
+        let faulted = std::mem::replace(&mut self.faulted, false);
+        (std::mem::take(&mut self.levels), faulted)
+    }
+
+    /// Applies one parameter change.
+    pub fn set(&mut self, p: TrackParam) {
+        let q = &mut self.params;
+        match p {
+            TrackParam::TrimDb(v) => q.trim_db = v,
+            TrackParam::GainDb(v) => q.gain_db = v,
+            TrackParam::Pan(v) => q.pan = v,
+            TrackParam::Mute(v) => q.mute = v,
+            TrackParam::Solo(v) => q.solo = v,
+            TrackParam::Polarity(v) => q.polarity_invert = v,
+            TrackParam::SendDb(v) => q.send_db = v,
+            TrackParam::SendPreFader(v) => q.send_pre_fader = v,
+            TrackParam::Eq(eq) => {
+                q.eq = eq;
+                self.eq.set_params(&eq_params(&eq));
+            }
+            TrackParam::Compressor(c) => {
+                q.compressor = c;
+                self.comp.set_params(&comp_params(&c));
+            }
+        }
+        self.retarget(false);
+    }
+
+    /// Recomputes the gate for the solo state of the whole mix.
+    pub fn update_gate(&mut self, any_solo: bool) {
+        let gate = !self.params.mute && (!any_solo || self.params.solo);
+        if gate != self.gate {
+            self.gate = gate;
+            self.retarget(false);
+        }
+    }
+
+    /// Swaps the stem; returns the old one for disposal. A channel-count change keeps the old
+    /// layout (the control side replaces the whole node in that case).
+    pub fn set_stem(&mut self, stem: Option<Arc<StemAudio>>) -> Option<Arc<StemAudio>> {
+        std::mem::replace(&mut self.stem, stem)
+    }
+
+    /// Clears every DSP state.
+    pub fn reset(&mut self) {
+        self.eq.reset();
+        self.comp.reset();
+        self.retarget(true);
+    }
+
+    fn retarget(&mut self, immediate: bool) {
+        let p = &self.params;
+        let pol = if p.polarity_invert { -1.0 } else { 1.0 };
+        let trim = pol * db_to_gain(p.trim_db);
+        let gate = if self.gate { 1.0 } else { 0.0 };
+        let fader = db_to_gain(p.gain_db) * gate;
+        let pan = p.pan.clamp(-1.0, 1.0);
+        let pan = if pan.is_nan() { 0.0 } else { pan };
+        let (pl, pr) = if self.channels == 1 {
+            mono_pan(pan)
+        } else {
+            stereo_balance(pan)
+        };
+        let send = db_to_gain(p.send_db) * gate;
+        let send_lr = if p.send_pre_fader {
+            let s = if self.channels == 1 {
+                send * MONO_CENTRE
+            } else {
+                send
+            };
+            [s, s]
+        } else {
+            [send, send]
+        };
+        let targets = [(&mut self.trim, trim)];
+        for (r, t) in targets {
+            set_ramp(r, t, immediate);
+        }
+        set_ramp(&mut self.out_gain[0], fader * pl, immediate);
+        set_ramp(&mut self.out_gain[1], fader * pr, immediate);
+        set_ramp(&mut self.send_gain[0], send_lr[0], immediate);
+        set_ramp(&mut self.send_gain[1], send_lr[1], immediate);
+    }
+
+    /// Processes `n` frames from the read head into the strip's own output and send buffers.
+    pub fn process(&mut self, read: &ReadHead, n: usize) {
+        let ch = self.channels;
+        let [in_l, in_r] = &mut self.input;
+        let (in_l, in_r) = (&mut in_l[..n], &mut in_r[..n]);
+        match &self.stem {
+            Some(stem) => {
+                read.read(&stem.channels[0], in_l);
+                if ch == 2 {
+                    read.read(&stem.channels[1], in_r);
+                }
+            }
+            None => {
+                in_l.fill(0.0);
+                in_r.fill(0.0);
+            }
+        }
+        // Input trim and polarity.
+        if !(self.trim.is_settled() && self.trim.value() == 1.0) {
+            if ch == 2 {
+                self.trim.apply_stereo(in_l, in_r);
+            } else {
+                self.trim.apply(in_l);
+            }
+        }
+        {
+            let bufs: &mut [&mut [f32]] = &mut [in_l, in_r];
+            self.eq.process(&mut bufs[..ch]);
+            self.comp.process(&mut bufs[..ch]);
+        }
+        let [in_l, in_r] = &mut self.input;
+        let (in_l, in_r) = (&in_l[..n], &in_r[..n]);
+        let src_r = if ch == 2 { in_r } else { in_l };
+
+        // Fader, gate and pan in one gain per side.
+        let [out_l, out_r] = &mut self.out;
+        let (out_l, out_r) = (&mut out_l[..n], &mut out_r[..n]);
+        self.out_gain[0].apply_to(in_l, out_l);
+        self.out_gain[1].apply_to(src_r, out_r);
+
+        // Reverb send, before (pre-pan) or after the fader.
+        let send_silent = self
+            .send_gain
+            .iter()
+            .all(|r| r.is_settled() && r.value() == 0.0);
+        self.send_live = !send_silent;
+        if self.send_live {
+            let [s_l, s_r] = &mut self.send;
+            let (s_l, s_r) = (&mut s_l[..n], &mut s_r[..n]);
+            if self.params.send_pre_fader {
+                self.send_gain[0].apply_to(in_l, s_l);
+                self.send_gain[1].apply_to(src_r, s_r);
+            } else {
+                self.send_gain[0].apply_to(out_l, s_l);
+                self.send_gain[1].apply_to(out_r, s_r);
+            }
+        }
+
+        // A NaN or infinity never leaves the strip: silence the block, reset, flag it.
+        let finite = |b: &[f32]| b.iter().fold(0.0f32, |a, &x| a + x * 0.0) == 0.0;
+        if !(finite(out_l)
+            && finite(out_r)
+            && (!self.send_live || finite(&self.send[0][..n]) && finite(&self.send[1][..n])))
+        {
+            out_l.fill(0.0);
+            out_r.fill(0.0);
+            self.send[0][..n].fill(0.0);
+            self.send[1][..n].fill(0.0);
+            self.eq.reset();
+            self.comp.reset();
+            self.faulted = true;
+        }
+        self.levels.add(out_l, out_r);
+    }
+
+    /// Adds this strip's last processed block to the master and reverb buses.
+    pub fn mix_into(
+        &self,
+        bus_l: &mut [f32],
+        bus_r: &mut [f32],
+        rev_l: &mut [f32],
+        rev_r: &mut [f32],
+        n: usize,
+    ) {
+        add(bus_l, &self.out[0][..n]);
+        add(bus_r, &self.out[1][..n]);
+        if self.send_live {
+            add(rev_l, &self.send[0][..n]);
+            add(rev_r, &self.send[1][..n]);
+        }
+    }
+}
+
+fn add(dst: &mut [f32], src: &[f32]) {
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d += *s;
+    }
+}
+
+fn set_ramp(r: &mut Ramp, target: f32, immediate: bool) {
+    if immediate {
+        r.reset(target);
+    } else {
+        r.set_target(target);
+    }
+}
+
+/// Ramp length in samples for gain changes at `rate`.
+pub fn ramp_samples(rate: u32) -> u32 {
+    ((GAIN_RAMP_MS / 1000.0 * rate as f32).round() as u32).max(1)
+}
+
+fn eq_params(eq: &project::Eq) -> crate::dsp::eq::EqParams {
+    crate::dsp::eq::EqParams::from(eq)
+}
+
+fn comp_params(c: &project::Compressor) -> crate::dsp::compressor::CompressorParams {
+    crate::dsp::compressor::CompressorParams::from(c)
+}
