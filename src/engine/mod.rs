@@ -6,6 +6,7 @@
 pub mod bus;
 pub mod command;
 pub mod graph;
+pub mod offline;
 pub mod slot;
 pub mod strip;
 
