@@ -127,6 +127,11 @@ impl MixGraph {
         self.read.jump(frame, declick);
     }
 
+    /// Silences every source from frame `end` on (bounce ranges); `None` plays to the end.
+    pub fn set_source_end(&mut self, end: Option<u64>) {
+        self.read.set_end(end);
+    }
+
     /// Clears every DSP state (filters, compressors, reverb, limiter), as in a fresh graph.
     pub fn reset(&mut self) {
         for t in &mut self.tracks {

@@ -3,11 +3,13 @@
 //!
 //! Nothing here knows about the GUI.
 
+pub mod bounce;
 pub mod bus;
 pub mod command;
 pub mod graph;
 pub mod offline;
 pub mod slot;
+pub mod stems;
 pub mod strip;
 
 pub use command::{Command, GraphCommand, Retired, Source, TrackParam};
