@@ -11,6 +11,7 @@ pub mod offline;
 pub mod slot;
 pub mod stems;
 pub mod strip;
+pub mod sync;
 
 pub use command::{Command, GraphCommand, Retired, Source, TrackParam};
 pub use graph::{MixGraph, TrackNode};
