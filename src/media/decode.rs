@@ -1,0 +1,500 @@
+//! Decoding any supported audio file to planar `f32` with symphonia, sample-aligned with its
+//! lossless twin (MP3 and Vorbis delay/padding via symphonia's gapless mode, the MP4 edit list via
+//! [`super::mp4`]).
+
+use super::MediaError;
+use super::mp4;
+use std::fs::File;
+use std::path::Path;
+use symphonia::core::codecs::CodecParameters;
+use symphonia::core::codecs::audio::well_known::*;
+use symphonia::core::codecs::audio::{
+    AudioCodecId, AudioCodecParameters, AudioDecoder, AudioDecoderOptions,
+};
+use symphonia::core::errors::Error as SymError;
+use symphonia::core::formats::probe::Hint;
+use symphonia::core::formats::well_known::FORMAT_ID_ISOMP4;
+use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
+use symphonia::core::io::{MediaSourceStream, MediaSourceStreamOptions};
+use symphonia::core::meta::MetadataOptions;
+
+/// A whole file decoded to planar `f32` at its own sample rate.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DecodedAudio {
+    /// One `Vec` per channel (1 or 2), all the same length.
+    pub channels: Vec<Vec<f32>>,
+    /// Sample rate of the decoded audio in Hz.
+    pub sample_rate: u32,
+    /// Problems that did not stop the decode (damaged packets, NaN samples…), one sentence each.
+    pub warnings: Vec<String>,
+}
+
+impl DecodedAudio {
+    /// Number of frames (samples per channel).
+    pub fn frames(&self) -> usize {
+        self.channels.first().map_or(0, Vec::len)
+    }
+}
+
+/// What a file holds, found without decoding it all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AudioInfo {
+    /// Sample rate in Hz.
+    pub sample_rate: u32,
+    /// Channel count as decoded (not as the container claims).
+    pub channels: usize,
+    /// Length in frames if the container states it (after encoder delay and padding).
+    pub frames: Option<u64>,
+    /// Human-readable codec name, e.g. `FLAC` or `PCM 24-bit`.
+    pub codec: String,
+}
+
+/// Extensions a folder scan treats as audio. Opus is listed so it is reported as unsupported
+/// rather than silently skipped.
+const AUDIO_EXTENSIONS: &[&str] = &[
+    "wav", "wave", "aif", "aiff", "aifc", "caf", "flac", "mp3", "ogg", "oga", "m4a", "mp4", "aac",
+    "mka", "webm", "alac", "opus",
+];
+
+/// Whether a folder scan should pick up this file (by extension, case-insensitive).
+pub fn is_audio_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| AUDIO_EXTENSIONS.iter().any(|a| a.eq_ignore_ascii_case(e)))
+}
+
+/// Decodes a whole file. Mono and stereo only; see [`MediaError`] for what can go wrong.
+pub fn decode_file(path: &Path) -> Result<DecodedAudio, MediaError> {
+    decode_with_progress(path, &mut |_| {})
+}
+
+/// Reads a file's rate, channel count, length and codec cheaply: the container header plus the
+/// first decodable packet (the decoded channel count is the truth for mono AAC declared stereo).
+pub fn probe_info(path: &Path) -> Result<AudioInfo, MediaError> {
+    let mut src = Source::open(path)?;
+    let mut decoder = src.decoder()?;
+    let codec = codec_name(&src.params);
+    loop {
+        let Some(packet) = src.next_packet()? else {
+            return Err(MediaError::Empty {
+                path: path.to_path_buf(),
+            });
+        };
+        match decoder.decode(&packet) {
+            Ok(buf) if buf.frames() > 0 => {
+                let channels = buf.spec().channels().count();
+                let sample_rate = buf.spec().rate();
+                let frames = match src.priming {
+                    Some(edits) => src.num_frames.map(|n| edited_len(&edits, n)),
+                    None => src.num_frames,
+                };
+                return Ok(AudioInfo {
+                    sample_rate,
+                    channels,
+                    frames,
+                    codec,
+                });
+            }
+            Ok(_) => {}
+            Err(SymError::DecodeError(_)) => {}
+            Err(e) => return Err(map_error(path, e)),
+        }
+    }
+}
+
+/// [`decode_file`] reporting the fraction decoded (0…1) as it goes, for import progress.
+pub(crate) fn decode_with_progress(
+    path: &Path,
+    progress: &mut dyn FnMut(f32),
+) -> Result<DecodedAudio, MediaError> {
+    let mut src = Source::open(path)?;
+    let mut decoder = src.decoder()?;
+    let mut planes: Vec<Vec<f32>> = Vec::new();
+    let mut sample_rate = 0u32;
+    let mut damaged = 0usize;
+    let mut damaged_frames = 0u64;
+    let mut mismatched_layout = false;
+    let mut warnings = Vec::new();
+    while let Some(packet) = src.next_packet()? {
+        let buf = match decoder.decode(&packet) {
+            Ok(buf) => buf,
+            Err(SymError::DecodeError(_)) | Err(SymError::IoError(_)) => {
+                // A damaged packet: keep the timeline by putting silence in its place when its
+                // duration is known in frames, and tell the user.
+                damaged += 1;
+                let frames = if src.time_base_is_frames {
+                    packet.dur.get()
+                } else {
+                    0
+                };
+                damaged_frames += frames;
+                if !planes.is_empty() {
+                    for p in &mut planes {
+                        p.resize(p.len() + frames as usize, 0.0);
+                    }
+                }
+                continue;
+            }
+            Err(e) => return Err(map_error(path, e)),
+        };
+        let frames = buf.frames();
+        if frames == 0 {
+            continue;
+        }
+        let channels = buf.spec().channels().count();
+        if planes.is_empty() {
+            if channels > 2 {
+                return Err(MediaError::TooManyChannels {
+                    path: path.to_path_buf(),
+                    channels,
+                });
+            }
+            if channels == 0 {
+                return Err(MediaError::corrupt(path, "the audio has no channels"));
+            }
+            sample_rate = buf.spec().rate();
+            // One allocation up front instead of repeated doubling (2× peak memory on long stems).
+            let capacity = src.num_frames.map_or(0, |n| n.min(1 << 32) as usize);
+            planes = (0..channels)
+                .map(|_| Vec::with_capacity(capacity))
+                .collect();
+            if damaged_frames > 0 {
+                // Damaged packets before the first good one.
+                for p in &mut planes {
+                    p.resize(damaged_frames as usize, 0.0);
+                }
+            }
+        }
+        let start = planes[0].len();
+        for p in &mut planes {
+            p.resize(start + frames, 0.0);
+        }
+        if channels == planes.len() {
+            let mut dst: Vec<&mut [f32]> = planes.iter_mut().map(|p| &mut p[start..]).collect();
+            buf.copy_to_slice_planar(&mut dst);
+        } else {
+            // The layout changed mid-stream (chained or spliced files): fold into the first one.
+            mismatched_layout = true;
+            let mut tmp: Vec<Vec<f32>> = vec![vec![0.0; frames]; channels.min(2)];
+            if channels <= 2 {
+                buf.copy_to_slice_planar(&mut tmp);
+            }
+            for (c, p) in planes.iter_mut().enumerate() {
+                let from = &tmp[c.min(tmp.len() - 1)];
+                p[start..].copy_from_slice(from);
+            }
+        }
+        if let Some(total) = src.num_frames.filter(|&n| n > 0) {
+            progress((planes[0].len() as f32 / total as f32).min(1.0));
+        }
+    }
+
+    let decoded = planes.first().map_or(0, Vec::len) as u64;
+    if decoded == 0 {
+        if damaged > 0 {
+            return Err(MediaError::corrupt(
+                path,
+                format!("none of its {damaged} packets could be decoded"),
+            ));
+        }
+        return Err(MediaError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    if let Some(expected) = src.num_frames {
+        // The container's own frame count is exact for every format that states one; fewer
+        // decoded frames means the data stops early.
+        if decoded < expected {
+            return Err(MediaError::corrupt(
+                path,
+                format!("the audio stops after {decoded} of {expected} frames"),
+            ));
+        }
+    }
+    if let Some(edits) = &src.priming {
+        match mp4::apply(edits, &planes) {
+            Some(edited) => planes = edited,
+            None => warnings.push(
+                "the MP4 edit list does not fit the audio, so it was ignored; the stem may be \
+                 slightly offset"
+                    .to_string(),
+            ),
+        }
+    }
+    if damaged > 0 {
+        let ms = damaged_frames as f64 * 1000.0 / f64::from(sample_rate.max(1));
+        warnings.push(format!(
+            "{damaged} damaged packet{} skipped ({ms:.0} ms replaced by silence)",
+            if damaged == 1 { " was" } else { "s were" }
+        ));
+    }
+    if mismatched_layout {
+        warnings.push("the channel layout changes part-way; it was folded to the first one".into());
+    }
+    let bad = replace_non_finite(&mut planes);
+    if bad > 0 {
+        warnings.push(format!(
+            "{bad} sample{} not a number or infinite and replaced by silence",
+            if bad == 1 { " was" } else { "s were" }
+        ));
+    }
+    progress(1.0);
+    Ok(DecodedAudio {
+        channels: planes,
+        sample_rate,
+        warnings,
+    })
+}
+
+/// Replaces NaN and ±∞ by 0 (they would poison every sum downstream) and counts them.
+fn replace_non_finite(planes: &mut [Vec<f32>]) -> usize {
+    let mut count = 0;
+    for p in planes {
+        for s in p.iter_mut() {
+            if !s.is_finite() {
+                *s = 0.0;
+                count += 1;
+            }
+        }
+    }
+    count
+}
+
+fn edited_len(edits: &[mp4::Edit], media_frames: u64) -> u64 {
+    let mut n = 0u64;
+    let media_edits = edits
+        .iter()
+        .filter(|e| matches!(e, mp4::Edit::Media { .. }))
+        .count();
+    for e in edits {
+        match *e {
+            mp4::Edit::Silence(s) => n += s,
+            mp4::Edit::Media {
+                start,
+                len,
+                len_slack,
+            } => {
+                let available = media_frames.saturating_sub(start);
+                n += match len {
+                    Some(l) if !(media_edits == 1 && l.abs_diff(available) <= len_slack) => {
+                        l.min(available)
+                    }
+                    _ => available,
+                };
+            }
+        }
+    }
+    n
+}
+
+/// An opened file: the demuxer, the chosen track and what we know about it.
+struct Source<'p> {
+    path: &'p Path,
+    format: Box<dyn FormatReader>,
+    track_id: u32,
+    params: AudioCodecParameters,
+    /// Frames the container says the track has (before an MP4 edit list is applied).
+    num_frames: Option<u64>,
+    /// Whether packet durations are in frames (time base = 1 / sample rate).
+    time_base_is_frames: bool,
+    /// The MP4 edit list to apply after decoding, if the file has one.
+    priming: Option<Vec<mp4::Edit>>,
+}
+
+impl<'p> Source<'p> {
+    fn open(path: &'p Path) -> Result<Source<'p>, MediaError> {
+        let file = File::open(path).map_err(|e| MediaError::io(path, e))?;
+        let len = file.metadata().map_err(|e| MediaError::io(path, e))?.len();
+        if len == 0 {
+            return Err(MediaError::Empty {
+                path: path.to_path_buf(),
+            });
+        }
+        let mss = MediaSourceStream::new(Box::new(file), MediaSourceStreamOptions::default());
+        let mut hint = Hint::new();
+        if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+            hint.with_extension(ext);
+        }
+        let format = symphonia::default::get_probe()
+            .probe(
+                &hint,
+                mss,
+                FormatOptions::default(),
+                MetadataOptions::default(),
+            )
+            .map_err(|e| probe_error(path, e))?;
+        let track = format
+            .default_track(TrackType::Audio)
+            .ok_or_else(|| MediaError::NotAudio {
+                path: path.to_path_buf(),
+            })?;
+        let Some(CodecParameters::Audio(params)) = track.codec_params.clone() else {
+            return Err(MediaError::NotAudio {
+                path: path.to_path_buf(),
+            });
+        };
+        let track_id = track.id;
+        let num_frames = track.num_frames;
+        let time_base_is_frames = match (track.time_base, params.sample_rate) {
+            (Some(tb), Some(rate)) => tb.numer.get() == 1 && tb.denom.get() == rate,
+            _ => false,
+        };
+        let priming = if format.format_info().format == FORMAT_ID_ISOMP4 {
+            let rate = params.sample_rate.unwrap_or(0);
+            match mp4::edit_list(path, track_id, rate) {
+                Ok(edits) if rate > 0 => edits,
+                Ok(_) => None,
+                Err(e) => return Err(MediaError::io(path, e)),
+            }
+        } else {
+            None
+        };
+        Ok(Source {
+            path,
+            format,
+            track_id,
+            params,
+            num_frames,
+            time_base_is_frames,
+            priming,
+        })
+    }
+
+    fn decoder(&self) -> Result<Box<dyn AudioDecoder>, MediaError> {
+        let registry = symphonia::default::get_codecs();
+        if registry.get_audio_decoder(self.params.codec).is_none() {
+            return Err(MediaError::unsupported(
+                self.path,
+                format!("codec ({})", codec_name(&self.params)),
+            ));
+        }
+        registry
+            .make_audio_decoder(&self.params, &AudioDecoderOptions::default())
+            .map_err(|e| map_error(self.path, e))
+    }
+
+    /// The next packet of our track; `Ok(None)` at the end.
+    fn next_packet(&mut self) -> Result<Option<symphonia::core::packet::Packet>, MediaError> {
+        loop {
+            match self.format.next_packet() {
+                Ok(Some(p)) if p.track_id == self.track_id => return Ok(Some(p)),
+                Ok(Some(_)) => {}
+                Ok(None) => return Ok(None),
+                Err(e) => return Err(map_error(self.path, e)),
+            }
+        }
+    }
+}
+
+/// Errors while probing: "no reader" means the bytes are not audio we know.
+fn probe_error(path: &Path, e: SymError) -> MediaError {
+    match e {
+        SymError::Unsupported(msg) if msg.contains("no suitable format reader") => {
+            MediaError::NotAudio {
+                path: path.to_path_buf(),
+            }
+        }
+        e => map_error(path, e),
+    }
+}
+
+fn map_error(path: &Path, e: SymError) -> MediaError {
+    match e {
+        SymError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            MediaError::corrupt(path, "the file ends unexpectedly")
+        }
+        SymError::IoError(io) => MediaError::io(path, io),
+        SymError::DecodeError(msg) => MediaError::corrupt(path, msg),
+        SymError::Unsupported(msg) => MediaError::unsupported(path, format!("feature ({msg})")),
+        SymError::LimitError(msg) => MediaError::corrupt(path, format!("limit exceeded: {msg}")),
+        SymError::SeekError(_) => MediaError::corrupt(path, "seek failed"),
+        SymError::ResetRequired => {
+            MediaError::unsupported(path, "stream layout (the format changes part-way)")
+        }
+        other => MediaError::corrupt(path, other.to_string()),
+    }
+}
+
+/// A short name for the user: well-known codecs by their usual name, PCM with its bit depth.
+fn codec_name(params: &AudioCodecParameters) -> String {
+    let id = params.codec;
+    if let Some(name) = well_known_name(id) {
+        return name.to_string();
+    }
+    if let Some(pcm) = pcm_name(id, params.bits_per_sample) {
+        return pcm;
+    }
+    match symphonia::default::get_codecs().get_audio_decoder(id) {
+        Some(d) => d.codec.info.long_name.to_string(),
+        None => format!("unknown codec {id}"),
+    }
+}
+
+fn well_known_name(id: AudioCodecId) -> Option<&'static str> {
+    Some(match id {
+        CODEC_ID_FLAC => "FLAC",
+        CODEC_ID_ALAC => "ALAC",
+        CODEC_ID_MP1 => "MP1",
+        CODEC_ID_MP2 => "MP2",
+        CODEC_ID_MP3 => "MP3",
+        CODEC_ID_AAC => "AAC",
+        CODEC_ID_VORBIS => "Vorbis",
+        CODEC_ID_OPUS => "Opus",
+        CODEC_ID_SPEEX => "Speex",
+        CODEC_ID_MUSEPACK => "Musepack",
+        CODEC_ID_AC3 => "AC-3",
+        CODEC_ID_EAC3 => "E-AC-3",
+        CODEC_ID_AC4 => "AC-4",
+        CODEC_ID_DCA => "DTS",
+        CODEC_ID_WMA => "WMA",
+        CODEC_ID_WAVPACK => "WavPack",
+        CODEC_ID_MONKEYS_AUDIO => "Monkey's Audio",
+        CODEC_ID_TTA => "TTA",
+        CODEC_ID_TRUEHD => "Dolby TrueHD",
+        CODEC_ID_ATRAC1 | CODEC_ID_ATRAC3 | CODEC_ID_ATRAC3PLUS | CODEC_ID_ATRAC9 => "ATRAC",
+        CODEC_ID_PCM_ALAW => "A-law PCM",
+        CODEC_ID_PCM_MULAW => "µ-law PCM",
+        CODEC_ID_ADPCM_MS | CODEC_ID_ADPCM_IMA_WAV | CODEC_ID_ADPCM_IMA_QT => "ADPCM",
+        CODEC_ID_ADPCM_G722 | CODEC_ID_ADPCM_G726 | CODEC_ID_ADPCM_G726LE => "G.72x ADPCM",
+        _ => return None,
+    })
+}
+
+fn pcm_name(id: AudioCodecId, bits: Option<u32>) -> Option<String> {
+    let float = [
+        CODEC_ID_PCM_F32LE,
+        CODEC_ID_PCM_F32LE_PLANAR,
+        CODEC_ID_PCM_F32BE,
+        CODEC_ID_PCM_F32BE_PLANAR,
+        CODEC_ID_PCM_F64LE,
+        CODEC_ID_PCM_F64LE_PLANAR,
+        CODEC_ID_PCM_F64BE,
+        CODEC_ID_PCM_F64BE_PLANAR,
+    ];
+    let is_pcm = (CODEC_ID_PCM_S32LE..=CODEC_ID_PCM_F64BE_PLANAR).contains(&id);
+    if !is_pcm {
+        return None;
+    }
+    let kind = if float.contains(&id) { " float" } else { "" };
+    Some(match bits {
+        Some(b) => format!("PCM {b}-bit{kind}"),
+        None => format!("PCM{kind}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audio_extensions() {
+        for p in [
+            "a.wav", "B.WAV", "c.Flac", "d.m4a", "e.opus", "f.aifc", "g.webm", "h.oga",
+        ] {
+            assert!(is_audio_extension(Path::new(p)), "{p}");
+        }
+        for p in ["a.txt", "b", "c.wav.bak", "d.stemmix", ".wav"] {
+            assert!(!is_audio_extension(Path::new(p)), "{p}");
+        }
+    }
+}

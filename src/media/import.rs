@@ -1,0 +1,1 @@
+//! Parallel stem import (filled in below).
