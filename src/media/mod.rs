@@ -14,6 +14,7 @@ mod stem;
 mod wav;
 
 pub use decode::{AudioInfo, DecodedAudio, decode_file, is_audio_extension, probe_info};
+pub use resample::{ResampleError, resample, resampled_len};
 
 use std::io;
 use std::path::{Path, PathBuf};
