@@ -14,7 +14,11 @@ mod stem;
 mod wav;
 
 pub use decode::{AudioInfo, DecodedAudio, decode_file, is_audio_extension, probe_info};
+pub use import::{ImportProgress, import_stems};
+pub use peaks::{Overview, PeakBin};
 pub use resample::{ResampleError, resample, resampled_len};
+pub use stem::{StemAudio, load_stem};
+pub use wav::{WavFormat, WavSummary, WavWriter};
 
 use std::io;
 use std::path::{Path, PathBuf};
