@@ -291,7 +291,7 @@ mod tests {
                 len: Some(900),
                 len_slack: 5,
             }],
-            &[ch.clone()],
+            std::slice::from_ref(&ch),
         );
         assert_eq!(out.as_ref().map(|o| o[0].len()), Some(900));
         assert_eq!(out.unwrap()[0][0], 1024.0);
@@ -302,7 +302,7 @@ mod tests {
                 len: Some(980),
                 len_slack: 5,
             }],
-            &[ch.clone()],
+            std::slice::from_ref(&ch),
         );
         assert_eq!(out.unwrap()[0].len(), 976);
         let out = apply(
@@ -314,7 +314,7 @@ mod tests {
                     len_slack: 0,
                 },
             ],
-            &[ch.clone()],
+            std::slice::from_ref(&ch),
         );
         assert_eq!(out.unwrap()[0], vec![0.0, 0.0, 0.0, 0.0, 1.0]);
         assert!(

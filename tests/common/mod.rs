@@ -61,6 +61,8 @@ pub fn fit_sine(y: &[f32], omega: f64, range: std::ops::Range<usize>) -> SineFit
     }
 }
 
+// Gaussian elimination reads best with indices.
+#[allow(clippy::needless_range_loop)]
 fn solve3(mut m: [[f64; 3]; 3], mut v: [f64; 3]) -> [f64; 3] {
     for col in 0..3 {
         let pivot = (col..3)
@@ -98,25 +100,45 @@ pub fn db(x: f64) -> f64 {
 
 /// The lag (in samples, within ±max_lag) maximising the cross-correlation of `b` against `a`:
 /// positive when `b` is late. Also returns the normalised correlation at that lag.
-pub fn best_lag(a: &[f32], b: &[f32], max_lag: i64) -> (i64, f64) {
-    let n = a.len().min(b.len()) as i64;
-    let mut best = (0i64, f64::NEG_INFINITY);
-    for lag in -max_lag..=max_lag {
-        let mut acc = 0.0;
-        for i in 0.max(-lag)..n.min(n - lag) {
-            acc += f64::from(a[i as usize]) * f64::from(b[(i + lag) as usize]);
+///
+/// Computed by FFT over at most the middle 65,536 samples of both signals (the same indices in
+/// each), which is plenty to find a lag of a few thousand samples and keeps debug builds fast
+/// (rustfft's generics are compiled unoptimised into the test binary).
+pub fn best_lag(a: &[f32], b: &[f32], max_lag: usize) -> (i64, f64) {
+    const WINDOW: usize = 1 << 16;
+    let len = a.len().min(b.len());
+    let start = len.saturating_sub(WINDOW) / 2;
+    let (a, b) = (
+        &a[start..(start + WINDOW).min(len)],
+        &b[start..(start + WINDOW).min(len)],
+    );
+    let n = (a.len() + b.len()).next_power_of_two();
+    let mut planner = realfft::RealFftPlanner::<f64>::new();
+    let fft = planner.plan_fft_forward(n);
+    let ifft = planner.plan_fft_inverse(n);
+    let spectrum = |x: &[f32]| {
+        let mut buf = vec![0f64; n];
+        for (d, &s) in buf.iter_mut().zip(x) {
+            *d = f64::from(s);
         }
-        if acc > best.1 {
-            best = (lag, acc);
+        let mut out = fft.make_output_vec();
+        fft.process(&mut buf, &mut out).unwrap();
+        out
+    };
+    let (fa, fb) = (spectrum(a), spectrum(b));
+    let mut prod: Vec<_> = fa.iter().zip(&fb).map(|(x, y)| x.conj() * y).collect();
+    let mut corr = vec![0f64; n];
+    ifft.process(&mut prod, &mut corr).unwrap();
+    // corr[k] = n · Σ a[i]·b[i+k] (circular; k < 0 wraps to n + k).
+    let mut best = (0i64, f64::NEG_INFINITY);
+    for lag in -(max_lag as i64)..=max_lag as i64 {
+        let v = corr[lag.rem_euclid(n as i64) as usize];
+        if v > best.1 {
+            best = (lag, v);
         }
     }
-    let energy = |x: &[f32]| {
-        x[..n as usize]
-            .iter()
-            .map(|&s| f64::from(s).powi(2))
-            .sum::<f64>()
-    };
-    (best.0, best.1 / (energy(a) * energy(b)).sqrt())
+    let energy = |x: &[f32]| x.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>();
+    (best.0, best.1 / n as f64 / (energy(a) * energy(b)).sqrt())
 }
 
 /// RMS of `x`.
