@@ -308,6 +308,38 @@ fn lossy_fixtures_are_sample_aligned_with_the_master() {
 }
 
 #[test]
+fn a_streamed_wav_of_unknown_length_decodes_to_its_end() {
+    // Written to a pipe, its RIFF and data sizes are 0xFFFFFFFF: valid, just of unknown length.
+    let path = fixture("streamed.wav");
+    assert_eq!(std::fs::read(&path).unwrap()[4..8], [0xFF; 4]);
+    let d = decode_file(&path).unwrap();
+    assert_eq!((d.channels.len(), d.frames()), (2, 22_050));
+    assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+    let m = master();
+    for (got, want) in d.channels.iter().zip(&m) {
+        // 16-bit requantisation of the 24-bit master: within one 16-bit step.
+        let worst = got
+            .iter()
+            .zip(want)
+            .map(|(g, w)| (g - w).abs())
+            .fold(0.0, f32::max);
+        assert!(worst <= 1.0 / 32_768.0, "{worst}");
+    }
+    assert_eq!(probe_info(&path).unwrap().frames, None);
+}
+
+#[test]
+fn an_mp3_without_delay_information_is_decoded_with_a_warning() {
+    let d = decode_file(&fixture("signal_no_lame_header.mp3")).unwrap();
+    assert_eq!(d.warnings.len(), 1, "{:?}", d.warnings);
+    assert!(d.warnings[0].contains("encoder-delay"), "{}", d.warnings[0]);
+    // The warning is right: without the header the audio is late by the codec delay.
+    let (lag, _) = best_lag(&master()[0], &d.channels[0], 3000);
+    eprintln!("MP3 without LAME header: {lag} samples late");
+    assert_eq!(lag, 1105);
+}
+
+#[test]
 fn probe_reports_rate_channels_length_and_codec() {
     let cases = [
         ("signal_s24.wav", 2, Some(22_050), "PCM 24-bit"),

@@ -153,8 +153,9 @@ pub(crate) fn decode_with_progress(
                 return Err(MediaError::corrupt(path, "the audio has no channels"));
             }
             sample_rate = buf.spec().rate();
-            // One allocation up front instead of repeated doubling (2× peak memory on long stems).
-            let capacity = src.num_frames.map_or(0, |n| n.min(1 << 32) as usize);
+            // One allocation up front instead of repeated doubling (2× peak memory on long
+            // stems), bounded by the file size so a lying header cannot ask for gigabytes.
+            let capacity = src.num_frames.map_or(0, |n| n.min(src.file_len) as usize);
             planes = (0..channels)
                 .map(|_| Vec::with_capacity(capacity))
                 .collect();
@@ -228,6 +229,13 @@ pub(crate) fn decode_with_progress(
             if damaged == 1 { " was" } else { "s were" }
         ));
     }
+    if src.mp3_without_delay_info {
+        warnings.push(
+            "the MP3 has no encoder-delay information (LAME header), so it may start slightly \
+             late (typically 1,105 samples)"
+                .to_string(),
+        );
+    }
     if mismatched_layout {
         warnings.push("the channel layout changes part-way; it was folded to the first one".into());
     }
@@ -295,6 +303,10 @@ struct Source<'p> {
     params: AudioCodecParameters,
     /// Frames the container says the track has (before an MP4 edit list is applied).
     num_frames: Option<u64>,
+    /// Size of the file in bytes.
+    file_len: u64,
+    /// An MPEG audio file without encoder-delay information (it will start late).
+    mp3_without_delay_info: bool,
     /// Whether packet durations are in frames (time base = 1 / sample rate).
     time_base_is_frames: bool,
     /// The MP4 edit list to apply after decoding, if the file has one.
@@ -335,6 +347,10 @@ impl<'p> Source<'p> {
         };
         let track_id = track.id;
         let num_frames = track.num_frames;
+        // An MP3 without a LAME/Xing header gives no encoder delay, so nothing gets trimmed.
+        let mp3_without_delay_info = [CODEC_ID_MP1, CODEC_ID_MP2, CODEC_ID_MP3]
+            .contains(&params.codec)
+            && track.delay.is_none();
         let time_base_is_frames = match (track.time_base, params.sample_rate) {
             (Some(tb), Some(rate)) => tb.numer.get() == 1 && tb.denom.get() == rate,
             _ => false,
@@ -355,6 +371,8 @@ impl<'p> Source<'p> {
             track_id,
             params,
             num_frames,
+            file_len: len,
+            mp3_without_delay_info,
             time_base_is_frames,
             priming,
         })
@@ -380,6 +398,12 @@ impl<'p> Source<'p> {
                 Ok(Some(p)) if p.track_id == self.track_id => return Ok(Some(p)),
                 Ok(Some(_)) => {}
                 Ok(None) => return Ok(None),
+                // The data stops inside a packet, or a streamed WAV (length 0xFFFFFFFF) simply
+                // ends: either way the audio ends here. Whether that is too early is decided by
+                // comparing with the length the header states, when it states one.
+                Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                    return Ok(None);
+                }
                 Err(e) => return Err(map_error(self.path, e)),
             }
         }
