@@ -365,6 +365,66 @@ fn probe_reports_rate_channels_length_and_codec() {
 
 // ---- bad input -----------------------------------------------------------------------------
 
+/// A copy of fixture `name` in `dir` with `len` bytes at `at` overwritten by noise.
+fn damaged_copy(dir: &Path, name: &str, at: usize, len: usize) -> std::path::PathBuf {
+    let mut bytes = std::fs::read(fixture(name)).unwrap();
+    let mut x = 0x2545_F491u32;
+    for b in &mut bytes[at..at + len] {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        *b = x as u8;
+    }
+    let path = dir.join(format!("damaged-{name}"));
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn a_damaged_flac_frame_becomes_silence_and_the_rest_stays_in_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = damaged_copy(dir.path(), "signal.flac", 30_000, 100);
+    let d = decode_file(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(d.frames(), 22_050);
+    assert_eq!(d.warnings.len(), 1, "{:?}", d.warnings);
+    assert!(d.warnings[0].contains("damaged"), "{}", d.warnings[0]);
+    let m = master();
+    let mut silenced = 0;
+    for (got, want) in d.channels.iter().zip(&m) {
+        for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
+            // Every frame is either the original, bit for bit, or silence in the lost block.
+            assert!(
+                g.to_bits() == w.to_bits() || g == 0.0,
+                "frame {i}: {g} vs {w}"
+            );
+            silenced += usize::from(g == 0.0 && w != 0.0);
+        }
+    }
+    assert!(
+        silenced > 1000,
+        "the damaged block was not lost? ({silenced} frames)"
+    );
+}
+
+#[test]
+fn a_damaged_aac_packet_becomes_silence_and_the_rest_stays_in_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = damaged_copy(dir.path(), "signal_aac.m4a", 9_000, 100);
+    let d = decode_file(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(d.frames(), 22_050);
+    assert!(
+        d.warnings.iter().any(|w| w.contains("damaged")),
+        "{:?}",
+        d.warnings
+    );
+    // After the damage the audio is still sample-aligned with the master.
+    let m = master();
+    let tail = 22_050 - 4096..22_050;
+    let (lag, corr) = best_lag(&m[0][tail.clone()], &d.channels[0][tail], 2000);
+    assert_eq!(lag, 0);
+    assert!(corr > 0.99, "{corr}");
+}
+
 fn error_of(name: &str) -> MediaError {
     let path = fixture(name);
     let err = decode_file(&path).expect_err(name);

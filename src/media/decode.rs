@@ -6,6 +6,7 @@ use super::MediaError;
 use super::mp4;
 use std::fs::File;
 use std::path::Path;
+use symphonia::core::audio::GenericAudioBufferRef;
 use symphonia::core::codecs::CodecParameters;
 use symphonia::core::codecs::audio::well_known::*;
 use symphonia::core::codecs::audio::{
@@ -102,6 +103,13 @@ pub fn probe_info(path: &Path) -> Result<AudioInfo, MediaError> {
     }
 }
 
+/// How many demuxer errors in a row we skip before declaring the file unreadable (a reader that
+/// cannot move past damage would otherwise loop forever).
+const MAX_CONSECUTIVE_DEMUX_ERRORS: usize = 64;
+
+/// The longest silence a timestamp jump may insert when the file does not state its length.
+const MAX_GAP_SECONDS: u64 = 60;
+
 /// [`decode_file`] reporting the fraction decoded (0…1) as it goes, for import progress.
 pub(crate) fn decode_with_progress(
     path: &Path,
@@ -109,149 +117,230 @@ pub(crate) fn decode_with_progress(
 ) -> Result<DecodedAudio, MediaError> {
     let mut src = Source::open(path)?;
     let mut decoder = src.decoder()?;
-    let mut planes: Vec<Vec<f32>> = Vec::new();
-    let mut sample_rate = 0u32;
-    let mut damaged = 0usize;
-    let mut damaged_frames = 0u64;
-    let mut mismatched_layout = false;
-    let mut warnings = Vec::new();
-    while let Some(packet) = src.next_packet()? {
-        let buf = match decoder.decode(&packet) {
-            Ok(buf) => buf,
-            Err(SymError::DecodeError(_)) | Err(SymError::IoError(_)) => {
-                // A damaged packet: keep the timeline by putting silence in its place when its
-                // duration is known in frames, and tell the user.
-                damaged += 1;
-                let frames = if src.time_base_is_frames {
-                    packet.dur.get()
-                } else {
-                    0
-                };
-                damaged_frames += frames;
-                if !planes.is_empty() {
-                    for p in &mut planes {
-                        p.resize(p.len() + frames as usize, 0.0);
-                    }
-                }
+    let mut out = Assembler::default();
+    let mut demux_errors = 0usize;
+    loop {
+        let packet = match src.next_packet() {
+            Ok(Some(packet)) => {
+                demux_errors = 0;
+                packet
+            }
+            Ok(None) => break,
+            // The demuxer found damage (a bad checksum, say) but can usually carry on with the
+            // next page or frame; the timestamps tell how much is missing.
+            Err(MediaError::Corrupt { .. }) if demux_errors < MAX_CONSECUTIVE_DEMUX_ERRORS => {
+                demux_errors += 1;
+                out.damaged += 1;
                 continue;
             }
-            Err(e) => return Err(map_error(path, e)),
+            Err(e) => return Err(e),
         };
-        let frames = buf.frames();
-        if frames == 0 {
-            continue;
+        // Where the packet's first kept frame belongs on the timeline, if timestamps are frames.
+        let position = src.time_base_is_frames.then(|| {
+            packet
+                .pts
+                .get()
+                .saturating_add(packet.trim_start.get() as i64)
+        });
+        match decoder.decode(&packet) {
+            Ok(buf) if buf.frames() == 0 => {}
+            Ok(buf) => out.append(path, &src, position, &buf)?,
+            // A damaged packet: skip it; its place is filled with silence from the timestamps.
+            Err(SymError::DecodeError(_)) | Err(SymError::IoError(_)) => {
+                out.damaged += 1;
+                out.note_damaged_packet(&src, position, packet.dur.get());
+            }
+            // An "unsupported feature" after good packets is garbage that happens to look like
+            // one; before any, the stream really uses something symphonia lacks (e.g. HE-AAC).
+            Err(SymError::Unsupported(_)) if out.planes.is_some() => {
+                out.damaged += 1;
+                out.note_damaged_packet(&src, position, packet.dur.get());
+            }
+            Err(e) => return Err(map_error(path, e)),
         }
-        let channels = buf.spec().channels().count();
-        if planes.is_empty() {
-            if channels > 2 {
-                return Err(MediaError::TooManyChannels {
-                    path: path.to_path_buf(),
-                    channels,
-                });
-            }
-            if channels == 0 {
-                return Err(MediaError::corrupt(path, "the audio has no channels"));
-            }
-            sample_rate = buf.spec().rate();
-            // One allocation up front instead of repeated doubling (2× peak memory on long
-            // stems), bounded by the file size so a lying header cannot ask for gigabytes.
-            let capacity = src.num_frames.map_or(0, |n| n.min(src.file_len) as usize);
-            planes = (0..channels)
-                .map(|_| Vec::with_capacity(capacity))
-                .collect();
-            if damaged_frames > 0 {
-                // Damaged packets before the first good one.
-                for p in &mut planes {
-                    p.resize(damaged_frames as usize, 0.0);
-                }
-            }
-        }
-        let start = planes[0].len();
-        for p in &mut planes {
-            p.resize(start + frames, 0.0);
-        }
-        if channels == planes.len() {
-            let mut dst: Vec<&mut [f32]> = planes.iter_mut().map(|p| &mut p[start..]).collect();
-            buf.copy_to_slice_planar(&mut dst);
-        } else {
-            // The layout changed mid-stream (chained or spliced files): fold into the first one.
-            mismatched_layout = true;
-            let mut tmp: Vec<Vec<f32>> = vec![vec![0.0; frames]; channels.min(2)];
-            if channels <= 2 {
-                buf.copy_to_slice_planar(&mut tmp);
-            }
-            for (c, p) in planes.iter_mut().enumerate() {
-                let from = &tmp[c.min(tmp.len() - 1)];
-                p[start..].copy_from_slice(from);
-            }
-        }
-        if let Some(total) = src.num_frames.filter(|&n| n > 0) {
+        if let (Some(total), Some(planes)) = (src.num_frames.filter(|&n| n > 0), &out.planes) {
             progress((planes[0].len() as f32 / total as f32).min(1.0));
         }
     }
-
-    let decoded = planes.first().map_or(0, Vec::len) as u64;
-    if decoded == 0 {
-        if damaged > 0 {
-            return Err(MediaError::corrupt(
-                path,
-                format!("none of its {damaged} packets could be decoded"),
-            ));
-        }
-        return Err(MediaError::Empty {
-            path: path.to_path_buf(),
-        });
-    }
-    if let Some(expected) = src.num_frames {
-        // The container's own frame count is exact for every format that states one; fewer
-        // decoded frames means the data stops early.
-        if decoded < expected {
-            return Err(MediaError::corrupt(
-                path,
-                format!("the audio stops after {decoded} of {expected} frames"),
-            ));
-        }
-    }
-    if let Some(edits) = &src.priming {
-        match mp4::apply(edits, &planes) {
-            Some(edited) => planes = edited,
-            None => warnings.push(
-                "the MP4 edit list does not fit the audio, so it was ignored; the stem may be \
-                 slightly offset"
-                    .to_string(),
-            ),
-        }
-    }
-    if damaged > 0 {
-        let ms = damaged_frames as f64 * 1000.0 / f64::from(sample_rate.max(1));
-        warnings.push(format!(
-            "{damaged} damaged packet{} skipped ({ms:.0} ms replaced by silence)",
-            if damaged == 1 { " was" } else { "s were" }
-        ));
-    }
-    if src.mp3_without_delay_info {
-        warnings.push(
-            "the MP3 has no encoder-delay information (LAME header), so it may start slightly \
-             late (typically 1,105 samples)"
-                .to_string(),
-        );
-    }
-    if mismatched_layout {
-        warnings.push("the channel layout changes part-way; it was folded to the first one".into());
-    }
-    let bad = replace_non_finite(&mut planes);
-    if bad > 0 {
-        warnings.push(format!(
-            "{bad} sample{} not a number or infinite and replaced by silence",
-            if bad == 1 { " was" } else { "s were" }
-        ));
-    }
+    let result = out.finish(path, &src);
     progress(1.0);
-    Ok(DecodedAudio {
-        channels: planes,
-        sample_rate,
-        warnings,
-    })
+    result
+}
+
+/// Collects decoded buffers into planar channels, keeping every buffer at its timestamp.
+#[derive(Default)]
+struct Assembler {
+    /// `None` until the first non-empty buffer fixes the channel count.
+    planes: Option<Vec<Vec<f32>>>,
+    sample_rate: u32,
+    /// Packets that could not be demuxed or decoded.
+    damaged: usize,
+    /// Frames of silence put where audio was missing.
+    filled: u64,
+    /// End (timeline frames) of the last damaged packet, to restore a damaged tail.
+    damaged_end: Option<i64>,
+}
+
+impl Assembler {
+    fn note_damaged_packet(&mut self, src: &Source, position: Option<i64>, dur: u64) {
+        if let Some(pos) = position {
+            self.damaged_end = Some(pos.saturating_add(dur as i64) - src.origin);
+        }
+    }
+
+    fn append(
+        &mut self,
+        path: &Path,
+        src: &Source,
+        position: Option<i64>,
+        buf: &GenericAudioBufferRef,
+    ) -> Result<(), MediaError> {
+        let frames = buf.frames();
+        let channels = buf.spec().channels().count();
+        if channels > 2 {
+            return Err(MediaError::TooManyChannels {
+                path: path.to_path_buf(),
+                channels,
+            });
+        }
+        if channels == 0 {
+            return Err(MediaError::corrupt(path, "the audio has no channels"));
+        }
+        let planes = self.planes.get_or_insert_with(|| {
+            // One allocation up front instead of repeated doubling (2× peak memory on long
+            // stems), bounded by the file size so a lying header cannot ask for gigabytes.
+            let capacity = src.num_frames.map_or(0, |n| n.min(src.file_len) as usize);
+            (0..channels)
+                .map(|_| Vec::with_capacity(capacity))
+                .collect()
+        });
+        if self.sample_rate == 0 {
+            self.sample_rate = buf.spec().rate();
+        }
+        if channels != planes.len() {
+            return Err(MediaError::unsupported(
+                path,
+                format!(
+                    "stream layout (it changes from {} to {channels} channels part-way)",
+                    planes.len()
+                ),
+            ));
+        }
+        let len = planes[0].len();
+        if let Some(pos) = position {
+            let gap = pos - src.origin - len as i64;
+            // Audio missing before this buffer (skipped or undecodable packets): keep the rest
+            // in time with silence. A huge jump is a broken timestamp, not a gap.
+            let limit = match src.num_frames {
+                Some(n) => n.saturating_sub(len as u64),
+                None => MAX_GAP_SECONDS * u64::from(self.sample_rate),
+            };
+            if gap > 0 && (gap as u64) <= limit {
+                let gap = gap as usize;
+                for p in planes.iter_mut() {
+                    p.resize(len + gap, 0.0);
+                }
+                self.filled += gap as u64;
+            }
+        }
+        let start = planes[0].len();
+        for p in planes.iter_mut() {
+            p.resize(start + frames, 0.0);
+        }
+        let mut dst: Vec<&mut [f32]> = planes.iter_mut().map(|p| &mut p[start..]).collect();
+        buf.copy_to_slice_planar(&mut dst);
+        self.damaged_end = None;
+        Ok(())
+    }
+
+    fn finish(mut self, path: &Path, src: &Source) -> Result<DecodedAudio, MediaError> {
+        let Some(mut planes) = self.planes.take() else {
+            if self.damaged > 0 {
+                return Err(MediaError::corrupt(
+                    path,
+                    format!("none of its {} packets could be decoded", self.damaged),
+                ));
+            }
+            return Err(MediaError::Empty {
+                path: path.to_path_buf(),
+            });
+        };
+        // Damaged packets at the very end: silence up to where they would have ended.
+        if let Some(end) = self.damaged_end {
+            let len = planes[0].len() as i64;
+            let cap = src.num_frames.map_or(i64::MAX, |n| n as i64);
+            let end = end.min(cap);
+            if end > len {
+                for p in planes.iter_mut() {
+                    p.resize(end as usize, 0.0);
+                }
+                self.filled += (end - len) as u64;
+            }
+        }
+        let decoded = planes[0].len() as u64;
+        if let Some(expected) = src.num_frames {
+            // The container's own frame count is exact for every format that states one; fewer
+            // frames means the data stops early (or the reader dropped frames it could not
+            // place in time).
+            if decoded < expected {
+                let detail = if self.damaged == 0 && self.filled == 0 {
+                    format!("the audio stops after {decoded} of {expected} frames")
+                } else {
+                    format!("only {decoded} of its {expected} frames could be read")
+                };
+                return Err(MediaError::corrupt(path, detail));
+            }
+        }
+        let mut warnings = Vec::new();
+        if let Some(edits) = &src.priming {
+            match mp4::apply(edits, &planes) {
+                Some(edited) => planes = edited,
+                None => warnings.push(
+                    "the MP4 edit list does not fit the audio, so it was ignored; the stem may \
+                     be slightly offset"
+                        .to_string(),
+                ),
+            }
+        }
+        if self.damaged > 0 || self.filled > 0 {
+            let packets = match self.damaged {
+                1 => "1 packet".to_string(),
+                n => format!("{n} packets"),
+            };
+            let ms = self.filled as f64 * 1000.0 / f64::from(self.sample_rate.max(1));
+            warnings.push(match (self.damaged, self.filled) {
+                (_, 0) => {
+                    format!("the file is damaged: {packets} could not be read and were skipped")
+                }
+                (0, _) => {
+                    format!("the file is damaged: {ms:.0} ms of audio were missing and are silent")
+                }
+                _ => format!(
+                    "the file is damaged: {packets} could not be read; {ms:.0} ms of audio \
+                     are silent"
+                ),
+            });
+        }
+        if src.mp3_without_delay_info {
+            warnings.push(
+                "the MP3 has no encoder-delay information (LAME header), so it may start \
+                 slightly late (typically 1,105 samples)"
+                    .to_string(),
+            );
+        }
+        let bad = replace_non_finite(&mut planes);
+        if bad > 0 {
+            warnings.push(format!(
+                "{bad} sample{} not a number or infinite and replaced by silence",
+                if bad == 1 { " was" } else { "s were" }
+            ));
+        }
+        Ok(DecodedAudio {
+            channels: planes,
+            sample_rate: self.sample_rate,
+            warnings,
+        })
+    }
 }
 
 /// Replaces NaN and ±∞ by 0 (they would poison every sum downstream) and counts them.
@@ -305,6 +394,8 @@ struct Source<'p> {
     num_frames: Option<u64>,
     /// Size of the file in bytes.
     file_len: u64,
+    /// The timestamp of output frame 0.
+    origin: i64,
     /// An MPEG audio file without encoder-delay information (it will start late).
     mp3_without_delay_info: bool,
     /// Whether packet durations are in frames (time base = 1 / sample rate).
@@ -347,6 +438,8 @@ impl<'p> Source<'p> {
         };
         let track_id = track.id;
         let num_frames = track.num_frames;
+        // Frame 0 of the output; negative start times are encoder delay the decoder trims.
+        let origin = track.start_ts.get().max(0);
         // An MP3 without a LAME/Xing header gives no encoder delay, so nothing gets trimmed.
         let mp3_without_delay_info = [CODEC_ID_MP1, CODEC_ID_MP2, CODEC_ID_MP3]
             .contains(&params.codec)
@@ -372,6 +465,7 @@ impl<'p> Source<'p> {
             params,
             num_frames,
             file_len: len,
+            origin,
             mp3_without_delay_info,
             time_base_is_frames,
             priming,
