@@ -308,6 +308,34 @@ fn lossy_fixtures_are_sample_aligned_with_the_master() {
 }
 
 #[test]
+fn the_mp4_edit_list_is_read_from_the_file() {
+    // Rewrite the AAC fixture's edit list to skip 2,048 frames instead of 1,024 and to last
+    // 477 ms: the decoder must follow it, so the audio comes out 1,024 frames early.
+    let mut bytes = std::fs::read(fixture("signal_aac.m4a")).unwrap();
+    let at = bytes.windows(4).position(|w| w == b"elst").unwrap() + 4;
+    assert_eq!(
+        bytes[at..at + 8],
+        [0, 0, 0, 0, 0, 0, 0, 1],
+        "version 0, one entry"
+    );
+    assert_eq!(
+        bytes[at + 8..at + 16],
+        [0, 0, 1, 244, 0, 0, 4, 0],
+        "500 ms from frame 1024"
+    );
+    bytes[at + 8..at + 16].copy_from_slice(&[0, 0, 1, 221, 0, 0, 8, 0]); // 477 ms from 2048
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edited.m4a");
+    std::fs::write(&path, bytes).unwrap();
+    let d = decode_file(&path).unwrap();
+    assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+    assert_eq!(d.frames(), 23_074 - 2048);
+    let (lag, _) = best_lag(&master()[0], &d.channels[0], 3000);
+    assert_eq!(lag, -1024);
+    assert_eq!(probe_info(&path).unwrap().frames, Some(23_074 - 2048));
+}
+
+#[test]
 fn a_streamed_wav_of_unknown_length_decodes_to_its_end() {
     // Written to a pipe, its RIFF and data sizes are 0xFFFFFFFF: valid, just of unknown length.
     let path = fixture("streamed.wav");

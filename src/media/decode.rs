@@ -85,8 +85,8 @@ pub fn probe_info(path: &Path) -> Result<AudioInfo, MediaError> {
             Ok(buf) if buf.frames() > 0 => {
                 let channels = buf.spec().channels().count();
                 let sample_rate = buf.spec().rate();
-                let frames = match src.priming {
-                    Some(edits) => src.num_frames.map(|n| edited_len(&edits, n)),
+                let frames = match &src.edit_list {
+                    Some(edits) => src.num_frames.and_then(|n| mp4::edited_len(edits, n)),
                     None => src.num_frames,
                 };
                 return Ok(AudioInfo {
@@ -292,7 +292,16 @@ impl Assembler {
             }
         }
         let mut warnings = Vec::new();
-        if let Some(edits) = &src.priming {
+        if src.is_mp4 {
+            // The sample table's length is exact; an AAC decoder still returns the whole last
+            // frame (up to 1,023 frames of padding), which the edit list must not count.
+            if let Some(n) = src.num_frames {
+                for p in planes.iter_mut() {
+                    p.truncate(n as usize);
+                }
+            }
+        }
+        if let Some(edits) = &src.edit_list {
             match mp4::apply(edits, &planes) {
                 Some(edited) => planes = edited,
                 None => warnings.push(
@@ -357,33 +366,6 @@ fn replace_non_finite(planes: &mut [Vec<f32>]) -> usize {
     count
 }
 
-fn edited_len(edits: &[mp4::Edit], media_frames: u64) -> u64 {
-    let mut n = 0u64;
-    let media_edits = edits
-        .iter()
-        .filter(|e| matches!(e, mp4::Edit::Media { .. }))
-        .count();
-    for e in edits {
-        match *e {
-            mp4::Edit::Silence(s) => n += s,
-            mp4::Edit::Media {
-                start,
-                len,
-                len_slack,
-            } => {
-                let available = media_frames.saturating_sub(start);
-                n += match len {
-                    Some(l) if !(media_edits == 1 && l.abs_diff(available) <= len_slack) => {
-                        l.min(available)
-                    }
-                    _ => available,
-                };
-            }
-        }
-    }
-    n
-}
-
 /// An opened file: the demuxer, the chosen track and what we know about it.
 struct Source<'p> {
     path: &'p Path,
@@ -400,8 +382,10 @@ struct Source<'p> {
     mp3_without_delay_info: bool,
     /// Whether packet durations are in frames (time base = 1 / sample rate).
     time_base_is_frames: bool,
+    /// Whether the container is MP4/M4A (its sample table gives the exact length).
+    is_mp4: bool,
     /// The MP4 edit list to apply after decoding, if the file has one.
-    priming: Option<Vec<mp4::Edit>>,
+    edit_list: Option<Vec<mp4::Edit>>,
 }
 
 impl<'p> Source<'p> {
@@ -448,11 +432,15 @@ impl<'p> Source<'p> {
             (Some(tb), Some(rate)) => tb.numer.get() == 1 && tb.denom.get() == rate,
             _ => false,
         };
-        let priming = if format.format_info().format == FORMAT_ID_ISOMP4 {
+        let is_mp4 = format.format_info().format == FORMAT_ID_ISOMP4;
+        let edit_list = if is_mp4 {
             let rate = params.sample_rate.unwrap_or(0);
             match mp4::edit_list(path, track_id, rate) {
                 Ok(edits) if rate > 0 => edits,
                 Ok(_) => None,
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                    return Err(MediaError::corrupt(path, "the MP4 structure is cut short"));
+                }
                 Err(e) => return Err(MediaError::io(path, e)),
             }
         } else {
@@ -468,7 +456,8 @@ impl<'p> Source<'p> {
             origin,
             mp3_without_delay_info,
             time_base_is_frames,
-            priming,
+            is_mp4,
+            edit_list,
         })
     }
 

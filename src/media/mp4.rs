@@ -190,31 +190,39 @@ fn parse_elst(elst: &[u8], movie_ts: u32, media_ts: u32, rate: u32) -> Option<Ve
     Some(edits)
 }
 
-/// Applies an edit list to decoded planar audio. Returns `None` when it does not fit the decoded
-/// length (then the caller keeps the audio as it is and warns).
-pub(crate) fn apply(edits: &[Edit], channels: &[Vec<f32>]) -> Option<Vec<Vec<f32>>> {
-    let total = channels.first().map_or(0, Vec::len) as u64;
+/// A resolved edit: silence, or a range of decoded frames.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Piece {
+    Silence(usize),
+    Media(std::ops::Range<usize>),
+}
+
+/// The most silence an edit list may add (about 12 hours at 48 kHz); more is a broken file.
+const MAX_EDIT_SILENCE: u64 = 1 << 31;
+
+/// Resolves the edits against `total` decoded frames; `None` when they do not fit.
+fn resolve(edits: &[Edit], total: u64) -> Option<Vec<Piece>> {
     let media_edits = edits
         .iter()
         .filter(|e| matches!(e, Edit::Media { .. }))
         .count();
-    let mut out: Vec<Vec<f32>> = vec![Vec::new(); channels.len()];
+    let mut silence = 0u64;
+    let mut pieces = Vec::with_capacity(edits.len());
     for edit in edits {
         match *edit {
             Edit::Silence(n) => {
-                for ch in &mut out {
-                    ch.resize(ch.len() + usize::try_from(n).ok()?, 0.0);
+                silence += n;
+                if silence > MAX_EDIT_SILENCE {
+                    return None;
                 }
+                pieces.push(Piece::Silence(usize::try_from(n).ok()?));
             }
             Edit::Media {
                 start,
                 len,
                 len_slack,
             } => {
-                if start > total {
-                    return None;
-                }
-                let available = total - start;
+                let available = total.checked_sub(start)?;
                 let len = match len {
                     None => available,
                     // The usual single edit gives the length in milliseconds; when that agrees
@@ -227,9 +235,39 @@ pub(crate) fn apply(edits: &[Edit], channels: &[Vec<f32>]) -> Option<Vec<Vec<f32
                     usize::try_from(start).ok()?,
                     usize::try_from(start + len).ok()?,
                 );
-                for (o, ch) in out.iter_mut().zip(channels) {
-                    o.extend_from_slice(&ch[s..e]);
-                }
+                pieces.push(Piece::Media(s..e));
+            }
+        }
+    }
+    Some(pieces)
+}
+
+/// The presented length in frames of `total` decoded frames under the edit list.
+pub(crate) fn edited_len(edits: &[Edit], total: u64) -> Option<u64> {
+    let pieces = resolve(edits, total)?;
+    Some(
+        pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Silence(n) => *n as u64,
+                Piece::Media(r) => r.len() as u64,
+            })
+            .sum(),
+    )
+}
+
+/// Applies an edit list to decoded planar audio. Returns `None` when it does not fit the decoded
+/// length (then the caller keeps the audio as it is and warns).
+pub(crate) fn apply(edits: &[Edit], channels: &[Vec<f32>]) -> Option<Vec<Vec<f32>>> {
+    let total = channels.first().map_or(0, Vec::len) as u64;
+    let pieces = resolve(edits, total)?;
+    let len = edited_len(edits, total)? as usize;
+    let mut out: Vec<Vec<f32>> = vec![Vec::with_capacity(len); channels.len()];
+    for piece in pieces {
+        for (o, ch) in out.iter_mut().zip(channels) {
+            match &piece {
+                Piece::Silence(n) => o.resize(o.len() + n, 0.0),
+                Piece::Media(r) => o.extend_from_slice(&ch[r.clone()]),
             }
         }
     }
@@ -279,6 +317,28 @@ mod tests {
                 }
             ]
         );
+    }
+
+    #[test]
+    fn edited_length_and_limits() {
+        let priming = [Edit::Media {
+            start: 1024,
+            len: Some(22_050),
+            len_slack: 45,
+        }];
+        assert_eq!(edited_len(&priming, 23_074), Some(22_050));
+        assert_eq!(edited_len(&priming, 23_050), Some(22_026)); // within the slack: media wins
+        assert_eq!(edited_len(&priming, 23_000), None); // 74 frames short: does not fit
+        assert_eq!(edited_len(&priming, 1000), None); // starts past the end
+        let silly = [
+            Edit::Silence(1 << 40),
+            Edit::Media {
+                start: 0,
+                len: None,
+                len_slack: 0,
+            },
+        ];
+        assert_eq!(edited_len(&silly, 10), None);
     }
 
     #[test]
