@@ -71,6 +71,7 @@ pub fn decode_file(path: &Path) -> Result<DecodedAudio, MediaError> {
 
 /// Reads a file's rate, channel count, length and codec cheaply: the container header plus the
 /// first decodable packet (the decoded channel count is the truth for mono AAC declared stereo).
+/// Unlike [`decode_file`] it does not reject more than two channels; check `channels`.
 pub fn probe_info(path: &Path) -> Result<AudioInfo, MediaError> {
     let mut src = Source::open(path)?;
     let mut decoder = src.decoder()?;
@@ -493,12 +494,41 @@ impl<'p> Source<'p> {
     }
 }
 
+/// Audio formats symphonia has no reader for, by extension, so the user hears "unsupported
+/// format (WMA)" rather than "not an audio file".
+const UNSUPPORTED_FORMATS: &[(&str, &str)] = &[
+    ("wma", "WMA"),
+    ("asf", "WMA"),
+    ("ape", "Monkey's Audio"),
+    ("wv", "WavPack"),
+    ("dsf", "DSD"),
+    ("dff", "DSD"),
+    ("ac3", "AC-3"),
+    ("eac3", "E-AC-3"),
+    ("dts", "DTS"),
+    ("mpc", "Musepack"),
+    ("tta", "TTA"),
+    ("amr", "AMR"),
+    ("ra", "RealAudio"),
+    ("au", "Sun AU"),
+    ("snd", "Sun AU"),
+    ("mid", "MIDI"),
+    ("midi", "MIDI"),
+];
+
 /// Errors while probing: "no reader" means the bytes are not audio we know.
 fn probe_error(path: &Path, e: SymError) -> MediaError {
     match e {
         SymError::Unsupported(msg) if msg.contains("no suitable format reader") => {
-            MediaError::NotAudio {
-                path: path.to_path_buf(),
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            match UNSUPPORTED_FORMATS
+                .iter()
+                .find(|(x, _)| x.eq_ignore_ascii_case(ext))
+            {
+                Some((_, name)) => MediaError::unsupported(path, format!("format ({name})")),
+                None => MediaError::NotAudio {
+                    path: path.to_path_buf(),
+                },
             }
         }
         e => map_error(path, e),
@@ -592,6 +622,27 @@ fn pcm_name(id: AudioCodecId, bits: Option<u32>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_but_unsupported_formats_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let wma = dir.path().join("song.WMA");
+        std::fs::write(
+            &wma,
+            [0x30u8, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11].repeat(64),
+        )
+        .unwrap();
+        assert_eq!(
+            decode_file(&wma).unwrap_err().to_string(),
+            "song.WMA: unsupported format (WMA)"
+        );
+        let txt = dir.path().join("song.txt");
+        std::fs::write(&txt, "la la la").unwrap();
+        assert_eq!(
+            decode_file(&txt).unwrap_err().to_string(),
+            "song.txt: not an audio file"
+        );
+    }
 
     #[test]
     fn audio_extensions() {
