@@ -40,7 +40,7 @@ pub struct Analysis {
 
 /// Decodes and measures one file.
 pub fn analyze_file(path: &Path) -> Result<Analysis, media::MediaError> {
-    let audio = media::decode::decode_file(path)?;
+    let audio = media::decode_file(path)?;
     let chans: Vec<&[f32]> = audio.channels.iter().map(|c| c.as_slice()).collect();
     let r = loudness::analyze(&chans, audio.sample_rate);
     let finite = |v: f64| v.is_finite().then_some(v);

@@ -3,7 +3,7 @@
 use super::{CliError, CliResult, progress::ProgressLine};
 use crate::engine::bounce::{self, BounceOptions, BounceRange, Normalize, Tail};
 use crate::engine::stems::ProjectStems;
-use crate::media::wav::WavFormat;
+use crate::media::WavFormat;
 use crate::project;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -129,16 +129,18 @@ fn check_stems(paths: &[PathBuf]) -> Vec<Result<u32, media::MediaError>> {
     results
         .into_iter()
         .map(|m| {
-            m.into_inner()
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| Err(media::MediaError::internal("decoder thread failed")))
+            m.into_inner().ok().flatten().unwrap_or_else(|| {
+                Err(media::MediaError::corrupt(
+                    Path::new("?"),
+                    "decoder thread failed",
+                ))
+            })
         })
         .collect()
 }
 
 fn check_one(path: &Path) -> Result<u32, media::MediaError> {
-    let decoded = media::decode::decode_file(path)?;
+    let decoded = media::decode_file(path)?;
     Ok(decoded.sample_rate)
 }
 

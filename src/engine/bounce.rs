@@ -3,7 +3,7 @@
 //! ceiling.
 
 use super::graph::{MixGraph, StemLookup};
-use crate::media::wav::{WavFormat, WavWriter};
+use crate::media::{WavFormat, WavWriter};
 use crate::project::{Limiter, Project};
 use ebur128::{EbuR128, Mode};
 use std::path::Path;
@@ -228,9 +228,7 @@ pub fn bounce(
     let mut gain_db = 0.0f64;
     let mut passes = 2u32;
     let mut pass = 1u32;
-    let mut audio = [Vec::new(), Vec::new()];
-    let mut meter = Meter::new(rate);
-    loop {
+    let (audio, meter) = loop {
         let mut p = project.clone();
         if pass > 1 {
             p.master.gain_db += gain_db as f32;
@@ -240,8 +238,8 @@ pub fn bounce(
                 ..p.master.limiter
             };
         }
-        meter = Meter::new(rate);
-        audio = [Vec::new(), Vec::new()];
+        let mut meter = Meter::new(rate);
+        let mut audio = [Vec::new(), Vec::new()];
         render_pass(
             &p,
             stems,
@@ -265,12 +263,12 @@ pub fn bounce(
         }
         let error = norm.target_lufs - measured;
         if pass > 1 && (error.abs() <= NORMALIZE_TOLERANCE_LU || pass >= 4) {
-            break;
+            break (audio, meter);
         }
         gain_db += error;
         pass += 1;
         passes = passes.max(pass);
-    }
+    };
     let mut writer = WavWriter::create(out, rate, opts.format, dither_seed(project))?;
     for (l, r) in audio[0]
         .chunks(BOUNCE_BLOCK)

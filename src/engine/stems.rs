@@ -18,8 +18,8 @@ impl ProjectStems {
     /// Decodes (and resamples) every track's stem; `progress` gets (files done, files total).
     pub fn load(project: &Project, progress: &(dyn Fn(usize, usize) + Sync)) -> ProjectStems {
         let paths: Vec<_> = project.tracks.iter().map(|t| t.source.clone()).collect();
-        let results = media::import::import_stems(&paths, project.sample_rate, &|p| {
-            progress(p.done, p.total)
+        let results = media::import_stems(&paths, project.sample_rate, &|p| {
+            progress(p.files_done, p.files_total)
         });
         let mut out = ProjectStems::default();
         for (t, r) in project.tracks.iter().zip(results) {

@@ -14,7 +14,12 @@ use crate::project::{Project, Track};
 /// New tracks are built here (allocation happens on the caller's thread) with their stems from
 /// `stems`; `max_block` must be the live graph's. A sample-rate change cannot be synced: the
 /// caller rebuilds the graph (see [`needs_rebuild`]).
-pub fn diff(old: &Project, new: &Project, stems: &StemLookup<'_>, max_block: usize) -> Vec<GraphCommand> {
+pub fn diff(
+    old: &Project,
+    new: &Project,
+    stems: &StemLookup<'_>,
+    max_block: usize,
+) -> Vec<GraphCommand> {
     let mut cmds = Vec::new();
     // Removed tracks first, so indices of inserts refer to the new order.
     for t in &old.tracks {
@@ -29,7 +34,9 @@ pub fn diff(old: &Project, new: &Project, stems: &StemLookup<'_>, max_block: usi
                 node: Box::new(TrackNode::new(t, stems(t), new.sample_rate, max_block)),
             }),
             // A new source may differ in channel count: rebuild the strip around it.
-            Some(o) if o.source != t.source => cmds.push(replace_track(t, stems, new.sample_rate, max_block)),
+            Some(o) if o.source != t.source => {
+                cmds.push(replace_track(t, stems, new.sample_rate, max_block))
+            }
             Some(o) => track_diff(o, t, &mut cmds),
         }
     }
@@ -46,8 +53,18 @@ pub fn diff(old: &Project, new: &Project, stems: &StemLookup<'_>, max_block: usi
 }
 
 /// A command that rebuilds `track`'s strip around its (newly loaded) audio, keeping its place.
-pub fn replace_track(track: &Track, stems: &StemLookup<'_>, rate: u32, max_block: usize) -> GraphCommand {
-    GraphCommand::ReplaceTrack(Box::new(TrackNode::new(track, stems(track), rate, max_block)))
+pub fn replace_track(
+    track: &Track,
+    stems: &StemLookup<'_>,
+    rate: u32,
+    max_block: usize,
+) -> GraphCommand {
+    GraphCommand::ReplaceTrack(Box::new(TrackNode::new(
+        track,
+        stems(track),
+        rate,
+        max_block,
+    )))
 }
 
 /// Whether going from `old` to `new` needs a whole new graph rather than commands.
