@@ -13,6 +13,7 @@ use iced_test::Simulator;
 use std::path::Path;
 use stemmix::ui::theme;
 use stemmix::ui::widgets::fader::{DETENT_PX, db_to_pos, pos_to_db};
+use stemmix::ui::widgets::timeline::ZOOM_STEP;
 use stemmix::ui::widgets::{self as w, TimeView};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -510,4 +511,35 @@ fn gallery_snapshot_matches_its_golden_image() -> Result<(), iced_test::Error> {
         review.with_file_name("gallery-tiny-skia.png").display()
     );
     Ok(())
+}
+
+#[test]
+fn wheel_notches_in_one_batch_accumulate() {
+    // Two notches arrive before the app rebuilds the view with the first result.
+    assert_eq!(
+        run(
+            test_fader(-3.0),
+            &[Wheel(30.0, 100.0, 1.0), Wheel(30.0, 100.0, 1.0)]
+        ),
+        [
+            Msg::Change(-2.5),
+            Msg::Release,
+            Msg::Change(-2.0),
+            Msg::Release
+        ]
+    );
+    let bins = vec![[-0.5, 0.5]; 1000];
+    let msgs = run(
+        test_lane(&bins),
+        &[
+            Mods(Modifiers::CTRL),
+            Wheel(300.0, 30.0, 1.0),
+            Wheel(300.0, 30.0, 1.0),
+        ],
+    );
+    let [Msg::View(_), Msg::View(twice)] = msgs[..] else {
+        panic!("{msgs:?}")
+    };
+    assert!((twice.frames_per_px - 100.0 / ZOOM_STEP / ZOOM_STEP).abs() < 1e-9);
+    assert!((twice.frame_at(300.0) - 78_000.0).abs() < 1e-6);
 }

@@ -235,10 +235,9 @@ impl<Message> Travel for Fader<'_, Message> {
         pos_to_db(pos.clamp(0.0, 1.0))
     }
 
-    fn wheeled(&self, notches: f32, fine: bool) -> f32 {
+    fn wheeled(&self, from: f32, notches: f32, fine: bool) -> f32 {
         let step = if fine { 0.1 } else { 0.5 };
-        let from = self.db;
-        if from <= SILENCE_DB {
+        if from.is_nan() || from <= SILENCE_DB {
             return if notches > 0.0 {
                 WHEEL_FLOOR_DB
             } else {
@@ -480,13 +479,16 @@ mod tests {
 
     #[test]
     fn wheel_steps_stop_at_unity_and_floor() {
-        let f = |db| fader(db, |v| v);
-        assert_eq!(f(-3.0).wheeled(1.0, false), -2.5);
-        assert_eq!(f(-3.0).wheeled(-1.0, true), -3.1);
-        assert_eq!(f(-0.3).wheeled(1.0, false), 0.0);
-        assert_eq!(f(12.0).wheeled(3.0, false), 12.0);
-        assert_eq!(f(f32::NEG_INFINITY).wheeled(1.0, false), WHEEL_FLOOR_DB);
-        assert_eq!(f(-60.0).wheeled(-1.0, false), f32::NEG_INFINITY);
-        assert_eq!(f(f32::NAN).wheeled(-1.0, false), f32::NEG_INFINITY);
+        let step = |db, notches, fine| {
+            let f = fader(db, |v| v);
+            f.wheeled(f.value(), notches, fine)
+        };
+        assert_eq!(step(-3.0, 1.0, false), -2.5);
+        assert_eq!(step(-3.0, -1.0, true), -3.1);
+        assert_eq!(step(-0.3, 1.0, false), 0.0);
+        assert_eq!(step(12.0, 3.0, false), 12.0);
+        assert_eq!(step(f32::NEG_INFINITY, 1.0, false), WHEEL_FLOOR_DB);
+        assert_eq!(step(-60.0, -1.0, false), f32::NEG_INFINITY);
+        assert_eq!(step(f32::NAN, -1.0, false), f32::NEG_INFINITY);
     }
 }

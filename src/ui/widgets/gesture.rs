@@ -28,8 +28,8 @@ pub(crate) trait Travel {
     fn units(&self, bounds: Rectangle) -> f32;
     /// The value at `units` of travel, clamped to the control's range.
     fn value_at(&self, units: f32, bounds: Rectangle) -> f32;
-    /// The value `notches` wheel notches away from the current one (`fine` with Shift).
-    fn wheeled(&self, notches: f32, fine: bool) -> f32;
+    /// The value `notches` wheel notches away from `from` (`fine` with Shift).
+    fn wheeled(&self, from: f32, notches: f32, fine: bool) -> f32;
 }
 
 /// The messages a value control emits.
@@ -62,6 +62,8 @@ pub(crate) struct Gesture {
     modifiers: Modifiers,
     last_click: Option<Click>,
     drag: Option<Drag>,
+    /// The control's value when the last wheel step was published, and that step's result.
+    last_wheel: Option<(f32, f32)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -166,8 +168,15 @@ impl Gesture {
                 let notches = if y != 0.0 { y } else { x };
                 shell.capture_event();
                 if notches.is_finite() && notches != 0.0 {
-                    let v = control.wheeled(notches, self.modifiers.shift());
-                    if !same(v, control.value()) {
+                    // Several notches can arrive in one batch of events, before the app has
+                    // rebuilt the view with the new value: continue from our last result then.
+                    let from = match self.last_wheel {
+                        Some((seen, result)) if same(seen, control.value()) => result,
+                        _ => control.value(),
+                    };
+                    let v = control.wheeled(from, notches, self.modifiers.shift());
+                    self.last_wheel = Some((control.value(), v));
+                    if !same(v, from) {
                         shell.publish((messages.on_change)(v));
                         if let Some(m) = &messages.on_release {
                             shell.publish(m.clone());

@@ -238,9 +238,10 @@ impl<Message> Travel for Knob<'_, Message> {
         self.mapping.from_norm(units / DRAG_PX)
     }
 
-    fn wheeled(&self, notches: f32, fine: bool) -> f32 {
+    fn wheeled(&self, from: f32, notches: f32, fine: bool) -> f32 {
         let step = if fine { WHEEL_STEP * FINE } else { WHEEL_STEP };
-        self.mapping.from_norm(self.norm() + step * notches)
+        self.mapping
+            .from_norm(self.mapping.to_norm(from) + step * notches)
     }
 }
 

@@ -293,6 +293,8 @@ impl<'a, Message> Timeline<'a, Message> {
 pub(crate) struct State {
     modifiers: Modifiers,
     drag: Option<Drag>,
+    /// The view when the last wheel step was published, and that step's result.
+    last_view: Option<(TimeView, TimeView)>,
     cache: KeyedCache<Key>,
 }
 
@@ -387,13 +389,19 @@ impl<Message: Clone> Control<Message> for Timeline<'_, Message> {
                     return;
                 }
                 shell.capture_event();
+                // Several notches can arrive in one batch of events, before the app has
+                // rebuilt the view: continue from our last result then.
+                let view = match state.last_view {
+                    Some((seen, result)) if seen == self.view => result,
+                    _ => self.view,
+                };
                 let new = if state.modifiers.command() {
                     let notches = match *delta {
                         ScrollDelta::Lines { y, .. } => y,
                         ScrollDelta::Pixels { y, .. } => y / PIXELS_PER_NOTCH,
                     };
                     // Wheel up (away from the user) zooms in.
-                    self.view.zoomed(p.x, ZOOM_STEP.powf(-f64::from(notches)))
+                    view.zoomed(p.x, ZOOM_STEP.powf(-f64::from(notches)))
                 } else {
                     // Horizontal deltas win; a vertical wheel scrolls later when turned down.
                     let px = match *delta {
@@ -402,9 +410,10 @@ impl<Message: Clone> Control<Message> for Timeline<'_, Message> {
                         }
                         ScrollDelta::Pixels { x, y } => f64::from(if x != 0.0 { x } else { y }),
                     };
-                    self.view.scrolled(-px)
+                    view.scrolled(-px)
                 };
-                if new != self.view {
+                state.last_view = Some((self.view, new));
+                if new != view {
                     shell.publish(on_view(new));
                 }
             }
