@@ -161,7 +161,7 @@ pub fn range_frames(
             .ok_or(BounceError::NoLoopRegion)?
             .frames(rate),
         BounceRange::Span { start_s, end_s } => {
-            if !(end_s > start_s) || start_s < 0.0 {
+            if end_s.partial_cmp(&start_s) != Some(std::cmp::Ordering::Greater) || start_s < 0.0 {
                 return Err(BounceError::EmptyRange(format!("{start_s}..{end_s}")));
             }
             let f = |s: f64| (s * rate as f64).round() as u64;
@@ -290,6 +290,9 @@ pub fn bounce(
     })
 }
 
+/// Receives each rendered block (left, right).
+type BlockSink<'a> = dyn FnMut(&[f32], &[f32]) -> Result<(), crate::media::MediaError> + 'a;
+
 /// One rendering of `[start, end)` plus the tail, handed to `sink` block by block.
 #[allow(clippy::too_many_arguments)]
 fn render_pass(
@@ -302,7 +305,7 @@ fn render_pass(
     passes: u32,
     progress: &mut dyn FnMut(BounceProgress),
     cancel: &AtomicBool,
-    sink: &mut dyn FnMut(&[f32], &[f32]) -> Result<(), crate::media::MediaError>,
+    sink: &mut BlockSink<'_>,
 ) -> Result<u64, BounceError> {
     let rate = project.sample_rate as f64;
     let mut graph = MixGraph::from_project(project, stems, BOUNCE_BLOCK);

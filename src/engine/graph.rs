@@ -26,6 +26,9 @@ pub type StemLookup<'a> =
 pub struct MixGraph {
     rate: u32,
     max_block: usize,
+    // Boxed so that adding or removing a track moves a pointer, and a removed node can be sent
+    // back to the control side without copying (or allocating) on the audio thread.
+    #[allow(clippy::vec_box)]
     tracks: Vec<Box<Node>>,
     any_solo: bool,
     read: ReadHead,
