@@ -1,6 +1,8 @@
 //! Bounce: the mix written to WAV equals the math (null tests), is deterministic, dithers
 //! correctly, honours ranges and tails, and never leaves a partial file.
 
+#![allow(clippy::needless_range_loop)] // index loops read like the math they check
+
 mod common;
 
 use std::path::{Path, PathBuf};
@@ -159,7 +161,7 @@ fn mono_stems_are_panned_centre_at_minus_3_db_and_minus_6_db_halves() {
     let (_, mix) = read_wav(&out);
     for c in 0..2 {
         for i in 0..len {
-            let want = 0.707_106_78 * mono[i];
+            let want = std::f32::consts::FRAC_1_SQRT_2 * mono[i];
             assert!(
                 (mix[c][i] - want).abs() <= 1e-6,
                 "side {c} frame {i}: {} vs {want}",
@@ -168,7 +170,7 @@ fn mono_stems_are_panned_centre_at_minus_3_db_and_minus_6_db_halves() {
         }
     }
 
-    p = project_with(dir.path(), &[stereo.clone()]);
+    p = project_with(dir.path(), std::slice::from_ref(&stereo));
     p.tracks[0].gain_db = -6.0206;
     run_bounce(&p, &out, &float_opts()).unwrap();
     let (_, mix) = read_wav(&out);
