@@ -95,7 +95,7 @@ pub fn find_recoveries(dir: &Path) -> Vec<Recovery> {
             (file.is_file() && !process_alive(info.pid)).then_some(Recovery { info, file })
         })
         .collect();
-    found.sort_by(|a, b| b.info.saved_at.cmp(&a.info.saved_at));
+    found.sort_by_key(|r| std::cmp::Reverse(r.info.saved_at));
     found
 }
 

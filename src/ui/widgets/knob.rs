@@ -136,6 +136,7 @@ pub struct Knob<'a, Message> {
     bipolar: bool,
     /// Draws L and R at the ends of the arc.
     pan_marks: bool,
+    on_value_click: Option<Message>,
 }
 
 /// A knob showing `value` on `mapping` that reports new values through `on_change`.
@@ -153,6 +154,7 @@ pub fn knob<'a, Message>(
         color: theme::ACCENT,
         bipolar: false,
         pan_marks: false,
+        on_value_click: None,
     }
 }
 
@@ -196,6 +198,12 @@ impl<'a, Message> Knob<'a, Message> {
         self
     }
 
+    /// Message sent when the value label under the dial is clicked (to type a value).
+    pub fn on_value_click(mut self, message: Message) -> Self {
+        self.on_value_click = Some(message);
+        self
+    }
+
     /// How the value is written under the knob (e.g. [`format::hz`]).
     pub fn format(mut self, format: impl Fn(f32) -> String + 'a) -> Self {
         self.format = Box::new(format);
@@ -222,6 +230,12 @@ impl<'a, Message> Knob<'a, Message> {
 
     fn norm(&self) -> f32 {
         self.mapping.to_norm(self.value)
+    }
+
+    /// Whether `p` (local coordinates) is on the value label under the dial.
+    fn in_label(&self, p: Point, size: iced::Size) -> bool {
+        let d = self.diameter.min(size.width).min(size.height);
+        size.height >= d + 10.0 && p.y >= d
     }
 }
 
@@ -279,6 +293,15 @@ impl<Message: Clone> Control<Message> for Knob<'_, Message> {
         cursor: mouse::Cursor,
         shell: &mut Shell<'_, Message>,
     ) {
+        if let (Event::Mouse(mouse::Event::ButtonPressed(mouse::Button::Left)), Some(m)) =
+            (event, &self.on_value_click)
+            && let Some(p) = cursor.position_in(bounds)
+            && self.in_label(p, bounds.size())
+        {
+            shell.publish(m.clone());
+            shell.capture_event();
+            return;
+        }
         state
             .gesture
             .update(self, &self.messages, event, bounds, cursor, shell);
@@ -381,6 +404,11 @@ impl<Message: Clone> Control<Message> for Knob<'_, Message> {
     ) -> mouse::Interaction {
         if state.gesture.is_dragging() {
             mouse::Interaction::Grabbing
+        } else if let Some(p) = cursor.position_in(bounds)
+            && self.on_value_click.is_some()
+            && self.in_label(p, bounds.size())
+        {
+            mouse::Interaction::Text
         } else if cursor.is_over(bounds) {
             mouse::Interaction::Grab
         } else {

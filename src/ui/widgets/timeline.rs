@@ -119,6 +119,12 @@ impl Bin for (f32, f32) {
     }
 }
 
+impl Bin for crate::media::PeakBin {
+    fn min_max(&self) -> (f32, f32) {
+        (self.min, self.max)
+    }
+}
+
 enum Kind<'a> {
     Ruler {
         sample_rate: u32,
