@@ -415,7 +415,12 @@ impl App {
         self.running = false;
         let media = &self.media;
         self.link.load(&self.project, &|t| media.audio(&t.source));
-        let sources: Vec<PathBuf> = self.project.tracks.iter().map(|t| t.source.clone()).collect();
+        let sources: Vec<PathBuf> = self
+            .project
+            .tracks
+            .iter()
+            .map(|t| t.source.clone())
+            .collect();
         self.media.decode(sources, self.project.sample_rate);
         self.selection = self.project.tracks.first().map(|t| Selection::Track(t.id));
         self.timeline = TimelineState::default();
@@ -451,7 +456,8 @@ impl App {
     /// Everything that follows a change of the project from `before`.
     fn after_change(&mut self, before: &Project) {
         let media = &self.media;
-        self.link.edit(before, &self.project, &|t| media.audio(&t.source));
+        self.link
+            .edit(before, &self.project, &|t| media.audio(&t.source));
         self.revision += 1;
         self.refresh_dirty();
         self.refresh_curves();
@@ -535,11 +541,7 @@ impl App {
     pub fn update(&mut self, message: Message) -> Task<Message> {
         match message {
             Message::Set(param, v) => {
-                if self
-                    .typing
-                    .as_ref()
-                    .is_some_and(|t| t.param != param)
-                {
+                if self.typing.as_ref().is_some_and(|t| t.param != param) {
                     self.typing = None;
                 }
                 let label = param.describe(&self.project);
@@ -647,7 +649,8 @@ impl App {
     }
 
     fn toggle(&mut self, t: Toggle) {
-        let name = |p: &Project, id: TrackId| p.track(id).map_or("track", |t| t.name.as_str()).to_string();
+        let name =
+            |p: &Project, id: TrackId| p.track(id).map_or("track", |t| t.name.as_str()).to_string();
         match t {
             Toggle::Mute(id) => {
                 let n = name(&self.project, id);
@@ -748,13 +751,17 @@ impl App {
     fn choose(&mut self, c: Choice) {
         match c {
             Choice::Slope(id, band, slope) => {
-                self.edit(None, format!("{} slope", band.label().to_lowercase()), |p| {
-                    if let Some(t) = p.track_mut(id)
-                        && let Some(b) = super::params::pass_mut(t, band)
-                    {
-                        b.slope = slope;
-                    }
-                });
+                self.edit(
+                    None,
+                    format!("{} slope", band.label().to_lowercase()),
+                    |p| {
+                        if let Some(t) = p.track_mut(id)
+                            && let Some(b) = super::params::pass_mut(t, band)
+                        {
+                            b.slope = slope;
+                        }
+                    },
+                );
             }
             Choice::Detector(id, d) => {
                 self.edit(None, "compressor detector", |p| {

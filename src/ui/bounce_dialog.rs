@@ -165,7 +165,9 @@ impl App {
         }
         let text = self.bounce.path_text.trim();
         if text.is_empty() {
-            self.bounce.result = Some(BounceResult::Failed("Type the path of the WAV file to write.".into()));
+            self.bounce.result = Some(BounceResult::Failed(
+                "Type the path of the WAV file to write.".into(),
+            ));
             return;
         }
         let mut out = PathBuf::from(text);
@@ -321,18 +323,16 @@ pub fn view(app: &App) -> Option<Element<'_, Message>> {
             .align_y(Alignment::Center),
         );
     } else {
-        body = body.push(
-            row![
-                space::horizontal(),
-                container(
-                    button(text("Bounce").size(13))
-                        .on_press(Message::Bounce(BounceMsg::Start))
-                        .padding([5, 18])
-                        .style(|t, s| theme::toggle_button(true, theme::ACCENT)(t, s))
-                )
-                .id("bounce-start"),
-            ],
-        );
+        body = body.push(row![
+            space::horizontal(),
+            container(
+                button(text("Bounce").size(13))
+                    .on_press(Message::Bounce(BounceMsg::Start))
+                    .padding([5, 18])
+                    .style(|t, s| theme::toggle_button(true, theme::ACCENT)(t, s))
+            )
+            .id("bounce-start"),
+        ]);
     }
     match &b.result {
         Some(BounceResult::Done {

@@ -40,7 +40,11 @@ fn typing_box(app: &App, param: Param) -> Option<Element<'_, Message>> {
             .style(move |th, st| {
                 let mut s = text_input::default(th, st);
                 s.background = theme::WELL_BG.into();
-                s.border.color = if invalid { theme::DANGER } else { theme::ACCENT };
+                s.border.color = if invalid {
+                    theme::DANGER
+                } else {
+                    theme::ACCENT
+                };
                 s.border.width = 1.0;
                 s
             })
@@ -86,7 +90,11 @@ pub fn fader(app: &App, param: Param, color: Color) -> Element<'_, Message> {
         .color(color)
         .width(50);
     let body: Element<'_, Message> = match typing_box(app, param) {
-        Some(input) => stack![f, container(input).height(Fill).align_bottom(Fill).width(Fill)].into(),
+        Some(input) => stack![
+            f,
+            container(input).height(Fill).align_bottom(Fill).width(Fill)
+        ]
+        .into(),
         None => f.into(),
     };
     container(body).id(param.widget_id()).height(Fill).into()
@@ -103,16 +111,11 @@ pub fn toggle<'a>(
 ) -> Element<'a, Message> {
     tip(
         container(
-            button(
-                text(label)
-                    .size(11)
-                    .align_x(Alignment::Center)
-                    .width(Fill),
-            )
-            .on_press(message)
-            .padding([2, 2])
-            .width(Fill)
-            .style(theme::toggle_button(on, color)),
+            button(text(label).size(11).align_x(Alignment::Center).width(Fill))
+                .on_press(message)
+                .padding([2, 2])
+                .width(Fill)
+                .style(theme::toggle_button(on, color)),
         )
         .id(id),
         tooltip_text,

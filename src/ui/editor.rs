@@ -45,7 +45,10 @@ impl std::fmt::Display for DetectorChoice {
     }
 }
 
-const DETECTORS: [DetectorChoice; 2] = [DetectorChoice(Detector::Peak), DetectorChoice(Detector::Rms)];
+const DETECTORS: [DetectorChoice; 2] = [
+    DetectorChoice(Detector::Peak),
+    DetectorChoice(Detector::Rms),
+];
 
 fn section<'a>(title: &'a str, right: Element<'a, Message>) -> Element<'a, Message> {
     row![
@@ -70,16 +73,23 @@ fn small_toggle<'a>(
         .into()
 }
 
-fn band_column<'a>(app: &'a App, t: &'a Track, band: Band, color: iced::Color) -> Element<'a, Message> {
+fn band_column<'a>(
+    app: &'a App,
+    t: &'a Track,
+    band: Band,
+    color: iced::Color,
+) -> Element<'a, Message> {
     let id = t.id;
     let (on, ..) = band_values(t, band);
     let knob = |f: TrackField| controls::knob(app, Param::Track(id, f), 28.0, color);
     let middle: Element<'a, Message> = match super::params::pass(t, band) {
         Some(p) => column![
             text("Slope").size(10).color(theme::TEXT_DIM),
-            pick_list(&SLOPES[..], Some(SlopeChoice(p.slope)), move |s: SlopeChoice| {
-                Message::Choose(Choice::Slope(id, band, s.0))
-            })
+            pick_list(
+                &SLOPES[..],
+                Some(SlopeChoice(p.slope)),
+                move |s: SlopeChoice| { Message::Choose(Choice::Slope(id, band, s.0)) }
+            )
             .text_size(10)
             .padding([3, 4])
             .width(70),
@@ -92,11 +102,10 @@ fn band_column<'a>(app: &'a App, t: &'a Track, band: Band, color: iced::Color) -
     };
     container(
         column![
-            text(band.label()).size(11),
-            small_toggle(
-                if on { "ON" } else { "OFF" },
+            controls::toggle(
+                band.label(),
                 on,
-                theme::ACCENT,
+                color,
                 Message::Toggle(Toggle::Band(id, band)),
                 format!("t{}-{}-on", id.0, band.key()),
                 "Band on/off",
@@ -105,20 +114,26 @@ fn band_column<'a>(app: &'a App, t: &'a Track, band: Band, color: iced::Color) -
             middle,
             knob(TrackField::Q(band)),
         ]
-        .spacing(4)
+        .spacing(3)
         .align_x(Alignment::Center),
     )
     .width(Fill)
-    .padding([6, 0])
+    .padding([4, 3])
     .style(move |_| container::Style {
-        background: Some(if on {
-            theme::lighten(theme::STRIP_BG, 0.04)
-        } else {
-            theme::STRIP_BG
-        }
-        .into()),
+        background: Some(
+            if on {
+                theme::lighten(theme::STRIP_BG, 0.04)
+            } else {
+                theme::STRIP_BG
+            }
+            .into(),
+        ),
         border: iced::Border {
-            color: if on { theme::fade(color, 0.6) } else { theme::BORDER },
+            color: if on {
+                theme::fade(color, 0.6)
+            } else {
+                theme::BORDER
+            },
             width: 1.0,
             radius: 4.0.into(),
         },
@@ -215,7 +230,11 @@ fn track_editor<'a>(app: &'a App, t: &'a Track) -> Element<'a, Message> {
         column![
             text("Send tap").size(10).color(theme::TEXT_DIM),
             small_toggle(
-                if t.reverb_send_pre_fader { "PRE" } else { "POST" },
+                if t.reverb_send_pre_fader {
+                    "PRE"
+                } else {
+                    "POST"
+                },
                 t.reverb_send_pre_fader,
                 theme::ACCENT,
                 Message::Toggle(Toggle::SendPre(id)),
@@ -245,7 +264,7 @@ fn track_editor<'a>(app: &'a App, t: &'a Track) -> Element<'a, Message> {
                 .color(color)
                 .range_db(18.0)
                 .width(Fill)
-                .height(84)
+                .height(64)
         )
         .style(|_| container::Style {
             background: Some(theme::WELL_BG.into()),
@@ -256,27 +275,24 @@ fn track_editor<'a>(app: &'a App, t: &'a Track) -> Element<'a, Message> {
             },
             ..container::Style::default()
         }),
-        Row::with_children(Band::ALL.into_iter().map(|b| band_column(app, t, b, color)))
-            .spacing(3),
+        Row::with_children(Band::ALL.into_iter().map(|b| band_column(app, t, b, color))).spacing(3),
     ]
     .spacing(6);
 
     let c = &t.compressor;
-    let gr = app
-        .link
-        .view()
-        .tracks
-        .get(&id)
-        .map_or(0.0, |m| m.gr_db);
-    let knob = |f: TrackField| controls::knob(app, Param::Track(id, f), 28.0, theme::GAIN_REDUCTION);
+    let gr = app.link.view().tracks.get(&id).map_or(0.0, |m| m.gr_db);
+    let knob =
+        |f: TrackField| controls::knob(app, Param::Track(id, f), 28.0, theme::GAIN_REDUCTION);
     let comp = column![
         section(
             "COMPRESSOR",
             row![
                 text("Detector").size(10).color(theme::TEXT_DIM),
-                pick_list(&DETECTORS[..], Some(DetectorChoice(c.detector)), move |d: DetectorChoice| {
-                    Message::Choose(Choice::Detector(id, d.0))
-                })
+                pick_list(
+                    &DETECTORS[..],
+                    Some(DetectorChoice(c.detector)),
+                    move |d: DetectorChoice| { Message::Choose(Choice::Detector(id, d.0)) }
+                )
                 .text_size(11)
                 .padding([2, 6]),
                 small_toggle(
@@ -296,10 +312,10 @@ fn track_editor<'a>(app: &'a App, t: &'a Track) -> Element<'a, Message> {
             w::compressor_curve(c.threshold_db, c.ratio, c.knee_db)
                 .enabled(c.enabled)
                 .color(theme::GAIN_REDUCTION)
-                .width(58)
-                .height(58),
+                .width(52)
+                .height(52),
             tip(
-                w::gain_reduction_meter::<Message>(-gr).height(58),
+                w::gain_reduction_meter::<Message>(-gr).height(52),
                 "Gain reduction"
             ),
             knob(TrackField::Threshold),
@@ -317,12 +333,12 @@ fn track_editor<'a>(app: &'a App, t: &'a Track) -> Element<'a, Message> {
     column![
         header,
         divider(),
-        section("INPUT AND SEND", space().into()),
-        input,
-        divider(),
         eq,
         divider(),
-        comp
+        comp,
+        divider(),
+        section("INPUT AND SEND", space().into()),
+        input,
     ]
     .spacing(8)
     .into()
@@ -459,7 +475,11 @@ pub fn view(app: &App) -> Element<'_, Message> {
 
 fn placeholder<'a>() -> Element<'a, Message> {
     Column::new()
-        .push(text("Select a strip to edit it.").size(13).color(theme::TEXT_DIM))
+        .push(
+            text("Select a strip to edit it.")
+                .size(13)
+                .color(theme::TEXT_DIM),
+        )
         .width(Length::Fill)
         .into()
 }

@@ -410,10 +410,13 @@ impl SilentBackend {
                 let (levels, _) = t.take_levels();
                 let gr = t.gain_reduction_db();
                 let id = t.id();
-                self.ballistics
-                    .entry(Some(id))
-                    .or_default()
-                    .feed(levels.peak, levels.rms(), levels.clipped, gr, now);
+                self.ballistics.entry(Some(id)).or_default().feed(
+                    levels.peak,
+                    levels.rms(),
+                    levels.clipped,
+                    gr,
+                    now,
+                );
             }
             let peak = [peak_of(l), peak_of(r)];
             let rms = [rms_of(l), rms_of(r)];
@@ -570,7 +573,9 @@ impl Backend for SilentBackend {
         }
         if let Some(e) = &self.loudness {
             let lufs = |r: Result<f64, ebur128::Error>| {
-                r.ok().filter(|v| v.is_finite()).map_or(f32::NEG_INFINITY, |v| v as f32)
+                r.ok()
+                    .filter(|v| v.is_finite())
+                    .map_or(f32::NEG_INFINITY, |v| v as f32)
             };
             let playing = self.playing;
             view.loudness.momentary = if playing {
@@ -703,7 +708,10 @@ mod tests {
             cmds.iter().find(|c| matches!(c, Command::Graph(GraphCommand::Track(..)))),
             Some(Command::Graph(GraphCommand::Track(_, TrackParam::GainDb(g)))) if *g == -6.0
         ));
-        assert!(cmds.iter().any(|c| matches!(c, Command::Graph(GraphCommand::ReplaceGraph(_)))));
+        assert!(
+            cmds.iter()
+                .any(|c| matches!(c, Command::Graph(GraphCommand::ReplaceGraph(_))))
+        );
         assert!(matches!(cmds[cmds.len() - 2], Command::Play));
         assert!(matches!(cmds[cmds.len() - 1], Command::Seek(480)));
     }

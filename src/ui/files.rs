@@ -209,9 +209,7 @@ fn decode_worker(paths: Vec<PathBuf>, rate: u32, tx: mpsc::Sender<DecodeEvent>) 
                     let r = media::import_stems(std::slice::from_ref(p), rate, &report)
                         .into_iter()
                         .next()
-                        .unwrap_or_else(|| {
-                            Err(media::MediaError::Empty { path: p.clone() })
-                        })
+                        .unwrap_or_else(|| Err(media::MediaError::Empty { path: p.clone() }))
                         .map_err(|e| e.to_string());
                     if tx.send(DecodeEvent::Done(p.clone(), r)).is_err() {
                         // The app moved on to another project.
@@ -352,7 +350,11 @@ pub enum FileMsg {
 }
 
 /// Opens a file dialog for `purpose` as a task.
-pub(crate) fn dialog(purpose: Purpose, dir: Option<PathBuf>, name: Option<String>) -> Task<Message> {
+pub(crate) fn dialog(
+    purpose: Purpose,
+    dir: Option<PathBuf>,
+    name: Option<String>,
+) -> Task<Message> {
     let mut d = rfd::AsyncFileDialog::new();
     if let Some(dir) = dir {
         d = d.set_directory(dir);
@@ -530,7 +532,8 @@ impl App {
             After::New => {
                 self.close_session();
                 self.replace_project(Project::default(), None);
-                self.notices.info("New project: add stems with Ctrl+I or drop audio files here.");
+                self.notices
+                    .info("New project: add stems with Ctrl+I or drop audio files here.");
             }
             After::Open(Some(p)) => self.open_path(&p),
             After::Open(None) => return dialog(Purpose::OpenProject, self.project_dir(), None),
@@ -556,7 +559,9 @@ impl App {
                 self.replace_project(p, Some(path.clone()));
                 self.touch_recent(&path);
             }
-            Err(e) => self.notices.error(format!("Could not open the project: {e}")),
+            Err(e) => self
+                .notices
+                .error(format!("Could not open the project: {e}")),
         }
     }
 
@@ -709,8 +714,10 @@ impl App {
         } else {
             self.notices.warn(format!(
                 "{}: not an audio file or a stemmix project",
-                path.file_name()
-                    .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into()),
+                path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into()
+                ),
             ));
         }
     }
@@ -746,7 +753,8 @@ impl App {
                 self.refresh_dirty();
                 autosave::discard_recovery(&r);
                 self.autosave_now();
-                self.notices.info("Restored the unsaved changes. Save to keep them.");
+                self.notices
+                    .info("Restored the unsaved changes. Save to keep them.");
             }
             Err(e) => self
                 .notices
@@ -840,10 +848,10 @@ pub fn menu_bar(app: &App) -> Element<'_, Message> {
         .history
         .undo_label()
         .map_or_else(|| tip::UNDO.to_string(), |l| format!("Undo {l} (Ctrl+Z)"));
-    let redo_tip = app
-        .history
-        .redo_label()
-        .map_or_else(|| tip::REDO.to_string(), |l| format!("Redo {l} (Ctrl+Shift+Z)"));
+    let redo_tip = app.history.redo_label().map_or_else(
+        || tip::REDO.to_string(),
+        |l| format!("Redo {l} (Ctrl+Shift+Z)"),
+    );
     let bar = row![
         text("stemmix").size(14).color(theme::ACCENT),
         separator(),
@@ -851,10 +859,22 @@ pub fn menu_bar(app: &App) -> Element<'_, Message> {
         menu_button("Open…", tip::OPEN, Some(Message::File(FileMsg::Open))),
         recent_list,
         menu_button("Save", tip::SAVE, Some(Message::File(FileMsg::Save))),
-        menu_button("Save as…", tip::SAVE_AS, Some(Message::File(FileMsg::SaveAs))),
+        menu_button(
+            "Save as…",
+            tip::SAVE_AS,
+            Some(Message::File(FileMsg::SaveAs))
+        ),
         separator(),
-        menu_button("Add stems…", tip::ADD_STEMS, Some(Message::File(FileMsg::AddStems))),
-        menu_button("Add folder…", tip::ADD_FOLDER, Some(Message::File(FileMsg::AddFolder))),
+        menu_button(
+            "Add stems…",
+            tip::ADD_STEMS,
+            Some(Message::File(FileMsg::AddStems))
+        ),
+        menu_button(
+            "Add folder…",
+            tip::ADD_FOLDER,
+            Some(Message::File(FileMsg::AddFolder))
+        ),
         separator(),
         tooltip(
             button(text("Undo").size(12))
@@ -877,7 +897,11 @@ pub fn menu_bar(app: &App) -> Element<'_, Message> {
             tooltip::Position::Bottom,
         ),
         separator(),
-        menu_button("Bounce…", tip::BOUNCE, Some(Message::Bounce(BounceMsg::Open))),
+        menu_button(
+            "Bounce…",
+            tip::BOUNCE,
+            Some(Message::Bounce(BounceMsg::Open))
+        ),
         space::horizontal(),
         text(format!(
             "{}{}",
@@ -885,7 +909,11 @@ pub fn menu_bar(app: &App) -> Element<'_, Message> {
             if app.dirty { " • unsaved" } else { "" }
         ))
         .size(12)
-        .color(if app.dirty { theme::MUTE } else { theme::TEXT_DIM }),
+        .color(if app.dirty {
+            theme::MUTE
+        } else {
+            theme::TEXT_DIM
+        }),
         menu_button("?", tip::HELP, Some(Message::ToggleHelp)),
     ]
     .spacing(6)
@@ -924,7 +952,10 @@ pub fn recovery_banner(app: &App) -> Element<'_, Message> {
         .project_path
         .as_ref()
         .and_then(|p| p.file_stem())
-        .map_or_else(|| "an untitled project".into(), |s| format!("“{}”", s.to_string_lossy()));
+        .map_or_else(
+            || "an untitled project".into(),
+            |s| format!("“{}”", s.to_string_lossy()),
+        );
     let more = if app.recoveries.len() > 1 {
         format!(" ({} more after this one)", app.recoveries.len() - 1)
     } else {
@@ -973,14 +1004,32 @@ pub fn status_bar(app: &App) -> Element<'_, Message> {
         .align_y(Alignment::Center);
     items = items.push(space::horizontal());
     if let Some((n, f)) = app.media.progress() {
-        items = items.push(text(format!("Decoding {n} stem{}…", if n == 1 { "" } else { "s" })).size(11));
-        items = items.push(progress_bar(0.0..=1.0, f).length(Length::Fixed(160.0)).girth(6));
+        items = items.push(
+            text(format!(
+                "Decoding {n} stem{}…",
+                if n == 1 { "" } else { "s" }
+            ))
+            .size(11),
+        );
+        items = items.push(
+            progress_bar(0.0..=1.0, f)
+                .length(Length::Fixed(160.0))
+                .girth(6),
+        );
     }
     if let Some(p) = app.bounce.progress() {
         items = items.push(text("Bouncing…").size(11));
-        items = items.push(progress_bar(0.0..=1.0, p).length(Length::Fixed(160.0)).girth(6));
+        items = items.push(
+            progress_bar(0.0..=1.0, p)
+                .length(Length::Fixed(160.0))
+                .girth(6),
+        );
     }
-    items = items.push(text(app.link.view().status.as_str()).size(11).color(theme::TEXT_DIM));
+    items = items.push(
+        text(app.link.view().status.as_str())
+            .size(11)
+            .color(theme::TEXT_DIM),
+    );
     container(items)
         .padding([3, 12])
         .width(Fill)

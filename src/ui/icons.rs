@@ -51,14 +51,30 @@ impl<Message> canvas::Program<Message> for Drawing {
                 c,
             ),
             Icon::Pause => {
-                f.fill_rectangle(Point::new(s * 0.2, s * 0.1), Size::new(s * 0.22, s * 0.8), c);
-                f.fill_rectangle(Point::new(s * 0.58, s * 0.1), Size::new(s * 0.22, s * 0.8), c);
+                f.fill_rectangle(
+                    Point::new(s * 0.2, s * 0.1),
+                    Size::new(s * 0.22, s * 0.8),
+                    c,
+                );
+                f.fill_rectangle(
+                    Point::new(s * 0.58, s * 0.1),
+                    Size::new(s * 0.22, s * 0.8),
+                    c,
+                );
             }
             Icon::Stop => {
-                f.fill_rectangle(Point::new(s * 0.15, s * 0.15), Size::new(s * 0.7, s * 0.7), c);
+                f.fill_rectangle(
+                    Point::new(s * 0.15, s * 0.15),
+                    Size::new(s * 0.7, s * 0.7),
+                    c,
+                );
             }
             Icon::ToStart => {
-                f.fill_rectangle(Point::new(s * 0.12, s * 0.12), Size::new(s * 0.14, s * 0.76), c);
+                f.fill_rectangle(
+                    Point::new(s * 0.12, s * 0.12),
+                    Size::new(s * 0.14, s * 0.76),
+                    c,
+                );
                 f.fill(
                     &Path::new(|b| {
                         b.move_to(Point::new(s * 0.88, s * 0.12));

@@ -36,7 +36,8 @@ pub mod tip {
     /// Save as.
     pub const SAVE_AS: &str = "Save under another name (Ctrl+Shift+S)";
     /// Add stems.
-    pub const ADD_STEMS: &str = "Add audio files as new tracks (Ctrl+I), or drop them on the window";
+    pub const ADD_STEMS: &str =
+        "Add audio files as new tracks (Ctrl+I), or drop them on the window";
     /// Add folder.
     pub const ADD_FOLDER: &str = "Add every audio file of a folder as new tracks";
     /// Undo.
@@ -48,7 +49,8 @@ pub mod tip {
     /// Help.
     pub const HELP: &str = "Keyboard and mouse help (F1 or ?)";
     /// Fader.
-    pub const FADER: &str = "Drag (Shift: fine), wheel, double-click for 0 dB, click the value to type";
+    pub const FADER: &str =
+        "Drag (Shift: fine), wheel, double-click for 0 dB, click the value to type";
 }
 
 /// Every shortcut, for the help overlay: (keys, what they do).
@@ -76,7 +78,10 @@ pub const SHORTCUTS: [(&str, &str); 17] = [
 pub const MOUSE: [(&str, &str); 7] = [
     ("Drag a fader or knob", "Change it (Shift: fine)"),
     ("Wheel over a control", "Step it (Shift: fine)"),
-    ("Click a value", "Type a value (-6, 1.2k, 250ms, L 30, -inf)"),
+    (
+        "Click a value",
+        "Type a value (-6, 1.2k, 250ms, L 30, -inf)",
+    ),
     ("Click the timeline", "Move the playhead"),
     ("Drag on the timeline", "Set the loop region"),
     ("Wheel / Ctrl+wheel on the timeline", "Scroll / zoom"),
@@ -120,9 +125,7 @@ pub fn shortcut(event: &keyboard::Event, free: bool) -> Option<Message> {
     let shift = modifiers.shift();
     if let Key::Named(named) = key {
         return match named {
-            Named::Space if !ctrl && !repeat => {
-                Some(Message::Transport(TransportMsg::TogglePlay))
-            }
+            Named::Space if !ctrl && !repeat => Some(Message::Transport(TransportMsg::TogglePlay)),
             Named::Home | Named::Enter if !ctrl => Some(Message::Transport(TransportMsg::ToStart)),
             Named::ArrowLeft => Some(Message::SelectStep(-1)),
             Named::ArrowRight => Some(Message::SelectStep(1)),

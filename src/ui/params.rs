@@ -315,16 +315,12 @@ impl Param {
                 TrackField::Threshold => spec("Thresh", lin(-60.0, 0.0), -60.0, 0.0, -18.0, Db),
                 TrackField::Ratio => spec("Ratio", log(1.0, 20.0), 1.0, 100.0, 4.0, Ratio),
                 TrackField::Attack => spec("Attack", log(0.1, 300.0), 0.05, 1000.0, 10.0, Ms),
-                TrackField::Release => {
-                    spec("Release", log(5.0, 3000.0), 1.0, 5000.0, 120.0, Ms)
-                }
+                TrackField::Release => spec("Release", log(5.0, 3000.0), 1.0, 5000.0, 120.0, Ms),
                 TrackField::Knee => spec("Knee", lin(0.0, 24.0), 0.0, 24.0, 6.0, Db),
                 TrackField::Makeup => spec("Make-up", lin(-12.0, 24.0), -24.0, 36.0, 0.0, Db),
             },
             Param::Reverb(f) => match f {
-                ReverbField::PreDelay => {
-                    spec("Pre-delay", lin(0.0, 200.0), 0.0, 500.0, 20.0, Ms)
-                }
+                ReverbField::PreDelay => spec("Pre-delay", lin(0.0, 200.0), 0.0, 500.0, 20.0, Ms),
                 ReverbField::Decay => spec("Decay", log(0.1, 20.0), 0.1, 30.0, 1.8, Seconds),
                 ReverbField::Damping => spec("Damping", lin(0.0, 1.0), 0.0, 1.0, 0.4, Percent),
                 ReverbField::Size => spec("Size", lin(0.0, 1.0), 0.0, 1.0, 0.6, Percent),
@@ -339,9 +335,7 @@ impl Param {
                     label: "Master",
                     ..FADER
                 },
-                MasterField::Ceiling => {
-                    spec("Ceiling", lin(-12.0, 0.0), -24.0, 0.0, -1.0, Db)
-                }
+                MasterField::Ceiling => spec("Ceiling", lin(-12.0, 0.0), -24.0, 0.0, -1.0, Db),
                 MasterField::LimiterRelease => {
                     spec("Release", log(1.0, 1000.0), 1.0, 2000.0, 50.0, Ms)
                 }
@@ -588,7 +582,11 @@ impl Spec {
             Unit::Percent => {
                 let n = number(s.trim_end_matches('%'))?;
                 // "0.4" means 40%, "40" or "40%" too.
-                if s.ends_with('%') || n > 1.0 { n / 100.0 } else { n }
+                if s.ends_with('%') || n > 1.0 {
+                    n / 100.0
+                } else {
+                    n
+                }
             }
             Unit::Hz => {
                 if let Some(k) = s.strip_suffix("khz").or_else(|| s.strip_suffix('k')) {
@@ -642,7 +640,11 @@ fn parse_pan(s: &str) -> Option<f32> {
     }
     let side = |rest: &str, sign: f32| -> Option<f32> {
         let rest = rest.trim().trim_end_matches('%');
-        let n = if rest.is_empty() { 100.0 } else { number(rest)? };
+        let n = if rest.is_empty() {
+            100.0
+        } else {
+            number(rest)?
+        };
         Some(sign * n / 100.0)
     };
     if let Some(rest) = s.strip_prefix('l') {
@@ -759,7 +761,10 @@ mod tests {
         ] {
             let s = param.spec();
             let back = s.parse(&s.edit_text(v)).unwrap();
-            assert!(back == v || (back - v).abs() < 1e-3, "{param:?}: {v} → {back}");
+            assert!(
+                back == v || (back - v).abs() < 1e-3,
+                "{param:?}: {v} → {back}"
+            );
         }
     }
 }

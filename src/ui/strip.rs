@@ -91,7 +91,11 @@ pub fn view<'a>(app: &'a App, t: &'a Track) -> Element<'a, Message> {
         column![
             controls::knob(app, Param::Track(id, TrackField::Send), 26.0, color),
             container(controls::toggle(
-                if t.reverb_send_pre_fader { "PRE" } else { "POST" },
+                if t.reverb_send_pre_fader {
+                    "PRE"
+                } else {
+                    "POST"
+                },
                 t.reverb_send_pre_fader,
                 theme::ACCENT,
                 Message::Toggle(Toggle::SendPre(id)),
@@ -168,10 +172,13 @@ pub fn view<'a>(app: &'a App, t: &'a Track) -> Element<'a, Message> {
     let mut levels = row![
         controls::fader(app, Param::Track(id, TrackField::Gain), color),
         tip(
-            meter_of(&m)
-                .clipped(app.link.clipped(Some(id)))
-                .on_clip_click(Message::ClearClip(Some(id)))
-                .height(Fill),
+            container(
+                meter_of(&m)
+                    .clipped(app.link.clipped(Some(id)))
+                    .on_clip_click(Message::ClearClip(Some(id)))
+                    .height(Fill)
+            )
+            .id(key("meter")),
             "Peak / RMS meter; click the clip light to clear it"
         ),
     ]

@@ -36,7 +36,10 @@ impl TimelineState {
         if let Some(v) = &mut self.view {
             let x = v.x_of(position as f64);
             if x > width || x < 0.0 {
-                *v = TimeView::new(position as f64 - f64::from(width) * 0.05 * v.frames_per_px, v.frames_per_px);
+                *v = TimeView::new(
+                    position as f64 - f64::from(width) * 0.05 * v.frames_per_px,
+                    v.frames_per_px,
+                );
             }
         }
     }
@@ -90,7 +93,7 @@ impl App {
 
 fn lane_height(tracks: usize) -> f32 {
     match tracks {
-        0..=4 => 56.0,
+        0..=4 => 50.0,
         5..=8 => 44.0,
         _ => 36.0,
     }
@@ -102,10 +105,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
     let tv = app.timeline.effective(app.length_frames(), width);
     let rate = app.project.sample_rate;
     let position = app.link.view().position;
-    let region = app
-        .project
-        .loop_region
-        .map(|r| r.frames(rate.max(1)));
+    let region = app.project.loop_region.map(|r| r.frames(rate.max(1)));
     let looping = app.project.loop_enabled;
     let lane_h = lane_height(app.project.tracks.len());
 
@@ -159,7 +159,11 @@ pub fn view(app: &App) -> Element<'_, Message> {
             Some(StemState::Offline(_)) => text("offline").size(10).color(theme::WARNING).into(),
             Some(StemState::Ready(s)) => text(format!(
                 "{} · {}",
-                if s.channels.len() == 1 { "mono" } else { "stereo" },
+                if s.channels.len() == 1 {
+                    "mono"
+                } else {
+                    "stereo"
+                },
                 w::format::time(s.frames as f64 / f64::from(rate.max(1)), false)
             ))
             .size(10)
@@ -182,8 +186,14 @@ pub fn view(app: &App) -> Element<'_, Message> {
                         .height(Fill)
                         .style(theme::color_bar(color)),
                     column![
-                        text(t.name.as_str()).size(13).wrapping(iced::widget::text::Wrapping::None),
-                        row![status, space::horizontal(), text(flags).size(10).color(theme::MUTE)],
+                        text(t.name.as_str())
+                            .size(13)
+                            .wrapping(iced::widget::text::Wrapping::None),
+                        row![
+                            status,
+                            space::horizontal(),
+                            text(flags).size(10).color(theme::MUTE)
+                        ],
                     ]
                     .spacing(2),
                 ]
@@ -212,9 +222,13 @@ pub fn view(app: &App) -> Element<'_, Message> {
             Some(StemState::Ready(s)) => {
                 let level = s.overview.level_for(tv.frames_per_px);
                 wire(
-                    w::lane(tv, s.overview.bins(level), s.overview.frames_per_bin(level) as f64)
-                        .color(lane_color)
-                        .height(lane_h),
+                    w::lane(
+                        tv,
+                        s.overview.bins(level),
+                        s.overview.frames_per_bin(level) as f64,
+                    )
+                    .color(lane_color)
+                    .height(lane_h),
                     position,
                     region,
                     looping,
@@ -252,9 +266,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
         .width(Fill)
         .into()
     } else {
-        scrollable(lanes)
-            .height(Length::Shrink)
-            .into()
+        scrollable(lanes).height(Length::Shrink).into()
     };
     container(column![ruler_row, container(body).max_height(max_h)].spacing(1))
         .padding([6, 12])

@@ -183,13 +183,19 @@ pub fn view(app: &App) -> Element<'_, Message> {
         column![
             text("TRUE PEAK").size(10).color(theme::TEXT_DIM),
             row![
-                text(if l.true_peak_dbtp.is_finite() && l.true_peak_dbtp > -100.0 {
-                    format!("{:.1}", l.true_peak_dbtp)
-                } else {
-                    "—".into()
-                })
+                text(
+                    if l.true_peak_dbtp.is_finite() && l.true_peak_dbtp > -100.0 {
+                        format!("{:.1}", l.true_peak_dbtp)
+                    } else {
+                        "—".into()
+                    }
+                )
                 .size(16)
-                .color(if tp_hot { theme::METER_RED } else { theme::TEXT }),
+                .color(if tp_hot {
+                    theme::METER_RED
+                } else {
+                    theme::TEXT
+                }),
                 text("dBTP").size(10).color(theme::TEXT_DIM)
             ]
             .spacing(3)
