@@ -946,3 +946,61 @@ fn idle_needs_no_ticks() {
     let _ = app.update(Message::Tick(std::time::Instant::now()));
     assert!(!app.needs_frames());
 }
+
+#[test]
+fn markers_and_sample_rate_are_editable() {
+    use stemmix::ui::app::Choice;
+    let home = tempfile::tempdir().unwrap();
+    let (mut app, rec) = demo_app(home.path());
+    assert_eq!(app.project().markers.len(), 1);
+    // Markers: add at the playhead, rename (one undo step), move, go to, remove.
+    let _ = app.update(Message::Timeline(stemmix::ui::timeline::TimelineMsg::Seek(
+        48_000,
+    )));
+    let _ = app.update(Message::AddMarker);
+    let m = &app.project().markers;
+    assert_eq!(m.len(), 2);
+    assert_eq!((m[0].name.as_str(), m[0].time_s), ("Marker 2", 1.0));
+    let _ = app.update(Message::Select(Selection::Master));
+    assert!(
+        ui(&app).find("Bar 3").is_ok(),
+        "the master panel lists the markers"
+    );
+    let steps = app.undo_steps();
+    for name in ["I", "In", "Intro"] {
+        let _ = app.update(Message::MarkerName(0, name.into()));
+    }
+    let _ = app.update(Message::MarkerNameDone);
+    assert_eq!(app.project().markers[0].name, "Intro");
+    assert_eq!(app.undo_steps(), steps + 1);
+    let _ = app.update(Message::Timeline(stemmix::ui::timeline::TimelineMsg::Seek(
+        48_000 * 6,
+    )));
+    let _ = app.update(Message::MoveMarker(0));
+    let names: Vec<&str> = app
+        .project()
+        .markers
+        .iter()
+        .map(|m| m.name.as_str())
+        .collect();
+    assert_eq!(names, ["Bar 3", "Intro"], "kept in time order");
+    clear(&rec);
+    let _ = app.update(Message::GoToMarker(0));
+    assert_eq!(commands(&rec), ["Seek(230400)"]);
+    let _ = app.update(Message::RemoveMarker(0));
+    assert_eq!(app.project().markers.len(), 1);
+
+    // Sample rate: the stems are decoded again at the new rate and the graph rebuilt.
+    clear(&rec);
+    assert_eq!(app.length_frames(), 480_000);
+    let _ = app.update(Message::Choose(Choice::SampleRate(44_100)));
+    assert_eq!(app.project().sample_rate, 44_100);
+    assert!(app.wait_for_jobs(JOBS));
+    assert!(commands(&rec).iter().any(|c| c.contains("ReplaceGraph")));
+    assert_eq!(app.length_frames(), 441_000);
+    assert!(app.notice_texts().is_empty(), "{:?}", app.notice_texts());
+    let _ = app.update(Message::Undo);
+    assert_eq!(app.project().sample_rate, 48_000);
+    assert!(app.wait_for_jobs(JOBS));
+    assert_eq!(app.length_frames(), 480_000);
+}

@@ -53,6 +53,8 @@ pub enum Gesture {
     Rename(TrackId),
     /// Files dropped on the window in one go.
     Drop,
+    /// A marker name being typed.
+    Marker(usize),
 }
 
 /// An on/off switch.
@@ -87,6 +89,8 @@ pub enum Choice {
     Detector(TrackId, Detector),
     /// Track colour.
     Color(TrackId, Color),
+    /// Project sample rate (stems are decoded again at the new rate).
+    SampleRate(u32),
 }
 
 /// Typing a value into a control.
@@ -145,6 +149,18 @@ pub enum Message {
     MuteSelected,
     /// Solo the selected strip (S).
     SoloSelected,
+    /// Add a marker at the playhead.
+    AddMarker,
+    /// A marker's name is being edited.
+    MarkerName(usize, String),
+    /// The marker name edit is finished.
+    MarkerNameDone,
+    /// Move a marker to the playhead.
+    MoveMarker(usize),
+    /// Remove a marker.
+    RemoveMarker(usize),
+    /// Move the playhead to a marker.
+    GoToMarker(usize),
     /// Clear a latched clip light (`None`: master).
     ClearClip(Option<TrackId>),
     /// Clear all peak holds, clip lights and the integrated loudness.
@@ -455,6 +471,17 @@ impl App {
 
     /// Everything that follows a change of the project from `before`.
     fn after_change(&mut self, before: &Project) {
+        if before.sample_rate != self.project.sample_rate {
+            // Stems are kept at the project rate: decode them again.
+            self.media.reset();
+            let sources: Vec<PathBuf> = self
+                .project
+                .tracks
+                .iter()
+                .map(|t| t.source.clone())
+                .collect();
+            self.media.decode(sources, self.project.sample_rate);
+        }
         let media = &self.media;
         self.link
             .edit(before, &self.project, &|t| media.audio(&t.source));
@@ -609,6 +636,55 @@ impl App {
             Message::SoloSelected => {
                 if let Some(Selection::Track(id)) = self.selection {
                     self.toggle(Toggle::Solo(id));
+                }
+            }
+            Message::AddMarker => {
+                let rate = f64::from(self.project.sample_rate.max(1));
+                let time_s = self.link.view().position as f64 / rate;
+                let n = self.project.markers.len() + 1;
+                self.edit(None, "add marker", |p| {
+                    p.markers.push(crate::project::Marker {
+                        name: format!("Marker {n}"),
+                        time_s,
+                    });
+                    p.markers.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
+                });
+            }
+            Message::MarkerName(i, name) => {
+                self.edit(Some(Gesture::Marker(i)), "rename marker", |p| {
+                    if let Some(m) = p.markers.get_mut(i) {
+                        m.name = name;
+                    }
+                });
+            }
+            Message::MarkerNameDone => {
+                if matches!(self.gesture, Some(Gesture::Marker(_))) {
+                    self.gesture = None;
+                }
+            }
+            Message::MoveMarker(i) => {
+                let rate = f64::from(self.project.sample_rate.max(1));
+                let time_s = self.link.view().position as f64 / rate;
+                self.edit(None, "move marker", |p| {
+                    if let Some(m) = p.markers.get_mut(i) {
+                        m.time_s = time_s;
+                    }
+                    p.markers.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
+                });
+            }
+            Message::RemoveMarker(i) => {
+                self.edit(None, "remove marker", |p| {
+                    if i < p.markers.len() {
+                        p.markers.remove(i);
+                    }
+                });
+            }
+            Message::GoToMarker(i) => {
+                if let Some(m) = self.project.markers.get(i) {
+                    let rate = f64::from(self.project.sample_rate.max(1));
+                    let frame = (m.time_s.max(0.0) * rate).round() as u64;
+                    self.link.seek(frame);
+                    self.timeline.show(frame, self.lanes_width());
                 }
             }
             Message::ClearClip(track) => self.link.clear_clip(track),
@@ -770,6 +846,9 @@ impl App {
                     }
                 });
             }
+            Choice::SampleRate(rate) => {
+                self.edit(None, "sample rate", |p| p.sample_rate = rate);
+            }
             Choice::Color(id, color) => {
                 self.edit(None, "track colour", |p| {
                     if let Some(t) = p.track_mut(id) {
@@ -877,7 +956,7 @@ impl App {
     }
 
     /// Length of the project in frames (the longest loaded stem).
-    pub(crate) fn length_frames(&self) -> u64 {
+    pub fn length_frames(&self) -> u64 {
         self.project
             .tracks
             .iter()

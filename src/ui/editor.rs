@@ -45,6 +45,23 @@ impl std::fmt::Display for DetectorChoice {
     }
 }
 
+/// A project sample rate in a list.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RateChoice(pub u32);
+
+impl std::fmt::Display for RateChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} kHz", f64::from(self.0) / 1000.0)
+    }
+}
+
+const RATES: [RateChoice; 4] = [
+    RateChoice(44_100),
+    RateChoice(48_000),
+    RateChoice(88_200),
+    RateChoice(96_000),
+];
+
 const DETECTORS: [DetectorChoice; 2] = [
     DetectorChoice(Detector::Peak),
     DetectorChoice(Detector::Rms),
@@ -446,8 +463,87 @@ fn master_editor(app: &App) -> Element<'_, Message> {
             .on_press(Message::ResetMeters)
             .padding([4, 10])
             .style(theme::action_button),
+        divider(),
+        project_settings(app),
     ]
     .spacing(10)
+    .into()
+}
+
+/// Sample rate and markers.
+fn project_settings(app: &App) -> Element<'_, Message> {
+    let rate = app.project.sample_rate;
+    let known = RATES.iter().any(|r| r.0 == rate);
+    let rates: Vec<RateChoice> = if known {
+        RATES.to_vec()
+    } else {
+        let mut v = RATES.to_vec();
+        v.push(RateChoice(rate));
+        v
+    };
+    let srate = app.project.sample_rate.max(1);
+    let markers = app.project.markers.iter().enumerate().map(|(i, m)| {
+        row![
+            text_input("Marker", &m.name)
+                .on_input(move |s| Message::MarkerName(i, s))
+                .on_submit(Message::MarkerNameDone)
+                .size(12)
+                .padding([2, 6])
+                .width(Fill),
+            tip(
+                button(text(w::format::time_ms(m.time_s)).size(11))
+                    .on_press(Message::GoToMarker(i))
+                    .padding([2, 6])
+                    .style(theme::action_button),
+                "Move the playhead here"
+            ),
+            tip(
+                button(text("Set").size(11))
+                    .on_press(Message::MoveMarker(i))
+                    .padding([2, 6])
+                    .style(theme::action_button),
+                "Move the marker to the playhead"
+            ),
+            tip(
+                button(text("×").size(11))
+                    .on_press(Message::RemoveMarker(i))
+                    .padding([2, 6])
+                    .style(theme::action_button),
+                "Remove the marker"
+            ),
+        ]
+        .spacing(4)
+        .align_y(Alignment::Center)
+        .into()
+    });
+    let position = app.link.view().position as f64 / f64::from(srate);
+    column![
+        section("PROJECT", space().into()),
+        row![
+            text("Sample rate").size(12),
+            pick_list(rates, Some(RateChoice(rate)), |r: RateChoice| {
+                Message::Choose(Choice::SampleRate(r.0))
+            })
+            .text_size(12)
+            .padding([2, 6]),
+            text("(stems are converted to it)")
+                .size(10)
+                .color(theme::TEXT_DIM),
+        ]
+        .spacing(8)
+        .align_y(Alignment::Center),
+        row![
+            text("Markers").size(12),
+            space::horizontal(),
+            button(text(format!("Add at {}", w::format::time_ms(position))).size(11))
+                .on_press(Message::AddMarker)
+                .padding([2, 8])
+                .style(theme::action_button),
+        ]
+        .align_y(Alignment::Center),
+        Column::with_children(markers).spacing(4),
+    ]
+    .spacing(8)
     .into()
 }
 

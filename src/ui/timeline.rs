@@ -108,14 +108,24 @@ pub fn view(app: &App) -> Element<'_, Message> {
     let region = app.project.loop_region.map(|r| r.frames(rate.max(1)));
     let looping = app.project.loop_enabled;
     let lane_h = lane_height(app.project.tracks.len());
+    let markers: Vec<(u64, String)> = app
+        .project
+        .markers
+        .iter()
+        .map(|m| {
+            (
+                (m.time_s.max(0.0) * f64::from(rate.max(1))).round() as u64,
+                m.name.clone(),
+            )
+        })
+        .collect();
 
     fn wire<'a>(
         t: w::timeline::Timeline<'a, Message>,
-        position: u64,
-        region: Option<(u64, u64)>,
-        looping: bool,
+        (position, region, looping, markers): (u64, Option<(u64, u64)>, bool, &[(u64, String)]),
     ) -> w::timeline::Timeline<'a, Message> {
-        t.playhead(Some(position))
+        t.markers(markers.to_vec())
+            .playhead(Some(position))
             .loop_region(region, looping)
             .on_seek(|f| Message::Timeline(TimelineMsg::Seek(f)))
             .on_loop(|a, b| Message::Timeline(TimelineMsg::Loop(a, b)))
@@ -144,7 +154,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
         .width(HEADER_W)
         .height(22)
         .style(theme::panel),
-        wire(w::ruler(tv, rate), position, region, looping),
+        wire(w::ruler(tv, rate), (position, region, looping, &markers)),
     ];
 
     let lanes = app.project.tracks.iter().map(|t| {
@@ -229,24 +239,18 @@ pub fn view(app: &App) -> Element<'_, Message> {
                     )
                     .color(lane_color)
                     .height(lane_h),
-                    position,
-                    region,
-                    looping,
+                    (position, region, looping, &markers),
                 )
                 .into()
             }
             Some(StemState::Offline(reason)) => wire(
                 w::offline_lane(tv, reason.as_str()).height(lane_h),
-                position,
-                region,
-                looping,
+                (position, region, looping, &markers),
             )
             .into(),
             _ => wire(
                 w::lane::<Message, [f32; 2]>(tv, &[], 1.0).height(lane_h),
-                position,
-                region,
-                looping,
+                (position, region, looping, &markers),
             )
             .into(),
         };

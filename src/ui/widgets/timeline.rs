@@ -149,6 +149,7 @@ pub struct Timeline<'a, Message> {
     playhead: Option<u64>,
     loop_region: Option<(u64, u64)>,
     loop_enabled: bool,
+    markers: Vec<(u64, String)>,
     revision: u64,
     on_seek: Option<Box<dyn Fn(u64) -> Message + 'a>>,
     on_loop: Option<Box<dyn Fn(u64, u64) -> Message + 'a>>,
@@ -166,6 +167,7 @@ fn timeline<'a, Message>(view: TimeView, kind: Kind<'a>, height: f32) -> Timelin
         playhead: None,
         loop_region: None,
         loop_enabled: true,
+        markers: Vec::new(),
         revision: 0,
         on_seek: None,
         on_loop: None,
@@ -242,6 +244,12 @@ impl<'a, Message> Timeline<'a, Message> {
     pub fn loop_region(mut self, region: Option<(u64, u64)>, enabled: bool) -> Self {
         self.loop_region = region.map(|(a, b)| (a.min(b), a.max(b)));
         self.loop_enabled = enabled;
+        self
+    }
+
+    /// Named positions (frame, name): flags on the ruler, thin lines on lanes.
+    pub fn markers(mut self, markers: Vec<(u64, String)>) -> Self {
+        self.markers = markers;
         self
     }
 
@@ -476,6 +484,43 @@ impl<Message: Clone> Control<Message> for Timeline<'_, Message> {
                         edge,
                     );
                 }
+            }
+        }
+        for (frame, name) in &self.markers {
+            let x = self.view.x_of(*frame as f64);
+            if !(-1.0..=size.width + 1.0).contains(&x) {
+                continue;
+            }
+            let color = theme::MUTE;
+            if is_ruler {
+                f.fill(
+                    &Path::new(|p| {
+                        p.move_to(Point::new(x, 0.0));
+                        p.line_to(Point::new(x + 6.0, 3.5));
+                        p.line_to(Point::new(x, 7.0));
+                        p.close();
+                    }),
+                    color,
+                );
+                f.stroke(
+                    &Path::line(Point::new(x, 0.0), Point::new(x, size.height)),
+                    Stroke::default().with_color(color).with_width(1.0),
+                );
+                f.fill_text(Text {
+                    content: name.clone(),
+                    position: Point::new(x + 8.0, 0.0),
+                    color,
+                    size: 10.0.into(),
+                    align_y: alignment::Vertical::Top,
+                    ..Text::default()
+                });
+            } else {
+                f.stroke(
+                    &Path::line(Point::new(x, 0.0), Point::new(x, size.height)),
+                    Stroke::default()
+                        .with_color(theme::fade(color, 0.35))
+                        .with_width(1.0),
+                );
             }
         }
         if let Some(frame) = self.playhead {
