@@ -91,6 +91,15 @@ impl App {
     }
 }
 
+/// What every lane and the ruler draw over their content.
+#[derive(Clone, Copy)]
+struct Overlay<'m> {
+    position: u64,
+    region: Option<(u64, u64)>,
+    looping: bool,
+    markers: &'m [(u64, String)],
+}
+
 fn lane_height(tracks: usize) -> f32 {
     match tracks {
         0..=4 => 50.0,
@@ -119,14 +128,20 @@ pub fn view(app: &App) -> Element<'_, Message> {
             )
         })
         .collect();
+    let overlay = Overlay {
+        position,
+        region,
+        looping,
+        markers: &markers,
+    };
 
     fn wire<'a>(
         t: w::timeline::Timeline<'a, Message>,
-        (position, region, looping, markers): (u64, Option<(u64, u64)>, bool, &[(u64, String)]),
+        o: Overlay<'_>,
     ) -> w::timeline::Timeline<'a, Message> {
-        t.markers(markers.to_vec())
-            .playhead(Some(position))
-            .loop_region(region, looping)
+        t.markers(o.markers.to_vec())
+            .playhead(Some(o.position))
+            .loop_region(o.region, o.looping)
             .on_seek(|f| Message::Timeline(TimelineMsg::Seek(f)))
             .on_loop(|a, b| Message::Timeline(TimelineMsg::Loop(a, b)))
             .on_view(|v| Message::Timeline(TimelineMsg::View(v)))
@@ -154,7 +169,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
         .width(HEADER_W)
         .height(22)
         .style(theme::panel),
-        wire(w::ruler(tv, rate), (position, region, looping, &markers)),
+        wire(w::ruler(tv, rate), overlay),
     ];
 
     let lanes = app.project.tracks.iter().map(|t| {
@@ -239,18 +254,16 @@ pub fn view(app: &App) -> Element<'_, Message> {
                     )
                     .color(lane_color)
                     .height(lane_h),
-                    (position, region, looping, &markers),
+                    overlay,
                 )
                 .into()
             }
-            Some(StemState::Offline(reason)) => wire(
-                w::offline_lane(tv, reason.as_str()).height(lane_h),
-                (position, region, looping, &markers),
-            )
-            .into(),
+            Some(StemState::Offline(reason)) => {
+                wire(w::offline_lane(tv, reason.as_str()).height(lane_h), overlay).into()
+            }
             _ => wire(
                 w::lane::<Message, [f32; 2]>(tv, &[], 1.0).height(lane_h),
-                (position, region, looping, &markers),
+                overlay,
             )
             .into(),
         };
