@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 /// Undo steps kept.
 pub const UNDO_LIMIT: usize = 500;
 /// Interval of the display tick while playing or while meters fall.
-pub const FRAME: Duration = Duration::from_millis(16);
+pub const FRAME: Duration = Duration::from_millis(33);
 /// Interval of the tick that only watches background jobs (decoding, bouncing).
 pub const JOB_POLL: Duration = Duration::from_millis(50);
 
@@ -244,7 +244,13 @@ pub struct App {
     pub(crate) window: Size,
     pub(crate) crash: Option<Arc<Mutex<CrashState>>>,
     pub(crate) quitting: bool,
+    /// The loudness figures as shown: refreshed a few times a second, readable while playing.
+    pub(crate) shown_loudness: super::engine_link::Loudness,
+    pub(crate) loudness_shown_at: Instant,
 }
+
+/// How often the numeric loudness figures change while playing.
+pub const FIGURES_EVERY: Duration = Duration::from_millis(250);
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -299,6 +305,8 @@ impl App {
             window: Size::new(1440.0, 900.0),
             crash: None,
             quitting: false,
+            shown_loudness: Default::default(),
+            loudness_shown_at: Instant::now(),
         };
         let p = Project::default();
         app.replace_project(p, None);
@@ -909,6 +917,7 @@ impl App {
 
     /// One display frame: engine state, background jobs, playhead follow.
     fn tick(&mut self) {
+        frame_stats();
         let view = self.link.tick();
         if !view.playing && self.running {
             // The engine stopped by itself (end of the song).
@@ -916,6 +925,12 @@ impl App {
         }
         let position = view.position;
         let playing = view.playing;
+        let loudness = view.loudness;
+        let now = Instant::now();
+        if !playing || now.duration_since(self.loudness_shown_at) >= FIGURES_EVERY {
+            self.shown_loudness = loudness;
+            self.loudness_shown_at = now;
+        }
         for m in self.link.take_messages() {
             self.notices.warn(m);
         }
@@ -999,16 +1014,15 @@ impl App {
             files::status_bar(self),
         ]
         .height(Fill);
-        let base = container(main)
-            .width(Fill)
-            .height(Fill)
-            .style(|_| container::Style {
-                background: Some(theme::BACKGROUND.into()),
-                text_color: Some(theme::TEXT),
-                ..container::Style::default()
-            });
+        // No background quad here: the theme's background colour already fills the window, and
+        // a window-sized quad would be repainted for every region that changes while playing.
+        let base = container(main).width(Fill).height(Fill);
+        // Every layer costs the software renderer a pass per redrawn region: add only the
+        // overlays that show something.
         let mut layers: Vec<Element<'_, Message>> = vec![base.into()];
-        layers.push(notices::view(self));
+        if !self.notices.is_empty() {
+            layers.push(notices::view(self));
+        }
         if let Some(b) = bounce_dialog::view(self) {
             layers.push(b);
         }
@@ -1022,6 +1036,28 @@ impl App {
             layers.push(opaque(p));
         }
         stack(layers).width(Fill).height(Fill).into()
+    }
+}
+
+/// With `STEMMIX_FRAME_STATS` set, prints the display ticks per second every 5 s (each tick
+/// is one redraw), so CPU time per frame can be worked out from the process's CPU time.
+fn frame_stats() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static ENABLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    static FRAMES: AtomicU64 = AtomicU64::new(0);
+    static SINCE: Mutex<Option<Instant>> = Mutex::new(None);
+    if !*ENABLED.get_or_init(|| std::env::var_os("STEMMIX_FRAME_STATS").is_some()) {
+        return;
+    }
+    let n = FRAMES.fetch_add(1, Ordering::Relaxed) + 1;
+    if let Ok(mut since) = SINCE.lock() {
+        let start = *since.get_or_insert_with(Instant::now);
+        let dt = start.elapsed();
+        if dt >= Duration::from_secs(5) {
+            eprintln!("frames: {:.1}/s", n as f64 / dt.as_secs_f64());
+            FRAMES.store(0, Ordering::Relaxed);
+            *since = Some(Instant::now());
+        }
     }
 }
 

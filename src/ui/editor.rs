@@ -416,7 +416,7 @@ fn master_editor(app: &App) -> Element<'_, Message> {
     let color = theme::GAIN_REDUCTION;
     let k = |f: MasterField| controls::knob(app, Param::Master(f), 34.0, color);
     let l = &app.project.master.limiter;
-    let loud = &app.link.view().loudness;
+    let loud = &app.shown_loudness;
     let lufs = |v: f32| {
         if v.is_finite() && v > -70.0 {
             format!("{v:.1}")

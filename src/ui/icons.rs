@@ -1,10 +1,11 @@
 //! Small drawn icons for the transport (fonts differ in which symbols they have; shapes do not).
 
-use iced::widget::canvas::{self, Frame, Geometry, LineCap, Path, Stroke};
+use iced::widget::canvas::{self, Geometry, LineCap, Path, Stroke};
 use iced::{Color, Element, Point, Rectangle, Renderer, Size, Theme, mouse};
+use std::cell::Cell;
 
 /// Which icon.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Icon {
     /// A right-pointing triangle.
     Play,
@@ -23,22 +24,44 @@ struct Drawing {
     color: Color,
 }
 
+/// The drawing, kept until the icon or its colour changes (so redraws of the window for
+/// other reasons cost nothing here).
+#[derive(Default)]
+struct Cached {
+    key: Cell<Option<(Icon, [u8; 4])>>,
+    cache: canvas::Cache,
+}
+
 /// Side of an icon in pixels.
 const SIZE: f32 = 14.0;
 
 impl<Message> canvas::Program<Message> for Drawing {
-    type State = ();
+    type State = Cached;
 
     fn draw(
         &self,
-        _state: &(),
+        state: &Cached,
         renderer: &Renderer,
         _theme: &Theme,
         bounds: Rectangle,
         _cursor: mouse::Cursor,
     ) -> Vec<Geometry> {
-        let mut f = Frame::new(renderer, bounds.size());
-        let s = bounds.width.min(bounds.height);
+        let key = Some((self.icon, self.color.into_rgba8()));
+        if state.key.get() != key {
+            state.key.set(key);
+            state.cache.clear();
+        }
+        vec![
+            state
+                .cache
+                .draw(renderer, bounds.size(), |f| self.paint(f, bounds.size())),
+        ]
+    }
+}
+
+impl Drawing {
+    fn paint(&self, f: &mut canvas::Frame, size: Size) {
+        let s = size.width.min(size.height);
         let c = self.color;
         match self.icon {
             Icon::Play => f.fill(
@@ -119,7 +142,6 @@ impl<Message> canvas::Program<Message> for Drawing {
                 );
             }
         }
-        vec![f.into_geometry()]
     }
 }
 

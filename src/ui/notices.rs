@@ -90,6 +90,11 @@ impl Notices {
         self.list.iter().any(|n| n.level == Level::Info)
     }
 
+    /// Whether there is nothing to show.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
     /// The texts, oldest first.
     pub fn texts(&self) -> Vec<String> {
         self.list.iter().map(|n| n.text.clone()).collect()

@@ -38,12 +38,9 @@ pub fn view<'a>(app: &'a App, t: &'a Track) -> Element<'a, Message> {
             .wrapping(iced::widget::text::Wrapping::None),
     )
     .on_press(select.clone())
-    .padding([2, 2])
+    .padding([2, 4])
     .width(Fill)
-    .style(|_, _| button::Style {
-        text_color: theme::TEXT,
-        ..button::Style::default()
-    });
+    .style(theme::strip_name(selected));
 
     let curve: &[f32] = app.curves.get(&id).map_or(&[], |c| c.0.as_slice());
     let eq_on = t.eq.any_enabled();
@@ -207,14 +204,9 @@ pub fn view<'a>(app: &'a App, t: &'a Track) -> Element<'a, Message> {
         col = col.push(s);
     }
     col = col.push(levels);
-    mouse_area(
-        container(col.padding(6))
-            .width(STRIP_W)
-            .height(Fill)
-            .style(theme::strip(selected)),
-    )
-    .on_press(select)
-    .into()
+    mouse_area(container(col.padding(6)).width(STRIP_W).height(Fill))
+        .on_press(select)
+        .into()
 }
 
 /// The reverb return strip.
@@ -229,12 +221,9 @@ pub fn reverb(app: &App) -> Element<'_, Message> {
             .style(theme::color_bar(color)),
         button(text("Reverb").size(12))
             .on_press(Message::Select(Selection::Reverb))
-            .padding([2, 2])
+            .padding([2, 4])
             .width(Fill)
-            .style(|_, _| button::Style {
-                text_color: theme::TEXT,
-                ..button::Style::default()
-            }),
+            .style(theme::strip_name(selected)),
         controls::knob(
             app,
             Param::Reverb(super::params::ReverbField::Decay),
@@ -264,14 +253,9 @@ pub fn reverb(app: &App) -> Element<'_, Message> {
     .spacing(6)
     .align_x(Alignment::Center)
     .padding(6);
-    mouse_area(
-        container(col)
-            .width(84)
-            .height(Fill)
-            .style(theme::strip(selected)),
-    )
-    .on_press(Message::Select(Selection::Reverb))
-    .into()
+    mouse_area(container(col).width(84).height(Fill))
+        .on_press(Message::Select(Selection::Reverb))
+        .into()
 }
 
 /// The master strip.
@@ -286,12 +270,9 @@ pub fn master(app: &App) -> Element<'_, Message> {
             .style(theme::color_bar(theme::TEXT)),
         button(text("Master").size(12))
             .on_press(Message::Select(Selection::Master))
-            .padding([2, 2])
+            .padding([2, 4])
             .width(Fill)
-            .style(|_, _| button::Style {
-                text_color: theme::TEXT,
-                ..button::Style::default()
-            }),
+            .style(theme::strip_name(selected)),
         controls::toggle(
             "LIMIT",
             l.enabled,
@@ -331,12 +312,7 @@ pub fn master(app: &App) -> Element<'_, Message> {
     .spacing(6)
     .align_x(Alignment::Center)
     .padding(6);
-    mouse_area(
-        container(col)
-            .width(124)
-            .height(Fill)
-            .style(theme::strip(selected)),
-    )
-    .on_press(Message::Select(Selection::Master))
-    .into()
+    mouse_area(container(col).width(124).height(Fill))
+        .on_press(Message::Select(Selection::Master))
+        .into()
 }

@@ -6,7 +6,9 @@ use super::files::StemState;
 use super::theme;
 use super::widgets::{self as w, TimeView};
 use crate::project::Region;
-use iced::widget::{Column, button, column, container, mouse_area, row, scrollable, space, text};
+use iced::widget::{
+    Column, button, canvas, column, container, mouse_area, row, scrollable, space, stack, text,
+};
 use iced::{Alignment, Element, Fill, Length};
 
 /// Width of the lane headers (names) left of the lanes.
@@ -94,7 +96,6 @@ impl App {
 /// What every lane and the ruler draw over their content.
 #[derive(Clone, Copy)]
 struct Overlay<'m> {
-    position: u64,
     region: Option<(u64, u64)>,
     looping: bool,
     markers: &'m [(u64, String)],
@@ -129,7 +130,6 @@ pub fn view(app: &App) -> Element<'_, Message> {
         })
         .collect();
     let overlay = Overlay {
-        position,
         region,
         looping,
         markers: &markers,
@@ -140,7 +140,6 @@ pub fn view(app: &App) -> Element<'_, Message> {
         o: Overlay<'_>,
     ) -> w::timeline::Timeline<'a, Message> {
         t.markers(o.markers.to_vec())
-            .playhead(Some(o.position))
             .loop_region(o.region, o.looping)
             .on_seek(|f| Message::Timeline(TimelineMsg::Seek(f)))
             .on_loop(|a, b| Message::Timeline(TimelineMsg::Loop(a, b)))
@@ -282,11 +281,75 @@ pub fn view(app: &App) -> Element<'_, Message> {
         .padding(20)
         .width(Fill)
         .into()
+    } else if app.project.tracks.len() as f32 * (lane_h + 1.0) <= max_h {
+        // No scrollable (a clipped layer) when the lanes fit: cheaper to repaint.
+        lanes.into()
     } else {
         scrollable(lanes).height(Length::Shrink).into()
     };
-    container(column![ruler_row, container(body).max_height(max_h)].spacing(1))
-        .padding([6, 12])
-        .width(Fill)
-        .into()
+    let lane_x = tv.x_of(position as f64);
+    let playhead = (0.0..=width).contains(&lane_x).then_some(HEADER_W + lane_x);
+    // One playhead drawn over the ruler and all lanes: the software renderer pays per shape
+    // crossing a repainted region, and this way the moving column crosses one shape per lane
+    // (its cached waveform) plus this one, not two per lane.
+    container(
+        stack![
+            column![ruler_row, container(body).max_height(max_h)].spacing(1),
+            canvas(PlayheadOverlay { x: playhead })
+                .width(Fill)
+                .height(Fill),
+        ]
+        .width(Fill),
+    )
+    .padding([6, 12])
+    .width(Fill)
+    .into()
+}
+
+/// The playhead line over the ruler and the lanes.
+struct PlayheadOverlay {
+    /// x from the left of the timeline (lane headers included), if visible.
+    x: Option<f32>,
+}
+
+impl canvas::Program<Message> for PlayheadOverlay {
+    type State = ();
+
+    fn draw(
+        &self,
+        _state: &(),
+        renderer: &iced::Renderer,
+        _theme: &iced::Theme,
+        bounds: iced::Rectangle,
+        _cursor: iced::mouse::Cursor,
+    ) -> Vec<canvas::Geometry> {
+        let Some(x) = self.x else {
+            return Vec::new();
+        };
+        let mut f = canvas::Frame::new(renderer, bounds.size());
+        let h = bounds.height;
+        // The renderer repaints what moved from the bounds of its shapes, with no room for
+        // anti-aliasing: an invisible margin makes the old line go away cleanly.
+        f.fill_rectangle(
+            iced::Point::new(x - 7.0, 0.0),
+            iced::Size::new(14.0, h),
+            iced::Color::TRANSPARENT,
+        );
+        f.fill_rectangle(
+            iced::Point::new(x - 0.75, 0.0),
+            iced::Size::new(1.5, h),
+            theme::PLAYHEAD,
+        );
+        // A marker at the bottom of the ruler (22 px high).
+        f.fill(
+            &canvas::Path::new(|p| {
+                p.move_to(iced::Point::new(x - 5.0, 15.0));
+                p.line_to(iced::Point::new(x + 5.0, 15.0));
+                p.line_to(iced::Point::new(x, 22.0));
+                p.close();
+            }),
+            theme::PLAYHEAD,
+        );
+        vec![f.into_geometry()]
+    }
 }

@@ -153,11 +153,12 @@ pub fn view(app: &App) -> Element<'_, Message> {
     ]
     .spacing(0);
 
-    let l = &v.loudness;
+    let l = &app.shown_loudness;
+    let live = &v.loudness;
     let loud = column![
         row![
             text("M").size(10).color(theme::TEXT_DIM).width(12),
-            w::loudness_bar::<Message>(l.momentary)
+            w::loudness_bar::<Message>(live.momentary)
                 .target(-14.0)
                 .width(160)
                 .height(8),
@@ -166,7 +167,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
         .align_y(Alignment::Center),
         row![
             text("S").size(10).color(theme::TEXT_DIM).width(12),
-            w::loudness_bar::<Message>(l.short_term)
+            w::loudness_bar::<Message>(live.short_term)
                 .target(-14.0)
                 .width(160)
                 .height(8),
@@ -224,6 +225,6 @@ pub fn view(app: &App) -> Element<'_, Message> {
     )
     .padding([8, 12])
     .width(Fill)
-    .style(theme::panel)
+    // No panel background: a bar-wide quad would be repainted with every meter frame.
     .into()
 }
