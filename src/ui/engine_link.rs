@@ -150,10 +150,13 @@ pub type Recorded = Arc<Mutex<Vec<Command>>>;
 
 impl EngineLink {
     /// A link sending to `backend`.
-    pub fn new(backend: Box<dyn Backend>) -> EngineLink {
+    pub fn new(mut backend: Box<dyn Backend>) -> EngineLink {
+        // Poll once so the device status is there for the first frame.
+        let mut view = EngineView::default();
+        backend.poll(&mut view);
         EngineLink {
             backend,
-            view: EngineView::default(),
+            view,
             sample_rate: 48_000,
             loop_state: (false, None),
             clips: HashSet::new(),

@@ -999,9 +999,14 @@ pub fn status_bar(app: &App) -> Element<'_, Message> {
         .path
         .as_ref()
         .map_or_else(|| "not saved yet".into(), |p| p.display().to_string());
-    let mut items = row![text(file).size(11).color(theme::TEXT_DIM)]
-        .spacing(12)
-        .align_y(Alignment::Center);
+    let mut items = row![
+        text(file)
+            .size(11)
+            .color(theme::TEXT_DIM)
+            .wrapping(iced::widget::text::Wrapping::None)
+    ]
+    .spacing(12)
+    .align_y(Alignment::Center);
     items = items.push(space::horizontal());
     if let Some((n, f)) = app.media.progress() {
         items = items.push(
