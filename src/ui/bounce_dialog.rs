@@ -394,11 +394,8 @@ pub fn view(app: &App) -> Option<Element<'_, Message>> {
                         width: 1.0,
                         radius: 6.0.into(),
                     },
-                    shadow: iced::Shadow {
-                        color: iced::Color::from_rgba(0.0, 0.0, 0.0, 0.5),
-                        offset: iced::Vector::new(0.0, 4.0),
-                        blur_radius: 16.0,
-                    },
+                    // No shadow (see `files::card`).
+                    shadow: iced::Shadow::default(),
                     snap: true,
                 }),
         )

@@ -1055,11 +1055,9 @@ fn card<'a>(content: impl Into<Element<'a, Message>>) -> Element<'a, Message> {
                     width: 1.0,
                     radius: 6.0.into(),
                 },
-                shadow: iced::Shadow {
-                    color: iced::Color::from_rgba(0.0, 0.0, 0.0, 0.5),
-                    offset: iced::Vector::new(0.0, 6.0),
-                    blur_radius: 24.0,
-                },
+                // No shadow: the software renderer draws shadows outside the region it
+                // repaints, which leaves dark smears.
+                shadow: iced::Shadow::default(),
                 snap: true,
             }),
     )

@@ -44,6 +44,7 @@ pub fn view<'a>() -> Element<'a, Message> {
         .spacing(16),
     )
     .padding(20)
+    .max_width(900)
     .style(|_| container::Style {
         text_color: Some(theme::TEXT),
         background: Some(theme::STRIP_BG.into()),
