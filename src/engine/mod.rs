@@ -5,11 +5,19 @@
 
 pub mod bus;
 pub mod command;
+pub mod device;
+pub mod feedback;
 pub mod graph;
+pub mod handle;
 pub mod offline;
+pub mod realtime;
 pub mod slot;
 pub mod strip;
 
 pub use command::{Command, GraphCommand, Retired, Source, TrackParam};
+pub use device::{OutputConfig, OutputStatus, list_output_devices};
+pub use feedback::{Feedback, PlayState};
 pub use graph::{MixGraph, TrackNode};
+pub use handle::{EngineHandle, MeterState};
+pub use realtime::AudioEngine;
 pub use slot::{Render, RenderSlot};
