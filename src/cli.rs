@@ -8,6 +8,7 @@ mod bounce;
 mod devices;
 mod new;
 mod play;
+mod progress;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -75,7 +76,10 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError(msg)) => {
-            eprintln!("error: {msg}");
+            // An empty message means the lines were printed already.
+            if !msg.is_empty() {
+                eprintln!("error: {msg}");
+            }
             ExitCode::from(1)
         }
     }

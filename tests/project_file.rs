@@ -8,18 +8,20 @@ use stemmix::project::{
 };
 
 fn rich_project(dir: &Path) -> Project {
-    let mut eq = Eq::default();
-    eq.high_pass = PassBand {
-        enabled: true,
-        freq_hz: 80.0,
-        slope: Slope::Db24,
-        q: 0.7,
-    };
-    eq.peak2 = EqBand {
-        enabled: true,
-        freq_hz: 2500.0,
-        gain_db: -3.5,
-        q: 2.0,
+    let eq = Eq {
+        high_pass: PassBand {
+            enabled: true,
+            freq_hz: 80.0,
+            slope: Slope::Db24,
+            q: 0.7,
+        },
+        peak2: EqBand {
+            enabled: true,
+            freq_hz: 2500.0,
+            gain_db: -3.5,
+            q: 2.0,
+        },
+        ..Eq::default()
     };
     let vocal = Track {
         name: "Lead vocal".into(),

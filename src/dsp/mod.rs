@@ -3,5 +3,6 @@
 pub mod compressor;
 pub mod denormal;
 pub mod eq;
+pub mod loudness;
 pub mod pan;
 pub mod smoother;

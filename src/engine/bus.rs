@@ -66,10 +66,8 @@ impl MasterBus {
     /// Applies gain and limiter from the bus into the output.
     pub fn process(&mut self, bus_l: &[f32], bus_r: &[f32], out_l: &mut [f32], out_r: &mut [f32]) {
         // Stereo: one ramp value per frame for both sides.
-        for i in 0..bus_l.len() {
-            out_l[i] = bus_l[i];
-            out_r[i] = bus_r[i];
-        }
+        out_l.copy_from_slice(bus_l);
+        out_r.copy_from_slice(bus_r);
         self.gain.apply_stereo(out_l, out_r);
     }
 }

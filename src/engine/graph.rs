@@ -26,6 +26,9 @@ pub type StemLookup<'a> =
 pub struct MixGraph {
     rate: u32,
     max_block: usize,
+    // Boxed so that adding or removing a track moves a pointer, and a removed node can be sent
+    // back to the control side without copying (or allocating) on the audio thread.
+    #[allow(clippy::vec_box)]
     tracks: Vec<Box<Node>>,
     any_solo: bool,
     read: ReadHead,
@@ -125,6 +128,11 @@ impl MixGraph {
     /// the head was (used for seeks and loop wraps while playing).
     pub fn seek(&mut self, frame: u64, declick: bool) {
         self.read.jump(frame, declick);
+    }
+
+    /// Silences every source from frame `end` on (bounce ranges); `None` plays to the end.
+    pub fn set_source_end(&mut self, end: Option<u64>) {
+        self.read.set_end(end);
     }
 
     /// Clears every DSP state (filters, compressors, reverb, limiter), as in a fresh graph.

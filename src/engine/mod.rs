@@ -3,6 +3,7 @@
 //!
 //! Nothing here knows about the GUI.
 
+pub mod bounce;
 pub mod bus;
 pub mod command;
 pub mod device;
@@ -12,7 +13,9 @@ pub mod handle;
 pub mod offline;
 pub mod realtime;
 pub mod slot;
+pub mod stems;
 pub mod strip;
+pub mod sync;
 
 pub use command::{Command, GraphCommand, Retired, Source, TrackParam};
 pub use device::{OutputConfig, OutputStatus, list_output_devices};

@@ -28,6 +28,8 @@ pub struct ReadHead {
     fade_left: u32,
     /// Total length of a crossfade.
     fade_len: u32,
+    /// Sources are silent from this frame on (the end of a bounce range; tails still ring).
+    end: u64,
 }
 
 impl ReadHead {
@@ -38,7 +40,13 @@ impl ReadHead {
             fade_from: 0,
             fade_left: 0,
             fade_len: ((JUMP_FADE_MS / 1000.0 * rate as f32).round() as u32).max(1),
+            end: u64::MAX,
         }
+    }
+
+    /// Makes every source silent from `end` on (`None`: play to the end of the stems).
+    pub fn set_end(&mut self, end: Option<u64>) {
+        self.end = end.unwrap_or(u64::MAX);
     }
 
     /// Jumps to `frame`; with `declick`, crossfades from the old position.
@@ -68,6 +76,9 @@ impl ReadHead {
 
     /// Copies `n` frames of `src` starting at the head into `dst`, zero beyond the end.
     fn read(&self, src: &[f32], dst: &mut [f32]) {
+        let src = &src[..src
+            .len()
+            .min(usize::try_from(self.end).unwrap_or(usize::MAX))];
         copy_from(src, self.pos, dst);
         if self.fade_left > 0 {
             let len = self.fade_len as f32;

@@ -1,5 +1,8 @@
 //! The iced GUI (built by a later issue).
 
+pub mod theme;
+pub mod widgets;
+
 use std::path::PathBuf;
 
 /// Starts the window with `project` (or the bundled example).

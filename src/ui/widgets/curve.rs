@@ -1,0 +1,331 @@
+//! Small preview drawings for a channel strip: the EQ magnitude curve and the compressor's
+//! static curve. They are drawn from their inputs and cached by them, so while playing (when the
+//! window redraws at display rate) they cost nothing.
+
+use super::cache::{KeyedCache, hash_floats};
+use super::host::{Control, Host};
+use crate::ui::theme;
+use iced::advanced::Shell;
+use iced::widget::canvas::{Geometry, Path, Stroke};
+use iced::{Color, Element, Event, Length, Point, Rectangle, Renderer, Theme, mouse};
+
+/// Lowest frequency of the EQ preview.
+pub const EQ_MIN_HZ: f32 = 20.0;
+/// Highest frequency of the EQ preview.
+pub const EQ_MAX_HZ: f32 = 20_000.0;
+/// Lowest input and output level of the compressor preview.
+pub const COMP_MIN_DB: f32 = -60.0;
+
+/// The frequency of point `i` of `n` log-spaced points from [`EQ_MIN_HZ`] to [`EQ_MAX_HZ`]:
+/// where [`eq_curve`] expects its dB values to be computed.
+pub fn eq_frequency(i: usize, n: usize) -> f32 {
+    if n < 2 {
+        return EQ_MIN_HZ;
+    }
+    let t = i.min(n - 1) as f32 / (n - 1) as f32;
+    EQ_MIN_HZ * (EQ_MAX_HZ / EQ_MIN_HZ).powf(t)
+}
+
+/// The compressor's static curve: output level for input level `x` (all in dB) with threshold
+/// `t`, ratio `r` (≥ 1) and knee width `w` (the textbook quadratic soft knee: unity below
+/// `t − w/2`, `x + (1/r − 1)(x − t + w/2)² / 2w` inside the knee, `t + (x − t)/r` above).
+pub fn compressor_output_db(x: f32, t: f32, r: f32, w: f32) -> f32 {
+    let t = if t.is_finite() { t } else { 0.0 };
+    let r = if r >= 1.0 { r } else { 1.0 };
+    let w = if w > 0.0 && w.is_finite() { w } else { 0.0 };
+    let over = x - t;
+    if 2.0 * over < -w {
+        x
+    } else if 2.0 * over.abs() <= w && w > 0.0 {
+        let k = over + w / 2.0;
+        x + (1.0 / r - 1.0) * k * k / (2.0 * w)
+    } else {
+        t + over / r
+    }
+}
+
+enum Kind<'a> {
+    Eq {
+        db: &'a [f32],
+        range_db: f32,
+    },
+    Compressor {
+        threshold: f32,
+        ratio: f32,
+        knee: f32,
+    },
+}
+
+/// A curve preview; build it with [`eq_curve`] or [`compressor_curve`].
+pub struct Curve<'a, Message> {
+    kind: Kind<'a>,
+    enabled: bool,
+    color: Color,
+    on_press: Option<Message>,
+    width: Length,
+    height: Length,
+}
+
+/// The EQ's magnitude response from dB values at [`eq_frequency`]`(i, db.len())` (±18 dB shown).
+pub fn eq_curve<'a, Message>(db: &'a [f32]) -> Curve<'a, Message> {
+    Curve {
+        kind: Kind::Eq { db, range_db: 18.0 },
+        enabled: true,
+        color: theme::ACCENT,
+        on_press: None,
+        width: Length::Fixed(72.0),
+        height: Length::Fixed(40.0),
+    }
+}
+
+/// The compressor's input → output curve over −60 … 0 dB.
+pub fn compressor_curve<'a, Message>(
+    threshold_db: f32,
+    ratio: f32,
+    knee_db: f32,
+) -> Curve<'a, Message> {
+    Curve {
+        kind: Kind::Compressor {
+            threshold: threshold_db,
+            ratio,
+            knee: knee_db,
+        },
+        width: Length::Fixed(40.0),
+        height: Length::Fixed(40.0),
+        ..eq_curve(&[])
+    }
+}
+
+impl<Message> Curve<'_, Message> {
+    /// Draws the curve in grey when the processor is off.
+    pub fn enabled(mut self, enabled: bool) -> Self {
+        self.enabled = enabled;
+        self
+    }
+
+    /// Colour of the curve when enabled.
+    pub fn color(mut self, color: Color) -> Self {
+        self.color = color;
+        self
+    }
+
+    /// The ± dB range of an EQ curve (18 by default).
+    pub fn range_db(mut self, range: f32) -> Self {
+        if let Kind::Eq { range_db, .. } = &mut self.kind
+            && range.is_finite()
+            && range > 0.0
+        {
+            *range_db = range;
+        }
+        self
+    }
+
+    /// Message sent when the preview is clicked (e.g. to open the strip editor).
+    pub fn on_press(mut self, message: Message) -> Self {
+        self.on_press = Some(message);
+        self
+    }
+
+    /// Width.
+    pub fn width(mut self, width: impl Into<Length>) -> Self {
+        self.width = width.into();
+        self
+    }
+
+    /// Height.
+    pub fn height(mut self, height: impl Into<Length>) -> Self {
+        self.height = height.into();
+        self
+    }
+
+    fn key(&self) -> u64 {
+        let c = self.color;
+        let head = [f32::from(u8::from(self.enabled)), c.r, c.g, c.b, c.a];
+        match self.kind {
+            Kind::Eq { db, range_db } => hash_floats(
+                head.into_iter()
+                    .chain([1.0, range_db])
+                    .chain(db.iter().copied()),
+            ),
+            Kind::Compressor {
+                threshold,
+                ratio,
+                knee,
+            } => hash_floats(head.into_iter().chain([2.0, threshold, ratio, knee])),
+        }
+    }
+}
+
+/// Curve state in the widget tree.
+#[derive(Default)]
+pub(crate) struct State {
+    cache: KeyedCache<u64>,
+}
+
+impl<Message: Clone> Control<Message> for Curve<'_, Message> {
+    type State = State;
+
+    fn update(
+        &self,
+        _state: &mut State,
+        event: &Event,
+        bounds: Rectangle,
+        cursor: mouse::Cursor,
+        shell: &mut Shell<'_, Message>,
+    ) {
+        if let Event::Mouse(mouse::Event::ButtonPressed(mouse::Button::Left)) = event
+            && let Some(m) = &self.on_press
+            && cursor.is_over(bounds)
+        {
+            shell.publish(m.clone());
+            shell.capture_event();
+        }
+    }
+
+    fn draw(
+        &self,
+        state: &State,
+        renderer: &Renderer,
+        _theme: &Theme,
+        bounds: Rectangle,
+    ) -> Vec<Geometry> {
+        let size = bounds.size();
+        let color = if self.enabled {
+            self.color
+        } else {
+            theme::TEXT_DIM
+        };
+        let geometry = state.cache.draw(renderer, size, self.key(), |f| {
+            let (w, h) = (size.width, size.height);
+            f.fill(
+                &Path::rounded_rectangle(Point::ORIGIN, size, 3.0.into()),
+                theme::WELL_BG,
+            );
+            let grid = Stroke::default().with_color(theme::GRID).with_width(1.0);
+            match self.kind {
+                Kind::Eq { db, range_db } => {
+                    let y_of = |v: f32| {
+                        let v = if v.is_nan() { 0.0 } else { v };
+                        h / 2.0 - v.clamp(-range_db, range_db) / range_db * (h / 2.0 - 2.0)
+                    };
+                    let span = (EQ_MAX_HZ / EQ_MIN_HZ).ln();
+                    for hz in [100.0f32, 1000.0, 10_000.0] {
+                        let x = ((hz / EQ_MIN_HZ).ln() / span * w).round() + 0.5;
+                        f.stroke(&Path::line(Point::new(x, 0.0), Point::new(x, h)), grid);
+                    }
+                    let mid = y_of(0.0).round() + 0.5;
+                    f.stroke(&Path::line(Point::new(0.0, mid), Point::new(w, mid)), grid);
+                    if db.len() >= 2 {
+                        let step = w / (db.len() - 1) as f32;
+                        let points = || {
+                            db.iter()
+                                .enumerate()
+                                .map(move |(i, &v)| Point::new(i as f32 * step, y_of(v)))
+                        };
+                        let area = Path::new(|p| {
+                            p.move_to(Point::new(0.0, mid));
+                            points().for_each(|q| p.line_to(q));
+                            p.line_to(Point::new(w, mid));
+                            p.close();
+                        });
+                        f.fill(&area, theme::fade(color, 0.18));
+                        let line = Path::new(|p| {
+                            let mut it = points();
+                            if let Some(q) = it.next() {
+                                p.move_to(q);
+                            }
+                            it.for_each(|q| p.line_to(q));
+                        });
+                        f.stroke(&line, Stroke::default().with_color(color).with_width(1.5));
+                    }
+                }
+                Kind::Compressor {
+                    threshold,
+                    ratio,
+                    knee,
+                } => {
+                    let x_of = |db: f32| (db - COMP_MIN_DB) / -COMP_MIN_DB * w;
+                    let y_of = |db: f32| {
+                        let db = if db.is_nan() { COMP_MIN_DB } else { db };
+                        h - ((db - COMP_MIN_DB) / -COMP_MIN_DB).clamp(0.0, 1.0) * h
+                    };
+                    f.stroke(&Path::line(Point::new(0.0, h), Point::new(w, 0.0)), grid);
+                    if threshold.is_finite() && threshold > COMP_MIN_DB && threshold < 0.0 {
+                        let x = x_of(threshold).round() + 0.5;
+                        f.stroke(&Path::line(Point::new(x, 0.0), Point::new(x, h)), grid);
+                    }
+                    let steps = (w / 2.0).ceil().max(1.0) as usize;
+                    let line = Path::new(|p| {
+                        for i in 0..=steps {
+                            let input = COMP_MIN_DB - COMP_MIN_DB * i as f32 / steps as f32;
+                            let q = Point::new(
+                                x_of(input),
+                                y_of(compressor_output_db(input, threshold, ratio, knee)),
+                            );
+                            if i == 0 {
+                                p.move_to(q);
+                            } else {
+                                p.line_to(q);
+                            }
+                        }
+                    });
+                    f.stroke(&line, Stroke::default().with_color(color).with_width(1.5));
+                }
+            }
+        });
+        vec![geometry]
+    }
+
+    fn interaction(
+        &self,
+        _state: &State,
+        bounds: Rectangle,
+        cursor: mouse::Cursor,
+    ) -> mouse::Interaction {
+        if self.on_press.is_some() && cursor.is_over(bounds) {
+            mouse::Interaction::Pointer
+        } else {
+            mouse::Interaction::default()
+        }
+    }
+}
+
+impl<'a, Message: Clone + 'a> From<Curve<'a, Message>> for Element<'a, Message> {
+    fn from(c: Curve<'a, Message>) -> Self {
+        let (w, h) = (c.width, c.height);
+        Host::new(c, w, h).into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn static_curve_regions_and_continuity() {
+        let (t, r, w) = (-20.0, 4.0, 10.0);
+        assert_eq!(compressor_output_db(-40.0, t, r, w), -40.0);
+        assert_eq!(compressor_output_db(0.0, t, r, w), -15.0);
+        // Continuous at both knee edges.
+        for edge in [t - w / 2.0, t + w / 2.0] {
+            let below = compressor_output_db(edge - 1e-3, t, r, w);
+            let above = compressor_output_db(edge + 1e-3, t, r, w);
+            assert!((below - above).abs() < 0.01, "jump at {edge}");
+        }
+        // Hard knee and nonsense parameters.
+        assert_eq!(compressor_output_db(-10.0, -20.0, 2.0, 0.0), -15.0);
+        assert_eq!(
+            compressor_output_db(-10.0, -20.0, f32::NAN, f32::NAN),
+            -10.0
+        );
+        assert_eq!(compressor_output_db(-10.0, -20.0, 0.5, -3.0), -10.0);
+    }
+
+    #[test]
+    fn eq_frequencies_are_log_spaced() {
+        assert_eq!(eq_frequency(0, 61), EQ_MIN_HZ);
+        assert!((eq_frequency(60, 61) - EQ_MAX_HZ).abs() < 0.5);
+        assert!((eq_frequency(30, 61) - 632.46).abs() < 0.1);
+        assert_eq!(eq_frequency(5, 1), EQ_MIN_HZ);
+    }
+}

@@ -1,0 +1,30 @@
+//! The mixer window's custom widgets: fader, knob, meters, timeline lanes and curve previews.
+//!
+//! Every widget is generic over the app's `Message` and takes its messages as builder
+//! arguments, like iced's own widgets; none of them knows about tracks or the engine. They keep
+//! their UI state (drags, caches) in the widget tree and never ask for a redraw on their own:
+//! while idle they cost nothing.
+//!
+//! Value controls (fader, knob) follow one protocol: `on_change(value)` during a gesture, then
+//! exactly one `on_release` when a gesture that changed something ends, so the app records one
+//! undo step per gesture.
+
+pub mod curve;
+pub mod fader;
+pub mod format;
+pub mod gallery;
+pub mod knob;
+pub mod meter;
+pub mod timeline;
+
+mod cache;
+mod gesture;
+mod host;
+
+pub use curve::{compressor_curve, eq_curve};
+pub use fader::fader;
+pub use gallery::{Gallery, GalleryMessage, gallery_view};
+pub use gesture::FINE;
+pub use knob::{Mapping, knob, pan_knob};
+pub use meter::{Level, gain_reduction_meter, loudness_bar, meter};
+pub use timeline::{TimeView, lane, offline_lane, ruler};
