@@ -931,8 +931,9 @@ fn choose_config(device: &cpal::Device, rate: u32) -> Result<ConfigChoice, Outpu
         });
     }
     match default {
+        // cpal's sentence adds nothing; the ALSA detail is appended by the caller.
         Err(e) if e.kind() == cpal::ErrorKind::DeviceNotAvailable => {
-            Err(OutputError::NoDevice(format!(" ({e})")))
+            Err(OutputError::NoDevice(String::new()))
         }
         Err(e) => Err(OutputError::Backend(format!(
             "cannot query the device: {e}"
@@ -1003,6 +1004,14 @@ fn typed<T: DeviceSample>(
     )
 }
 
+/// Checks that an output device matching `name` exists (the rules [`OutputConfig::device`]
+/// uses: exact id, exact name, case-insensitive, then a unique substring) and returns its id.
+pub fn resolve_output_device(name: &str) -> Result<String, OutputError> {
+    let _log = alsa_log::capture();
+    let host = cpal::default_host();
+    find_device(&host, Some(name)).map(|d| device_name(&d))
+}
+
 /// An output device as listed by [`list_output_devices`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutputDeviceInfo {
@@ -1024,10 +1033,19 @@ pub fn list_output_devices() -> Result<Vec<OutputDeviceInfo>, OutputError> {
         .default_output_device()
         .and_then(|d| d.id().ok())
         .map(|i| i.id().to_string());
-    let devices = host
+    let mut devices: Vec<cpal::Device> = host
         .output_devices()
-        .map_err(|e| OutputError::Backend(format!("cannot list audio devices: {e}")))?;
+        .map_err(|e| OutputError::Backend(format!("cannot list audio devices: {e}")))?
+        .collect();
+    // The default device is not always among the enumerated ones (ALSA lists it only when it
+    // is configured); show it anyway, with why it cannot be opened.
+    if let Some(d) = host.default_output_device()
+        && !devices.iter().any(|x| x.id().ok() == d.id().ok())
+    {
+        devices.insert(0, d);
+    }
     Ok(devices
+        .into_iter()
         .map(|d| {
             let id = d.id().map(|i| i.id().to_string()).unwrap_or_default();
             let name = d

@@ -546,9 +546,8 @@ impl EngineHandle {
             self.pending.flush(&mut self.commands);
         }
         if self.pending.queue.is_empty() {
-            match self.commands.push(cmd) {
-                Ok(()) => return,
-                Err(PushError::Full(cmd)) => self.pending.push(cmd),
+            if let Err(PushError::Full(cmd)) = self.commands.push(cmd) {
+                self.pending.push(cmd);
             }
         } else {
             self.pending.push(cmd);
