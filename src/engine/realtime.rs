@@ -447,6 +447,10 @@ impl Render for AudioEngine {
                 if let Some(left) = &mut self.stop_after {
                     *left -= n as u64;
                 }
+                // Handle a boundary reached exactly now (loop end, end of project, frame
+                // limit) at once, so that the playhead never reports the loop end and the
+                // end event does not wait for the next callback.
+                self.frames_until_boundary(1);
             }
             // The reference path of A/B comparison arrives with the reference-track issue
             // (after #5); until then selecting a reference outputs silence while the mix keeps
