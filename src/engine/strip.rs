@@ -384,9 +384,13 @@ impl TrackNode {
         let (in_l, in_r) = (&mut in_l[..n], &mut in_r[..n]);
         match &self.stem {
             Some(stem) => {
-                read.read(&stem.channels[0], in_l);
+                // A stem swapped in with another channel count keeps the node's layout
+                // (`set_stem`); a mono stem then feeds both sides. Never index past the
+                // channels that exist: this runs on the audio thread.
+                let first = stem.channels.first().map_or(&[][..], |c| &c[..]);
+                read.read(first, in_l);
                 if ch == 2 {
-                    read.read(&stem.channels[1], in_r);
+                    read.read(stem.channels.get(1).map_or(first, |c| &c[..]), in_r);
                 }
             }
             None => {
