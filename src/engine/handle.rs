@@ -533,6 +533,11 @@ impl EngineHandle {
         self.pending.queue.len()
     }
 
+    /// Commands in the ring that the audio thread has not taken yet.
+    pub fn commands_in_flight(&self) -> usize {
+        COMMAND_CAPACITY - self.commands.slots()
+    }
+
     /// Parameter updates replaced by later values while waiting (never sent).
     pub fn coalesced_commands(&self) -> u64 {
         self.pending.coalesced
