@@ -28,10 +28,10 @@ pub struct Args {
     /// The project file (.stemmix).
     project: PathBuf,
     /// Start at this time, in seconds.
-    #[arg(long, default_value_t = 0.0, value_parser = parse_seconds)]
+    #[arg(long, default_value_t = 0.0, value_parser = parse_seconds, allow_negative_numbers = true)]
     from: f64,
     /// Stop after playing this many seconds (counted in frames, so it is exact at any speed).
-    #[arg(long, value_parser = parse_seconds)]
+    #[arg(long, value_parser = parse_seconds, allow_negative_numbers = true)]
     seconds: Option<f64>,
     /// Output device: an id or a unique part of a name from `stemmix devices`.
     #[arg(long)]
