@@ -98,6 +98,8 @@ pub fn run(args: Args) -> CliResult {
         handle.stop_after(Some((s * f64::from(rate)).round() as u64));
     }
     handle.play();
+    // Unattended: after a device loss (which pauses), carry on when it is back.
+    handle.set_resume_after_reconnect(true);
     let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
     handle.start_output(OutputConfig {
         device: args.device.clone(),

@@ -415,7 +415,7 @@ fn supervise(
                 drop(std::mem::replace(&mut running, Running::Nothing));
                 running = Running::Dummy(DummyClock::start(source(), rate, dummy_block));
                 let _ = events.send(OutputEvent::Lost(format!(
-                    "{why}; playback continues silently and the device will be reopened when it is back"
+                    "{why}; it will be reopened when it is back"
                 )));
                 reported_unavailable = true;
                 next_try = Instant::now() + config.retry_interval;

@@ -377,6 +377,9 @@ pub struct EngineHandle {
     meters: MeterState,
     sample_rate: u32,
     sent: u64,
+    /// The transport was paused because the device went away.
+    paused_by_loss: bool,
+    resume_after_reconnect: bool,
 }
 
 impl std::fmt::Debug for EngineHandle {
@@ -412,6 +415,8 @@ impl EngineHandle {
             meters: MeterState::new(sample_rate),
             sample_rate,
             sent: 0,
+            paused_by_loss: false,
+            resume_after_reconnect: false,
         }
     }
 
@@ -471,6 +476,12 @@ impl EngineHandle {
     pub fn put_engine(&mut self, engine: Box<AudioEngine>) {
         self.sample_rate = engine.graph().sample_rate();
         drop(self.slot.put(engine));
+    }
+
+    /// Whether playback resumes by itself when a lost device comes back (off by default: the
+    /// transport pauses on a loss and the user decides; a terminal player turns it on).
+    pub fn set_resume_after_reconnect(&mut self, on: bool) {
+        self.resume_after_reconnect = on;
     }
 
     /// Where audio is going.
@@ -699,6 +710,9 @@ impl EngineHandle {
                         self.messages.push(format!("audio output back: {info}"));
                     }
                     self.status = OutputStatus::Device(info);
+                    if std::mem::take(&mut self.paused_by_loss) && self.resume_after_reconnect {
+                        self.send(Command::Play);
+                    }
                 }
                 OutputEvent::Unavailable(reason) => {
                     self.messages.push(format!(
@@ -707,7 +721,15 @@ impl EngineHandle {
                     self.status = OutputStatus::Unavailable { reason };
                 }
                 OutputEvent::Lost(reason) => {
-                    self.messages.push(reason.clone());
+                    // Stop playback where it is (pause keeps the DSP state and the position),
+                    // so nothing plays on unheard while the device is away.
+                    if self.meters.state() == PlayState::Playing {
+                        self.send(Command::Pause);
+                        self.paused_by_loss = true;
+                        self.messages.push(format!("{reason}; playback paused"));
+                    } else {
+                        self.messages.push(reason.clone());
+                    }
                     self.status = OutputStatus::Unavailable { reason };
                 }
                 OutputEvent::Warning(w) => self.messages.push(w),
