@@ -273,6 +273,7 @@ impl AudioEngine {
             self.graph.preroll();
             self.preroll_pending = false;
             self.jump = None;
+            self.loudness.restart_windows();
         }
         self.state = PlayState::Playing;
     }
