@@ -230,27 +230,33 @@ impl std::fmt::Debug for Output {
 }
 
 impl Output {
-    /// Starts the output for `slot`'s renderer on the cpal default host.
-    pub fn start<R: Render>(slot: Arc<RenderSlot<R>>, config: OutputConfig) -> Output {
-        Output::start_with(slot, config, || Box::new(CpalBackend) as Box<dyn Backend>)
+    /// Starts the output for `slot`'s renderer (which produces `sample_rate` Hz) on the cpal
+    /// default host.
+    pub fn start<R: Render>(
+        slot: Arc<RenderSlot<R>>,
+        sample_rate: u32,
+        config: OutputConfig,
+    ) -> Output {
+        Output::start_with(slot, sample_rate, config, || {
+            Box::new(CpalBackend) as Box<dyn Backend>
+        })
     }
 
     /// Starts the output with another backend; `backend` runs on the supervisor thread (cpal
     /// hosts and streams are not `Send` everywhere).
     pub fn start_with<R: Render>(
         slot: Arc<RenderSlot<R>>,
+        sample_rate: u32,
         config: OutputConfig,
         backend: impl FnOnce() -> Box<dyn Backend> + Send + 'static,
     ) -> Output {
         let (quit_tx, quit_rx) = mpsc::channel();
         let (ev_tx, ev_rx) = mpsc::channel();
         let xruns = Arc::new(AtomicU64::new(0));
-        let rate = slot.with(|r| r.sample_rate());
         let x = xruns.clone();
         let thread = std::thread::Builder::new()
             .name("stemmix-output".into())
             .spawn(move || {
-                let rate = rate.unwrap_or(48_000);
                 let source = move || -> PullFn {
                     let slot = slot.clone();
                     Box::new(move |buf: &mut [f32], ch: usize| {
@@ -259,7 +265,7 @@ impl Output {
                         }
                     })
                 };
-                supervise(backend(), &source, rate, config, quit_rx, ev_tx, x);
+                supervise(backend(), &source, sample_rate, config, quit_rx, ev_tx, x);
             });
         match thread {
             Ok(t) => Output {
@@ -333,12 +339,15 @@ fn supervise(
     events: mpsc::Sender<OutputEvent>,
     xruns: Arc<AtomicU64>,
 ) {
+    let buffer_frames = config
+        .buffer_frames
+        .map(|b| b.clamp(MIN_BUFFER_FRAMES, MAX_BUFFER_FRAMES));
     let req = StreamRequest {
         device: config.device.clone(),
         sample_rate: rate,
-        buffer_frames: config.buffer_frames,
+        buffer_frames,
     };
-    let dummy_block = config.buffer_frames.unwrap_or(DEFAULT_DUMMY_BLOCK);
+    let dummy_block = buffer_frames.unwrap_or(DEFAULT_DUMMY_BLOCK);
     let mut running = Running::Nothing;
     let mut next_try = Instant::now();
     // Report "unavailable" once per outage, not at every retry.
@@ -670,6 +679,8 @@ impl OutputAdapter {
     }
 
     fn fill<T: DeviceSample>(&mut self, out: &mut [T]) {
+        // Covers the resampler too (the graph holds its own guard inside `process`).
+        let _ftz = crate::dsp::denormal::FlushDenormals::new();
         let ch = self.channels;
         for piece in out.chunks_mut(SCRATCH_FRAMES * ch) {
             let n = piece.len() / ch * ch;
@@ -1158,6 +1169,60 @@ mod tests {
         assert!((999..=1001).contains(&crossings), "{crossings}");
         let peak = left.iter().fold(0.0f32, |a, &x| a.max(x.abs()));
         assert!((peak - 0.5).abs() < 0.01, "{peak}");
+    }
+
+    /// A pull of a constant stereo frame (0.5, −0.25), counting frames.
+    fn constant(count: Arc<AtomicU64>) -> PullFn {
+        Box::new(move |buf, ch| {
+            for f in buf.chunks_exact_mut(ch) {
+                f[0] = 0.5;
+                if ch > 1 {
+                    f[1] = -0.25;
+                    f[2..].fill(0.0);
+                }
+            }
+            count.fetch_add((buf.len() / ch) as u64, Ordering::Relaxed);
+        })
+    }
+
+    #[test]
+    fn adapter_converts_layout_and_format_for_any_callback_size() {
+        // Six i16 channels: stereo on the first two, silence on the rest; a callback larger
+        // than the scratch buffer is converted in steps.
+        let n = Arc::new(AtomicU64::new(0));
+        let mut a = OutputAdapter::new(constant(n.clone()), 6, None);
+        let mut out = vec![7i16; (SCRATCH_FRAMES + 100) * 6];
+        a.fill(&mut out);
+        assert_eq!(n.load(Ordering::Relaxed), (SCRATCH_FRAMES + 100) as u64);
+        for f in out.chunks_exact(6) {
+            assert_eq!(f, [16384, -8192, 0, 0, 0, 0]);
+        }
+        // u8 conversion keeps the unsigned origin.
+        let mut a = OutputAdapter::new(constant(Arc::new(AtomicU64::new(0))), 2, None);
+        let mut out = vec![0u8; 64];
+        a.fill(&mut out);
+        assert_eq!(&out[..2], &[192, 96]);
+    }
+
+    #[test]
+    fn adapter_resamples_to_the_device_rate() {
+        // 44.1 kHz mix on a 48 kHz device: 48000 device frames pull about 44100 mix frames.
+        let n = Arc::new(AtomicU64::new(0));
+        let rs = ResampleStage::new(44_100, 48_000).unwrap();
+        let mut a = OutputAdapter::new(constant(n.clone()), 2, Some(rs));
+        let mut out = vec![0.0f32; 480 * 2];
+        for _ in 0..100 {
+            a.fill(&mut out);
+        }
+        let pulled = n.load(Ordering::Relaxed) as f64;
+        assert!((pulled - 44_100.0).abs() < 2_100.0, "{pulled}");
+        // After the resampler's delay the constant comes through at its level.
+        assert!(
+            (out[out.len() - 2] - 0.5).abs() < 1e-3,
+            "{}",
+            out[out.len() - 2]
+        );
+        assert!((out[out.len() - 1] + 0.25).abs() < 1e-3);
     }
 
     #[test]

@@ -437,7 +437,11 @@ impl EngineHandle {
     pub fn start_output(&mut self, config: OutputConfig) {
         self.stop_output();
         self.status = OutputStatus::Starting;
-        self.output = Some(Output::start(self.slot.clone(), config.clone()));
+        self.output = Some(Output::start(
+            self.slot.clone(),
+            self.sample_rate,
+            config.clone(),
+        ));
         self.output_config = Some(config);
     }
 
@@ -451,6 +455,7 @@ impl EngineHandle {
         self.status = OutputStatus::Starting;
         self.output = Some(Output::start_with(
             self.slot.clone(),
+            self.sample_rate,
             config.clone(),
             backend,
         ));

@@ -428,6 +428,8 @@ impl Render for AudioEngine {
         if channels == 0 {
             return;
         }
+        // Meters and output conversion run outside `graph.process`'s own guard.
+        let _ftz = crate::dsp::denormal::FlushDenormals::new();
         self.drain_commands();
         let frames = out.len() / channels;
         let chunk_max = self.scratch[0].len().min(self.graph.max_block()).max(1);
