@@ -1234,13 +1234,14 @@ mod tests {
         });
         let t0 = Instant::now();
         let clock = DummyClock::start(pull, 48_000, 480);
-        std::thread::sleep(Duration::from_millis(500));
-        clock.stop();
+        std::thread::sleep(Duration::from_millis(1000));
         let elapsed = t0.elapsed().as_secs_f64();
         let rendered = frames.load(Ordering::Relaxed) as f64 / 48_000.0;
-        // One block is rendered ahead of its deadline; allow scheduling slack.
+        clock.stop();
+        // One block is rendered ahead of its deadline; a stall is caught up on absolute
+        // deadlines. The slack is for a busy shared test machine.
         assert!(
-            (rendered - elapsed).abs() < 0.06,
+            (rendered - elapsed).abs() < 0.1,
             "{rendered} s in {elapsed} s"
         );
     }
