@@ -353,6 +353,7 @@ fn supervise(
     // Report "unavailable" once per outage, not at every retry.
     let mut reported_unavailable = false;
     let mut seen_xruns = 0u64;
+    let mut seen_errors = 0u64;
     loop {
         let streaming = matches!(running, Running::Stream { .. });
         if !streaming && Instant::now() >= next_try {
@@ -371,6 +372,7 @@ fn supervise(
             match opened {
                 Ok((stream, info)) => {
                     seen_xruns = 0;
+                    seen_errors = 0;
                     running = Running::Stream {
                         _stream: stream,
                         health,
@@ -408,6 +410,15 @@ fn supervise(
             let x = health.xruns.load(Ordering::Relaxed);
             xruns.fetch_add(x - seen_xruns, Ordering::Relaxed);
             seen_xruns = x;
+            let e = health.errors.load(Ordering::Relaxed);
+            if e > seen_errors {
+                let _ = events.send(OutputEvent::Warning(format!(
+                    "the audio stream reported {} error{}",
+                    e - seen_errors,
+                    if e - seen_errors == 1 { "" } else { "s" }
+                )));
+                seen_errors = e;
+            }
             let count = health.callbacks.load(Ordering::Relaxed);
             if count != *last_count {
                 *last_count = count;
