@@ -456,3 +456,37 @@ fn seek_while_playing_moves_the_playhead_sample_accurately() {
     assert_eq!(slot.with(|e| e.position()), Some(31_234));
     assert_eq!(slot.with(|e| e.state()), Some(PlayState::Playing));
 }
+
+#[test]
+fn replacing_the_graph_plays_the_new_project_like_its_bounce() {
+    let (p, stems) = setup(3);
+    let (p2, stems2) = setup(5);
+    let mut h = EngineHandle::new(synth::graph(&p, &stems, MAX_BLOCK));
+    let slot = h.renderer();
+    h.play();
+    let mut sink = [Vec::new(), Vec::new()];
+    callback(&slot, 5_000, &mut sink);
+
+    // Same rate: swapped in between two callbacks; the transport starts over, stopped.
+    h.replace_graph(synth::graph(&p2, &stems2, MAX_BLOCK));
+    h.play();
+    let mut got = [Vec::new(), Vec::new()];
+    callback(&slot, 7_000, &mut got);
+    let s = h.tick();
+    assert_eq!(s.retired, 1, "the old graph came back to be dropped here");
+    let mut reference = synth::graph(&p2, &stems2, MAX_BLOCK);
+    let want = offline::render(&mut reference, 0, 7_000, MAX_BLOCK, 1);
+    assert_bits_eq(&got, &want, "replaced graph");
+
+    // Another rate: the handle swaps it in with the engine out of its slot.
+    let (p3, stems3) = synth::project(2, 44_100);
+    h.replace_graph(synth::graph(&p3, &stems3, 1024));
+    assert_eq!(h.sample_rate(), 44_100);
+    assert_eq!(slot.with(|e| e.sample_rate()), Some(44_100));
+    h.play();
+    let mut got = [Vec::new(), Vec::new()];
+    callback(&slot, 3_000, &mut got);
+    let mut reference = synth::graph(&p3, &stems3, 1024);
+    let want = offline::render(&mut reference, 0, 3_000, 1024, 1);
+    assert_bits_eq(&got, &want, "graph at another rate");
+}
