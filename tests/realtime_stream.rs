@@ -110,6 +110,20 @@ fn run(args: &[&str], env: &[(&str, &Path)]) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// Worktrees sharing one CARGO_TARGET_DIR overwrite each other's `stemmix` binary: say so
+/// instead of failing on a binary without `play`.
+fn assert_own_binary() {
+    let out = Command::new(env!("CARGO_BIN_EXE_stemmix"))
+        .args(["play", "--help"])
+        .output()
+        .expect("run stemmix");
+    assert!(
+        text(&out.stdout).contains("--buffer"),
+        "{} is not this build's binary (another checkout sharing the target dir rebuilt it?)",
+        env!("CARGO_BIN_EXE_stemmix")
+    );
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -125,6 +139,7 @@ fn a_real_stream_plays_exactly_the_bounce() {
         eprintln!("skipped: {why}");
         return;
     }
+    assert_own_binary();
     let tmp = tempfile::tempdir().unwrap();
     let project_path = make_project(tmp.path());
     let home = tmp.path().join("home");
@@ -223,6 +238,7 @@ fn without_a_device_play_says_so_and_keeps_time() {
         eprintln!("skipped: no ALSA configuration");
         return;
     }
+    assert_own_binary();
     let tmp = tempfile::tempdir().unwrap();
     let project_path = make_project(tmp.path());
     // An empty ALSA configuration: no PCM is defined, so there is no default device.
@@ -250,6 +266,7 @@ fn without_a_device_play_says_so_and_keeps_time() {
 
 #[test]
 fn play_and_devices_report_user_errors() {
+    assert_own_binary();
     let tmp = tempfile::tempdir().unwrap();
     let project_path = make_project(tmp.path());
     let p = project_path.to_str().unwrap();
