@@ -1,1 +1,27 @@
-//! (filled in by later work)
+//! Signal processors: pure functions of their input and parameters.
+//!
+//! Nothing here knows about tracks, projects, threads or the GUI. Every processor
+//!
+//! - allocates only in its constructor; `process` and the `set_*` methods never allocate, lock
+//!   or do I/O, so they can run on the real-time audio thread;
+//! - gives bit-identical output however the audio is split into blocks (one call of N samples
+//!   or any sequence of shorter calls down to one sample), and for parameter changes applied at
+//!   the same sample position: all smoothing and coefficient updates follow the processor's own
+//!   sample counter, never call boundaries;
+//! - works on planar `f32` buffers with `f64` state and accumulators;
+//! - takes parameters in dB/Hz/ms and converts them once per change;
+//! - brings decaying state to exact zeros so silence never produces subnormal numbers (the
+//!   engine additionally holds a [`FlushDenormals`] guard around every graph process call).
+
+pub mod biquad;
+pub mod db;
+pub mod denormal;
+pub mod pan;
+mod simd;
+pub mod smoother;
+
+pub use biquad::{BiquadParams, Coeffs, FilterKind, StereoBiquad};
+pub use db::{db_to_gain, gain_to_db};
+pub use denormal::FlushDenormals;
+pub use pan::{mono_pan, stereo_balance};
+pub use smoother::Ramp;
