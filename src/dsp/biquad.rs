@@ -300,7 +300,7 @@ mod tests {
         for fs in [44_100.0, 48_000.0, 96_000.0] {
             for kind in ALL {
                 for f0 in [20.0, 63.0, 250.0, 1000.0, 4000.0, 12_000.0, 0.45 * fs] {
-                    for q in [0.1, 0.5, 0.7071, 1.0, 4.0, 20.0] {
+                    for q in [0.1, 0.5, 0.707, 1.0, 4.0, 20.0] {
                         for gain_db in [-24.0, -6.0, 0.0, 3.0, 24.0] {
                             let p = BiquadParams {
                                 freq_hz: f0,
@@ -349,7 +349,7 @@ mod tests {
         // Peak: full gain at the centre; shelves: half the gain (in dB) at the corner.
         let pk = p(2000.0, 2.0, 9.0);
         assert!((magnitude_db(FilterKind::Peak, &pk, 2000.0, fs) - 9.0).abs() < 1e-9);
-        let sh = p(500.0, 0.7071, 12.0);
+        let sh = p(500.0, std::f64::consts::FRAC_1_SQRT_2, 12.0);
         assert!((magnitude_db(FilterKind::LowShelf, &sh, 500.0, fs) - 6.0).abs() < 1e-9);
         assert!((magnitude_db(FilterKind::HighShelf, &sh, 500.0, fs) - 6.0).abs() < 1e-9);
         assert!((magnitude_db(FilterKind::LowShelf, &sh, 5.0, fs) - 12.0).abs() < 0.01);

@@ -40,8 +40,10 @@ mod tests {
     #[test]
     fn mono_pan_centre_is_minus_3_01_db_each_side() {
         let (l, r) = mono_pan(0.0);
-        assert!((l - 0.707_106_78).abs() < 1e-6);
-        assert!((r - 0.707_106_78).abs() < 1e-6);
+        // −3.01 dB: √½ = 0.70710678 on each side.
+        let half_power = 0.5f64.sqrt() as f32;
+        assert!((l - half_power).abs() < 1e-6);
+        assert!((r - half_power).abs() < 1e-6);
         let db = 20.0 * (l as f64).log10();
         assert!((db + 3.0103).abs() < 1e-3);
     }
