@@ -203,6 +203,8 @@ pub struct StereoBiquad {
     a2: F64x2,
     s1: F64x2,
     s2: F64x2,
+    /// Per-sample coefficient increments while gliding (see [`StereoBiquad::glide_to`]).
+    d: [F64x2; 5],
 }
 
 impl Default for StereoBiquad {
@@ -222,13 +224,43 @@ impl StereoBiquad {
             a2: F64x2::zero(),
             s1: F64x2::zero(),
             s2: F64x2::zero(),
+            d: [F64x2::zero(); 5],
         };
         s.set_coeffs(c);
         s
     }
 
-    /// Replaces the coefficients, keeping the state (TDF2 tolerates small steps well).
+    /// Starts moving the coefficients linearly to `c` over `steps` calls of
+    /// [`StereoBiquad::tick_gliding`]. Both ends are stable designs and the stability triangle
+    /// of (a1, a2) is convex, so every intermediate section is stable too; the caller snaps to
+    /// `c` with [`StereoBiquad::set_coeffs`] afterwards to remove rounding.
+    pub fn glide_to(&mut self, c: Coeffs, steps: u32) {
+        let inv = F64x2::splat(1.0 / steps.max(1) as f64);
+        let to = |target: f64, cur: F64x2| F64x2::splat(target).sub(cur).mul(inv);
+        self.d = [
+            to(c.b0, self.b0),
+            to(c.b1, self.b1),
+            to(c.b2, self.b2),
+            to(c.a1, self.a1),
+            to(c.a2, self.a2),
+        ];
+    }
+
+    /// Filters one stereo sample, then advances the coefficient glide by one step.
+    #[inline(always)]
+    pub fn tick_gliding(&mut self, x: F64x2) -> F64x2 {
+        let y = self.tick(x);
+        self.b0 = self.b0.add(self.d[0]);
+        self.b1 = self.b1.add(self.d[1]);
+        self.b2 = self.b2.add(self.d[2]);
+        self.a1 = self.a1.add(self.d[3]);
+        self.a2 = self.a2.add(self.d[4]);
+        y
+    }
+
+    /// Replaces the coefficients (ending any glide), keeping the state.
     pub fn set_coeffs(&mut self, c: Coeffs) {
+        self.d = [F64x2::zero(); 5];
         self.b0 = F64x2::splat(c.b0);
         self.b1 = F64x2::splat(c.b1);
         self.b2 = F64x2::splat(c.b2);
@@ -260,7 +292,9 @@ impl StereoBiquad {
     #[inline(always)]
     pub fn tick(&mut self, x: F64x2) -> F64x2 {
         let y = self.b0.mul(x).add(self.s1);
-        self.s1 = self.b1.mul(x).sub(self.a1.mul(y)).add(self.s2);
+        // b1·x + s2 does not depend on y, so only one multiply and one subtract sit on the
+        // sample-to-sample recursion.
+        self.s1 = self.b1.mul(x).add(self.s2).sub(self.a1.mul(y));
         self.s2 = self.b2.mul(x).sub(self.a2.mul(y));
         y
     }

@@ -16,12 +16,16 @@
 pub mod biquad;
 pub mod db;
 pub mod denormal;
+pub mod eq;
 pub mod pan;
 mod simd;
 pub mod smoother;
+#[cfg(test)]
+mod test_util;
 
 pub use biquad::{BiquadParams, Coeffs, FilterKind, StereoBiquad};
 pub use db::{db_to_gain, gain_to_db};
 pub use denormal::FlushDenormals;
+pub use eq::{BandParams, ChannelEq, EqParams, Slope};
 pub use pan::{mono_pan, stereo_balance};
 pub use smoother::Ramp;
