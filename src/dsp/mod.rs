@@ -14,6 +14,7 @@
 //!   engine additionally holds a [`FlushDenormals`] guard around every graph process call).
 
 pub mod biquad;
+pub mod compressor;
 pub mod db;
 pub mod denormal;
 pub mod eq;
@@ -24,6 +25,7 @@ pub mod smoother;
 mod test_util;
 
 pub use biquad::{BiquadParams, Coeffs, FilterKind, StereoBiquad};
+pub use compressor::{Compressor, CompressorParams, Detector};
 pub use db::{db_to_gain, gain_to_db};
 pub use denormal::FlushDenormals;
 pub use eq::{BandParams, ChannelEq, EqParams, Slope};
