@@ -23,6 +23,7 @@ mod simd;
 pub mod smoother;
 #[cfg(test)]
 mod test_util;
+pub mod true_peak;
 
 pub use biquad::{BiquadParams, Coeffs, FilterKind, StereoBiquad};
 pub use compressor::{Compressor, CompressorParams, Detector};
@@ -31,3 +32,4 @@ pub use denormal::FlushDenormals;
 pub use eq::{BandParams, ChannelEq, EqParams, Slope};
 pub use pan::{mono_pan, stereo_balance};
 pub use smoother::Ramp;
+pub use true_peak::TruePeakMeter;
