@@ -1,0 +1,132 @@
+//! Throughput of the dsp processors in ns per frame (stereo unless noted), on one core.
+//!
+//! `cargo bench --bench dsp` (release build). Each processor runs 128-frame blocks of noise
+//! for about half a second; the figure is the best of several rounds, so other load on the
+//! machine inflates it as little as possible.
+
+use std::hint::black_box;
+use std::time::Instant;
+use stemmix::dsp::{
+    BandParams, ChannelEq, Compressor, CompressorParams, Detector, EqParams, FlushDenormals,
+    LimiterParams, Slope, TruePeakLimiter, TruePeakMeter,
+};
+
+const FS: f64 = 48_000.0;
+const BLOCK: usize = 128;
+
+fn noise(n: usize, seed: u64, amp: f32) -> Vec<f32> {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..n)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            ((s >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) as f32 * amp
+        })
+        .collect()
+}
+
+/// Runs `f` over the buffers block by block and returns ns per frame (best of 5 rounds).
+fn measure(name: &str, mut f: impl FnMut(&mut [f32], &mut [f32])) -> f64 {
+    let frames = (FS * 0.5) as usize / BLOCK * BLOCK;
+    let src_l = noise(frames, 1, 0.5);
+    let src_r = noise(frames, 2, 0.5);
+    let mut best = f64::INFINITY;
+    for _ in 0..5 {
+        let mut l = src_l.clone();
+        let mut r = src_r.clone();
+        let t = Instant::now();
+        for (bl, br) in l.chunks_mut(BLOCK).zip(r.chunks_mut(BLOCK)) {
+            f(bl, br);
+        }
+        let ns = t.elapsed().as_nanos() as f64 / frames as f64;
+        black_box((&l, &r));
+        best = best.min(ns);
+    }
+    println!("{name:<48} {best:>8.2} ns/frame");
+    best
+}
+
+fn main() {
+    let _ftz = FlushDenormals::new();
+    println!("dsp bench: {FS} Hz, {BLOCK}-frame blocks");
+
+    let band = |freq_hz: f32, gain_db: f32, q: f32| BandParams {
+        enabled: true,
+        freq_hz,
+        gain_db,
+        q,
+        slope: Slope::Db24,
+    };
+    let eq_params = EqParams {
+        bands: [
+            band(40.0, 0.0, 0.7),
+            band(120.0, 3.0, 0.7),
+            band(700.0, -4.0, 2.0),
+            band(3000.0, 2.0, 1.0),
+            band(9000.0, -2.0, 0.7),
+            band(16_000.0, 0.0, 0.7),
+        ],
+    };
+    let mut eq = ChannelEq::new(FS, &eq_params);
+    measure("EQ, 6 bands (HP/LP 24 dB), stereo", |l, r| {
+        eq.process_stereo(l, r)
+    });
+    let mut eq_mono = ChannelEq::new(FS, &eq_params);
+    measure("EQ, 6 bands (HP/LP 24 dB), mono", |l, _| {
+        eq_mono.process_mono(l)
+    });
+    let mut eq_off = ChannelEq::new(FS, &EqParams::default());
+    measure("EQ, all bands off", |l, r| eq_off.process_stereo(l, r));
+
+    let comp_params = CompressorParams {
+        threshold_db: -30.0,
+        ratio: 4.0,
+        attack_ms: 5.0,
+        release_ms: 100.0,
+        knee_db: 6.0,
+        makeup_db: 3.0,
+        ..Default::default()
+    };
+    let mut comp = Compressor::new(FS, &comp_params);
+    measure("compressor, peak, compressing, stereo", |l, r| {
+        comp.process_stereo(l, r)
+    });
+    let mut comp_rms = Compressor::new(
+        FS,
+        &CompressorParams {
+            detector: Detector::Rms,
+            ..comp_params
+        },
+    );
+    measure("compressor, RMS, compressing, stereo", |l, r| {
+        comp_rms.process_stereo(l, r)
+    });
+    let mut comp_idle = Compressor::new(
+        FS,
+        &CompressorParams {
+            threshold_db: 0.0,
+            makeup_db: 0.0,
+            ..comp_params
+        },
+    );
+    measure("compressor, below threshold, stereo", |l, r| {
+        comp_idle.process_stereo(l, r)
+    });
+
+    let mut lim = TruePeakLimiter::new(
+        FS,
+        2,
+        &LimiterParams {
+            enabled: true,
+            ceiling_dbtp: -12.0,
+            release_ms: 50.0,
+        },
+    );
+    measure("true-peak limiter, limiting, stereo", |l, r| {
+        lim.process_stereo(l, r)
+    });
+
+    let mut tp = TruePeakMeter::new(2);
+    measure("true-peak meter, stereo", |l, r| tp.process_stereo(l, r));
+}
