@@ -10,9 +10,6 @@
 //! All updates happen at tick boundaries counted by the EQ's own sample counter, so the output
 //! does not depend on how the audio is split into blocks.
 
-// Bands and sections live in parallel fixed-size arrays addressed by index.
-#![allow(clippy::needless_range_loop)]
-
 use super::biquad::{BiquadParams, Coeffs, FilterKind, StereoBiquad, butterworth_q, magnitude_db};
 use super::simd::F64x2;
 

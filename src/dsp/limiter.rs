@@ -383,7 +383,7 @@ mod tests {
         // A square wave at a non-integer period.
         let sq: Vec<f32> = (0..n)
             .map(|i| {
-                if ((i as f64 / 2.3) as usize) % 2 == 0 {
+                if ((i as f64 / 2.3) as usize).is_multiple_of(2) {
                     1.0
                 } else {
                     -1.0
@@ -417,9 +417,7 @@ mod tests {
         // Sudden jumps: silence → +12 dB sine → quiet → full-scale square.
         let mut jump = vec![0.0f32; n];
         let s = sine(n, 997.0, fs, 4.0, 0.0);
-        for i in n / 4..n / 2 {
-            jump[i] = s[i];
-        }
+        jump[n / 4..n / 2].copy_from_slice(&s[n / 4..n / 2]);
         for i in n / 2..3 * n / 4 {
             jump[i] = s[i] * 0.01;
         }

@@ -13,6 +13,9 @@
 //! - brings decaying state to exact zeros so silence never produces subnormal numbers (the
 //!   engine additionally holds a [`FlushDenormals`] guard around every graph process call).
 
+// DSP code walks parallel fixed-size arrays (taps, lanes, sections) by index on purpose.
+#![allow(clippy::needless_range_loop)]
+
 pub mod biquad;
 pub mod compressor;
 pub mod db;
