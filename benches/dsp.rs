@@ -26,9 +26,22 @@ fn noise(n: usize, seed: u64, amp: f32) -> Vec<f32> {
         .collect()
 }
 
-/// Runs `f` over the buffers block by block and returns ns per frame (best of 5 rounds).
-fn measure(name: &str, mut f: impl FnMut(&mut [f32], &mut [f32])) -> f64 {
-    let frames = (FS * 0.5) as usize / BLOCK * BLOCK;
+/// Runs `f` over the buffers block by block and prints ns per frame (best of 5 rounds).
+/// Arguments after `--` filter by name (substring); `STEMMIX_BENCH_SECONDS` sets the length of
+/// a round (default 0.5 s of audio), e.g. for profiling one processor.
+fn measure(name: &str, mut f: impl FnMut(&mut [f32], &mut [f32])) {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    if !filters.is_empty() && !filters.iter().any(|f| name.contains(f.as_str())) {
+        return;
+    }
+    let seconds: f64 = std::env::var("STEMMIX_BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0.5);
+    let frames = (FS * seconds) as usize / BLOCK * BLOCK;
     let src_l = noise(frames, 1, 0.5);
     let src_r = noise(frames, 2, 0.5);
     let mut best = f64::INFINITY;
@@ -44,7 +57,6 @@ fn measure(name: &str, mut f: impl FnMut(&mut [f32], &mut [f32])) -> f64 {
         best = best.min(ns);
     }
     println!("{name:<48} {best:>8.2} ns/frame");
-    best
 }
 
 fn main() {

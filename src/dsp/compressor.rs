@@ -11,7 +11,10 @@
 //! a settled compressor with no gain reduction costs one comparison per sample, and a disabled
 //! one nothing.
 
-use super::db::{db_to_gain, fast_db_to_gain, fast_gain_to_db, fast_power_to_db};
+use super::db::{
+    DB_PER_OCTAVE, OCTAVES_PER_DB, db_to_gain, fast_db_to_gain, fast_gain_to_db, fast_power_to_db,
+};
+use super::simd::F64x2;
 
 /// Glide time of threshold, ratio, knee and makeup changes.
 const SMOOTH_MS: f64 = 20.0;
@@ -19,6 +22,8 @@ const SMOOTH_MS: f64 = 20.0;
 const RMS_WINDOW_MS: f64 = 10.0;
 /// Gain reduction below this (dB) snaps to exactly zero, ending the release tail.
 const GR_FLOOR_DB: f64 = 1e-9;
+/// Frames per stage in the settled path; also the grid of the release-tail snap.
+const CHUNK: usize = 64;
 
 /// How the compressor measures level.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -93,15 +98,14 @@ impl CompressorParams {
 /// Below T − W/2: none; within the knee: s·(x − T + W/2)²/(2W); above: s·(x − T).
 #[inline(always)]
 pub fn static_gain_reduction_db(x: f64, t: f64, w: f64, s: f64) -> f64 {
+    // Written as selects rather than branches: levels hop between the regions sample by
+    // sample, and mispredicted branches would cost more than computing both formulas.
     let over = x - t;
-    if 2.0 * over <= -w {
-        0.0
-    } else if 2.0 * over < w {
-        let d = over + 0.5 * w;
-        s * d * d / (2.0 * w)
-    } else {
-        s * over
-    }
+    let d = over + 0.5 * w;
+    let in_knee = s * d * d / (2.0 * w);
+    let above = s * over;
+    let r = if 2.0 * over < w { in_knee } else { above };
+    if 2.0 * over <= -w { 0.0 } else { r }
 }
 
 /// A linear glide of an f64 parameter, exact on landing.
@@ -161,6 +165,8 @@ pub struct Compressor {
     /// Knee start (T − W/2) as linear amplitude and as power, for the log-free test.
     knee_start_amp: f64,
     knee_start_pow: f64,
+    /// 1 / (2·knee width): the knee formula's division done once per change.
+    inv_2knee: f64,
     makeup_gain: f64,
     attack_coef: f64,
     release_coef: f64,
@@ -168,6 +174,8 @@ pub struct Compressor {
     rms_ring: Vec<f64>,
     rms_pos: usize,
     rms_sum: f64,
+    /// Samples processed since construction (the grid for the release-tail snap).
+    pos: u64,
 }
 
 impl Compressor {
@@ -186,6 +194,7 @@ impl Compressor {
             moving: false,
             knee_start_amp: 1.0,
             knee_start_pow: 1.0,
+            inv_2knee: 0.0,
             makeup_gain: 1.0,
             attack_coef: 0.0,
             release_coef: 0.0,
@@ -193,6 +202,7 @@ impl Compressor {
             rms_ring: vec![0.0; rms_len],
             rms_pos: 0,
             rms_sum: 0.0,
+            pos: 0,
         };
         c.set_params(&p);
         c.threshold.jump();
@@ -263,6 +273,8 @@ impl Compressor {
         let start = self.threshold.value - 0.5 * self.knee.value;
         self.knee_start_amp = fast_db_to_gain(start);
         self.knee_start_pow = self.knee_start_amp * self.knee_start_amp;
+        // Infinite for a hard knee; the knee branch is then never selected.
+        self.inv_2knee = 1.0 / (2.0 * self.knee.value);
         self.makeup_gain = if self.makeup.value == 0.0 {
             1.0
         } else {
@@ -298,82 +310,228 @@ impl Compressor {
         if self.is_bypassed() {
             return;
         }
-        let rms = self.params.detector == Detector::Rms;
-        let enabled = self.params.enabled;
-        let rms_len = self.rms_ring.len();
-        let inv_rms_len = 1.0 / rms_len as f64;
-        for i in 0..left.len() {
-            if self.moving {
-                self.threshold.advance();
-                self.slope.advance();
-                self.knee.advance();
-                self.makeup.advance();
-                self.update_derived();
+        let n = left.len();
+        let mut i = 0;
+        while i < n {
+            if self.pos.is_multiple_of(CHUNK as u64) && self.gr_db < GR_FLOOR_DB {
+                // End of a release tail: exact zero (checked on the compressor's own sample
+                // grid, so it happens at the same sample however the audio is split).
+                self.gr_db = 0.0;
             }
-            let l = left[i] as f64;
-            let r = if STEREO { right[i] as f64 } else { 0.0 };
-            let mut target = 0.0;
-            if enabled {
-                if rms {
-                    let p = if STEREO { 0.5 * (l * l + r * r) } else { l * l };
-                    self.rms_sum += p - self.rms_ring[self.rms_pos];
-                    self.rms_ring[self.rms_pos] = p;
-                    self.rms_pos += 1;
-                    if self.rms_pos == rms_len {
-                        // Re-sum once per window so rounding never accumulates and a silent
-                        // window gives exactly zero.
-                        self.rms_pos = 0;
-                        self.rms_sum = self.rms_ring.iter().sum();
-                    }
-                    let ms = self.rms_sum.max(0.0) * inv_rms_len;
-                    if ms > self.knee_start_pow {
-                        target = static_gain_reduction_db(
-                            fast_power_to_db(ms),
-                            self.threshold.value,
-                            self.knee.value,
-                            self.slope.value,
-                        );
-                    }
-                } else {
-                    let peak = if STEREO {
-                        l.abs().max(r.abs())
-                    } else {
-                        l.abs()
-                    };
-                    if peak > self.knee_start_amp {
-                        target = static_gain_reduction_db(
-                            fast_gain_to_db(peak),
-                            self.threshold.value,
-                            self.knee.value,
-                            self.slope.value,
-                        );
-                    }
+            if self.moving || !self.params.enabled {
+                // Gliding parameters or releasing after switch-off: sample by sample.
+                let r = if STEREO { right[i] } else { 0.0 };
+                let (l, r) = self.step::<STEREO>(left[i], r);
+                left[i] = l;
+                if STEREO {
+                    right[i] = r;
                 }
+                i += 1;
+                self.pos += 1;
+                continue;
             }
-            let gr = self.gr_db;
-            if target != gr {
-                let coef = if target > gr {
-                    self.attack_coef
-                } else {
-                    self.release_coef
-                };
-                let mut next = target + coef * (gr - target);
-                if target == 0.0 && next < GR_FLOOR_DB {
-                    next = 0.0;
-                }
-                self.gr_db = next;
-            }
-            let gain = if self.gr_db == 0.0 {
-                if self.makeup_gain == 1.0 {
-                    continue;
-                }
-                self.makeup_gain
-            } else {
-                fast_db_to_gain(self.makeup.value - self.gr_db)
-            };
-            left[i] = (l * gain) as f32;
+            let len = (CHUNK - (self.pos % CHUNK as u64) as usize).min(n - i);
             if STEREO {
-                right[i] = (r * gain) as f32;
+                self.run_chunk::<STEREO>(&mut left[i..i + len], &mut right[i..i + len]);
+            } else {
+                self.run_chunk::<STEREO>(&mut left[i..i + len], &mut []);
+            }
+            i += len;
+            self.pos += len as u64;
+        }
+    }
+
+    /// Detector level of one frame (peak amplitude, or the windowed mean square for RMS).
+    #[inline(always)]
+    fn level<const STEREO: bool>(&mut self, l: f64, r: f64) -> f64 {
+        if self.params.detector == Detector::Rms {
+            let p = if STEREO { 0.5 * (l * l + r * r) } else { l * l };
+            self.rms_sum += p - self.rms_ring[self.rms_pos];
+            self.rms_ring[self.rms_pos] = p;
+            self.rms_pos += 1;
+            if self.rms_pos == self.rms_ring.len() {
+                // Re-sum once per window so rounding never accumulates and a silent window
+                // gives exactly zero.
+                self.rms_pos = 0;
+                self.rms_sum = self.rms_ring.iter().sum();
+            }
+            self.rms_sum.max(0.0) / self.rms_ring.len() as f64
+        } else if STEREO {
+            l.abs().max(r.abs())
+        } else {
+            l.abs()
+        }
+    }
+
+    /// Target gain reduction for a detector level (0 below the knee).
+    #[inline(always)]
+    fn target(&self, level: f64, rms: bool) -> f64 {
+        let (x_db, start) = if rms {
+            (fast_power_to_db(level), self.knee_start_pow)
+        } else {
+            (fast_gain_to_db(level), self.knee_start_amp)
+        };
+        // The static curve with the knee division replaced by the stored reciprocal (the same
+        // arithmetic as the vector version below).
+        let (t, w, s) = (self.threshold.value, self.knee.value, self.slope.value);
+        let over = x_db - t;
+        let d = over + 0.5 * w;
+        let in_knee = s * d * d * self.inv_2knee;
+        let above = s * over;
+        let r = if 2.0 * over < w { in_knee } else { above };
+        let gr = if 2.0 * over <= -w { 0.0 } else { r };
+        if level > start { gr } else { 0.0 }
+    }
+
+    /// [`Compressor::target`] for two frames at once, bit-identical per lane.
+    #[inline(always)]
+    fn target_x2(&self, level: F64x2, rms: bool) -> F64x2 {
+        let (x_db, start) = if rms {
+            (
+                level.fast_log2().mul(F64x2::splat(DB_PER_OCTAVE * 0.5)),
+                self.knee_start_pow,
+            )
+        } else {
+            (
+                level.fast_log2().mul(F64x2::splat(DB_PER_OCTAVE)),
+                self.knee_start_amp,
+            )
+        };
+        let w = F64x2::splat(self.knee.value);
+        let s = F64x2::splat(self.slope.value);
+        let over = x_db.sub(F64x2::splat(self.threshold.value));
+        let d = over.add(F64x2::splat(0.5).mul(w));
+        let in_knee = s.mul(d).mul(d).mul(F64x2::splat(self.inv_2knee));
+        let above = s.mul(over);
+        let two_over = F64x2::splat(2.0).mul(over);
+        let r = F64x2::select(two_over.lt(w), in_knee, above);
+        let neg_w = F64x2::zero().sub(w);
+        let t = F64x2::select(two_over.le(neg_w), F64x2::zero(), r);
+        F64x2::select(level.gt(F64x2::splat(start)), t, F64x2::zero())
+    }
+
+    /// One step of the attack/release smoother.
+    ///
+    /// With d = gr − target, the attack branch (target > gr, d < 0) gives target + a·d and the
+    /// release branch target + r·d. When a ≤ r the branch taken is always the larger of the two
+    /// (rounding is monotonic, so this holds exactly), otherwise the smaller: a max/min instead
+    /// of a data-dependent branch keeps the sample-to-sample chain to sub, mul, add, max.
+    #[inline(always)]
+    fn smooth(gr: f64, target: f64, attack: f64, release: f64) -> f64 {
+        let d = gr - target;
+        let up = target + attack * d;
+        let down = target + release * d;
+        if attack <= release {
+            up.max(down)
+        } else {
+            up.min(down)
+        }
+    }
+
+    /// Linear gain for a gain reduction (makeup included).
+    #[inline(always)]
+    fn gain(&self, gr: f64) -> f64 {
+        if gr == 0.0 {
+            self.makeup_gain
+        } else {
+            fast_db_to_gain(self.makeup.value - gr)
+        }
+    }
+
+    /// [`Compressor::gain`] for two frames at once, bit-identical per lane.
+    #[inline(always)]
+    fn gain_x2(&self, gr: F64x2) -> F64x2 {
+        let g = F64x2::splat(self.makeup.value)
+            .sub(gr)
+            .mul(F64x2::splat(OCTAVES_PER_DB))
+            .fast_exp2();
+        F64x2::select(gr.eq(F64x2::zero()), F64x2::splat(self.makeup_gain), g)
+    }
+
+    /// The per-sample path: advances the glides and processes one frame.
+    fn step<const STEREO: bool>(&mut self, l: f32, r: f32) -> (f32, f32) {
+        if self.moving {
+            self.threshold.advance();
+            self.slope.advance();
+            self.knee.advance();
+            self.makeup.advance();
+            self.update_derived();
+        }
+        let (l, r) = (l as f64, r as f64);
+        let target = if self.params.enabled {
+            let level = self.level::<STEREO>(l, r);
+            self.target(level, self.params.detector == Detector::Rms)
+        } else {
+            0.0
+        };
+        self.gr_db = Self::smooth(self.gr_db, target, self.attack_coef, self.release_coef);
+        let g = self.gain(self.gr_db);
+        ((l * g) as f32, (r * g) as f32)
+    }
+
+    /// The settled path: the same arithmetic as [`Compressor::step`], stage by stage over up to
+    /// `CHUNK` frames — levels, then targets two frames per vector, then the smoother, then
+    /// gains two frames per vector — and skipped entirely while the level stays below the knee
+    /// with no gain reduction.
+    fn run_chunk<const STEREO: bool>(&mut self, left: &mut [f32], right: &mut [f32]) {
+        let len = left.len();
+        let rms = self.params.detector == Detector::Rms;
+        let mut buf = [0.0f64; CHUNK];
+        for k in 0..len {
+            let r = if STEREO { right[k] as f64 } else { 0.0 };
+            buf[k] = self.level::<STEREO>(left[k] as f64, r);
+        }
+        let start = if rms {
+            self.knee_start_pow
+        } else {
+            self.knee_start_amp
+        };
+        if self.gr_db == 0.0 && buf[..len].iter().all(|&v| v <= start) {
+            // No reduction now or anywhere in the chunk: makeup only.
+            let g = self.makeup_gain;
+            if g != 1.0 {
+                for k in 0..len {
+                    left[k] = (left[k] as f64 * g) as f32;
+                    if STEREO {
+                        right[k] = (right[k] as f64 * g) as f32;
+                    }
+                }
+            }
+            return;
+        }
+        // Targets, two frames per vector (the odd last lane is computed and ignored).
+        for k in (0..len).step_by(2) {
+            let t = self.target_x2(F64x2::new(buf[k], buf[k + 1]), rms);
+            buf[k] = t.l();
+            buf[k + 1] = t.r();
+        }
+        let mut gr = self.gr_db;
+        let (a, r) = (self.attack_coef, self.release_coef);
+        if a <= r {
+            for v in buf[..len].iter_mut() {
+                let d = gr - *v;
+                gr = (*v + a * d).max(*v + r * d);
+                *v = gr;
+            }
+        } else {
+            for v in buf[..len].iter_mut() {
+                let d = gr - *v;
+                gr = (*v + a * d).min(*v + r * d);
+                *v = gr;
+            }
+        }
+        self.gr_db = gr;
+        for k in (0..len).step_by(2) {
+            let g = self.gain_x2(F64x2::new(buf[k], buf[k + 1]));
+            left[k] = (left[k] as f64 * g.l()) as f32;
+            if STEREO {
+                right[k] = (right[k] as f64 * g.l()) as f32;
+            }
+            if k + 1 < len {
+                left[k + 1] = (left[k + 1] as f64 * g.r()) as f32;
+                if STEREO {
+                    right[k + 1] = (right[k + 1] as f64 * g.r()) as f32;
+                }
             }
         }
     }

@@ -7,9 +7,9 @@
 //! that matters.
 
 /// 20·log10(2): decibels per doubling.
-const DB_PER_OCTAVE: f64 = 6.020_599_913_279_624;
+pub(crate) const DB_PER_OCTAVE: f64 = 6.020_599_913_279_624;
 /// log2(10)/20: octaves per decibel.
-const OCTAVES_PER_DB: f64 = 0.166_096_404_744_368_12;
+pub(crate) const OCTAVES_PER_DB: f64 = 0.166_096_404_744_368_12;
 
 /// Converts decibels to a linear amplitude gain (exact, for parameter changes).
 pub fn db_to_gain(db: f64) -> f64 {
@@ -55,13 +55,13 @@ pub fn fast_log2(x: f64) -> f64 {
         return -1100.0;
     }
     let bits = x.to_bits();
-    let mut e = ((bits >> 52) & 0x7ff) as i64 - 1023;
-    // Mantissa m ∈ [1, 2), folded to [√½, √2) so the series variable below stays small.
-    let mut m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | (1023u64 << 52));
-    if m > std::f64::consts::SQRT_2 {
-        m *= 0.5;
-        e += 1;
-    }
+    let e = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    // Mantissa m ∈ [1, 2), folded to [√½, √2) so the series variable below stays small
+    // (as a select, not a branch: the fold is data-dependent).
+    let m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | (1023u64 << 52));
+    let fold = m > std::f64::consts::SQRT_2;
+    let m = if fold { m * 0.5 } else { m };
+    let e = e + fold as i64;
     // ln m = 2·atanh(s) with s = (m−1)/(m+1), |s| ≤ 0.172: four odd terms reach 3e-8 in ln.
     let s = (m - 1.0) / (m + 1.0);
     let s2 = s * s;

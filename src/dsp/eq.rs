@@ -17,6 +17,8 @@ use super::simd::F64x2;
 pub const EQ_BANDS: usize = 6;
 /// Samples between coefficient updates while a band moves.
 const TICK: u32 = 16;
+/// Samples between flushes of tiny filter state to zero (a multiple of `TICK`).
+const FLUSH_EVERY: u64 = 1024;
 /// Duration of parameter glides and on/off crossfades.
 const SMOOTH_MS: f64 = 20.0;
 /// Lowest and highest Q.
@@ -181,8 +183,9 @@ pub struct ChannelEq {
     active_len: usize,
     /// Whether any active section is crossfading or gliding (needs the per-section slow path).
     active_slow: bool,
-    /// Position within the current tick (0 = at a boundary).
-    tick_pos: u32,
+    /// Samples processed since construction; ticks and flushes fall on multiples of `TICK`
+    /// and `FLUSH_EVERY`.
+    pos: u64,
     ticks_per_glide: u32,
     recomputes: u64,
 }
@@ -210,7 +213,7 @@ impl ChannelEq {
             active: [0; SECTIONS],
             active_len: 0,
             active_slow: false,
-            tick_pos: 0,
+            pos: 0,
             ticks_per_glide,
             recomputes: 0,
         };
@@ -260,7 +263,7 @@ impl ChannelEq {
         for s in &mut self.sections {
             s.reset();
         }
-        self.tick_pos = 0;
+        self.pos = 0;
     }
 
     /// Analytic magnitude in dB of the EQ with its target parameters at `f` Hz (for drawing the
@@ -313,12 +316,18 @@ impl ChannelEq {
     }
 
     /// Does the tick-boundary housekeeping if due and returns how many samples (≤ `left`) can
-    /// run before the next boundary.
+    /// run before the next boundary that matters: the next tick while anything moves, else the
+    /// next flush (the ticks in between would do nothing, so skipping them changes nothing).
     fn begin_chunk(&mut self, left: usize) -> usize {
-        if self.tick_pos == 0 {
+        if self.pos.is_multiple_of(TICK as u64) {
             self.on_tick();
         }
-        ((TICK - self.tick_pos) as usize).min(left)
+        let settled = !self.params_dirty
+            && self.glides.iter().all(|g| g.ticks_left == 0)
+            && !self.gliding.iter().any(|&g| g)
+            && !self.fades.iter().any(|f| f.moving());
+        let period = if settled { FLUSH_EVERY } else { TICK as u64 };
+        ((period - self.pos % period) as usize).min(left)
     }
 
     fn end_chunk(&mut self, len: usize) {
@@ -328,7 +337,7 @@ impl ChannelEq {
                 self.fades[s].advance(len as u32);
             }
         }
-        self.tick_pos = (self.tick_pos + len as u32) % TICK;
+        self.pos += len as u64;
     }
 
     /// Housekeeping at a tick boundary: finish the last tick's coefficient glides, pick up new
@@ -363,8 +372,10 @@ impl ChannelEq {
             }
             self.design_band(b, true);
         }
-        for s in &mut self.sections {
-            s.flush_tiny();
+        if self.pos.is_multiple_of(FLUSH_EVERY) {
+            for s in &mut self.sections {
+                s.flush_tiny();
+            }
         }
         self.rebuild_active();
     }
@@ -519,15 +530,15 @@ impl ChannelEq {
             }
         };
         if !self.active_slow {
-            for i in 0..left.len() {
-                let mut x = read(i, left, right);
-                for &s in active {
-                    x = sections[s as usize].tick(x);
-                }
-                left[i] = x.l() as f32;
-                if STEREO {
-                    right[i] = x.r() as f32;
-                }
+            match self.active_len {
+                1 => run_cascade::<1, STEREO>(sections, active, left, right),
+                2 => run_cascade::<2, STEREO>(sections, active, left, right),
+                3 => run_cascade::<3, STEREO>(sections, active, left, right),
+                4 => run_cascade::<4, STEREO>(sections, active, left, right),
+                5 => run_cascade::<5, STEREO>(sections, active, left, right),
+                6 => run_cascade::<6, STEREO>(sections, active, left, right),
+                7 => run_cascade::<7, STEREO>(sections, active, left, right),
+                _ => run_cascade::<8, STEREO>(sections, active, left, right),
             }
         } else {
             let fades = &mut self.fades;
@@ -557,6 +568,74 @@ impl ChannelEq {
                 }
             }
         }
+    }
+}
+
+/// Runs `N` sections as a software-pipelined cascade: in each step section k filters sample
+/// t − k, so the N sections of one step are independent and the CPU overlaps them, instead of
+/// every sample waiting for N multiply-add latencies in a row. Each section still sees its
+/// samples in order with the same arithmetic, so the output is bit-identical to running the
+/// sections one after the other; the pipeline is filled and drained within the call.
+#[inline(always)]
+fn run_cascade<const N: usize, const STEREO: bool>(
+    sections: &mut [StereoBiquad; SECTIONS],
+    active: &[u8],
+    left: &mut [f32],
+    right: &mut [f32],
+) {
+    let mut secs: [StereoBiquad; N] = std::array::from_fn(|k| sections[active[k] as usize]);
+    let m = left.len();
+    let read = |t: usize, left: &[f32], right: &[f32]| {
+        if STEREO {
+            F64x2::new(left[t] as f64, right[t] as f64)
+        } else {
+            F64x2::new(left[t] as f64, 0.0)
+        }
+    };
+    let write = |t: usize, v: F64x2, left: &mut [f32], right: &mut [f32]| {
+        left[t] = v.l() as f32;
+        if STEREO {
+            right[t] = v.r() as f32;
+        }
+    };
+    // pipe[k]: section k's latest output, the next input of section k + 1.
+    let mut pipe = [F64x2::zero(); N];
+    if m < N {
+        for t in 0..m {
+            let mut x = read(t, left, right);
+            for s in secs.iter_mut() {
+                x = s.tick(x);
+            }
+            write(t, x, left, right);
+        }
+    } else {
+        // Fill: at step t sections 0..=t are busy.
+        for t in 0..N - 1 {
+            let x = read(t, left, right);
+            for k in (1..=t).rev() {
+                pipe[k] = secs[k].tick(pipe[k - 1]);
+            }
+            pipe[0] = secs[0].tick(x);
+        }
+        // Steady state: all sections busy; section N − 1 finishes sample t + 1 − N.
+        for t in N - 1..m {
+            let x = read(t, left, right);
+            for k in (1..N).rev() {
+                pipe[k] = secs[k].tick(pipe[k - 1]);
+            }
+            pipe[0] = secs[0].tick(x);
+            write(t + 1 - N, pipe[N - 1], left, right);
+        }
+        // Drain: sections k > t − m still have samples in flight.
+        for t in m..m + N - 1 {
+            for k in (t - m + 1..N).rev() {
+                pipe[k] = secs[k].tick(pipe[k - 1]);
+            }
+            write(t + 1 - N, pipe[N - 1], left, right);
+        }
+    }
+    for k in 0..N {
+        sections[active[k] as usize] = secs[k];
     }
 }
 

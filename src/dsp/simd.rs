@@ -13,6 +13,10 @@ mod imp {
     #[derive(Clone, Copy, Debug)]
     pub struct F64x2(__m128d);
 
+    /// A lane-wise comparison result.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Mask2(__m128d);
+
     impl F64x2 {
         /// Both lanes zero.
         #[inline(always)]
@@ -65,6 +69,105 @@ mod imp {
         pub fn abs(self) -> Self {
             unsafe { F64x2(_mm_andnot_pd(_mm_set1_pd(-0.0), self.0)) }
         }
+        /// Lane-wise quotient.
+        #[inline(always)]
+        pub fn div(self, o: Self) -> Self {
+            unsafe { F64x2(_mm_div_pd(self.0, o.0)) }
+        }
+        /// Lane-wise minimum (for non-NaN lanes).
+        #[inline(always)]
+        pub fn min(self, o: Self) -> Self {
+            unsafe { F64x2(_mm_min_pd(self.0, o.0)) }
+        }
+        /// Lane-wise `self > o`.
+        #[inline(always)]
+        pub fn gt(self, o: Self) -> Mask2 {
+            unsafe { Mask2(_mm_cmpgt_pd(self.0, o.0)) }
+        }
+        /// Lane-wise `self < o`.
+        #[inline(always)]
+        pub fn lt(self, o: Self) -> Mask2 {
+            unsafe { Mask2(_mm_cmplt_pd(self.0, o.0)) }
+        }
+        /// Lane-wise `self <= o`.
+        #[inline(always)]
+        pub fn le(self, o: Self) -> Mask2 {
+            unsafe { Mask2(_mm_cmple_pd(self.0, o.0)) }
+        }
+        /// Lane-wise `self >= o` (false for NaN).
+        #[inline(always)]
+        pub fn ge(self, o: Self) -> Mask2 {
+            unsafe { Mask2(_mm_cmpge_pd(self.0, o.0)) }
+        }
+        /// Lane-wise `self == o`.
+        #[inline(always)]
+        pub fn eq(self, o: Self) -> Mask2 {
+            unsafe { Mask2(_mm_cmpeq_pd(self.0, o.0)) }
+        }
+        /// Lane-wise `if m { a } else { b }`.
+        #[inline(always)]
+        pub fn select(m: Mask2, a: Self, b: Self) -> Self {
+            unsafe { F64x2(_mm_or_pd(_mm_and_pd(m.0, a.0), _mm_andnot_pd(m.0, b.0))) }
+        }
+        /// Bit-exact lane-wise equivalent of [`crate::dsp::db::fast_log2`].
+        #[inline(always)]
+        pub fn fast_log2(self) -> Self {
+            unsafe {
+                let bits = _mm_castpd_si128(self.0);
+                let e_raw = _mm_and_si128(_mm_srli_epi64(bits, 52), _mm_set1_epi64x(0x7ff));
+                // Each exponent fits the low 32 bits of its lane; gather both for cvtepi32_pd.
+                let e = _mm_sub_pd(
+                    _mm_cvtepi32_pd(_mm_shuffle_epi32(e_raw, 0b00_00_10_00)),
+                    _mm_set1_pd(1023.0),
+                );
+                let m = _mm_castsi128_pd(_mm_or_si128(
+                    _mm_and_si128(bits, _mm_set1_epi64x(0x000f_ffff_ffff_ffff)),
+                    _mm_set1_epi64x(1023 << 52),
+                ));
+                let m = F64x2(m);
+                let fold = m.gt(F64x2::splat(std::f64::consts::SQRT_2));
+                let m = F64x2::select(fold, m.mul(F64x2::splat(0.5)), m);
+                let e = F64x2(e).add(F64x2(_mm_and_pd(fold.0, _mm_set1_pd(1.0))));
+                let one = F64x2::splat(1.0);
+                let s = m.sub(one).div(m.add(one));
+                let s2 = s.mul(s);
+                let poly =
+                    one.add(s2.mul(F64x2::splat(1.0 / 3.0).add(
+                        s2.mul(F64x2::splat(1.0 / 5.0).add(s2.mul(F64x2::splat(1.0 / 7.0)))),
+                    )));
+                let ln_m = F64x2::splat(2.0).mul(s).mul(poly);
+                let r = e.add(ln_m.mul(F64x2::splat(std::f64::consts::LOG2_E)));
+                F64x2::select(
+                    self.ge(F64x2::splat(f64::MIN_POSITIVE)),
+                    r,
+                    F64x2::splat(-1100.0),
+                )
+            }
+        }
+        /// Bit-exact lane-wise equivalent of [`crate::dsp::db::fast_exp2`] (for non-NaN input).
+        #[inline(always)]
+        pub fn fast_exp2(self) -> Self {
+            unsafe {
+                const MAGIC: f64 = 6_755_399_441_055_744.0; // 1.5 * 2^52
+                let x = self.max(F64x2::splat(-1020.0)).min(F64x2::splat(1023.0));
+                let shifted = x.add(F64x2::splat(MAGIC));
+                let n = shifted.sub(F64x2::splat(MAGIC));
+                let t = x.sub(n).mul(F64x2::splat(std::f64::consts::LN_2));
+                let c = |v: f64| F64x2::splat(v);
+                let p = c(1.0).add(t.mul(c(1.0).add(t.mul(c(0.5).add(t.mul(c(1.0 / 6.0).add(
+                    t.mul(c(1.0 / 24.0).add(t.mul(
+                        c(1.0 / 120.0).add(t.mul(c(1.0 / 720.0).add(t.mul(c(1.0 / 5040.0))))),
+                    ))),
+                )))))));
+                // The low mantissa bits of x + 1.5·2^52 hold 2^51 + n; adding the bias and
+                // shifting by 52 keeps (n + 1023) in the exponent field.
+                let scale = _mm_slli_epi64(
+                    _mm_add_epi64(_mm_castpd_si128(shifted.0), _mm_set1_epi64x(1023)),
+                    52,
+                );
+                p.mul(F64x2(_mm_castsi128_pd(scale)))
+            }
+        }
     }
 }
 
@@ -73,6 +176,10 @@ mod imp {
     /// Two f64 lanes: lane 0 is the left channel, lane 1 the right.
     #[derive(Clone, Copy, Debug)]
     pub struct F64x2([f64; 2]);
+
+    /// A lane-wise comparison result.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Mask2([bool; 2]);
 
     impl F64x2 {
         /// Both lanes zero.
@@ -125,6 +232,61 @@ mod imp {
         pub fn abs(self) -> Self {
             F64x2([self.0[0].abs(), self.0[1].abs()])
         }
+        /// Lane-wise quotient.
+        #[inline(always)]
+        pub fn div(self, o: Self) -> Self {
+            F64x2([self.0[0] / o.0[0], self.0[1] / o.0[1]])
+        }
+        /// Lane-wise minimum (for non-NaN lanes).
+        #[inline(always)]
+        pub fn min(self, o: Self) -> Self {
+            F64x2([self.0[0].min(o.0[0]), self.0[1].min(o.0[1])])
+        }
+        /// Lane-wise `self > o`.
+        #[inline(always)]
+        pub fn gt(self, o: Self) -> Mask2 {
+            Mask2([self.0[0] > o.0[0], self.0[1] > o.0[1]])
+        }
+        /// Lane-wise `self < o`.
+        #[inline(always)]
+        pub fn lt(self, o: Self) -> Mask2 {
+            Mask2([self.0[0] < o.0[0], self.0[1] < o.0[1]])
+        }
+        /// Lane-wise `self <= o`.
+        #[inline(always)]
+        pub fn le(self, o: Self) -> Mask2 {
+            Mask2([self.0[0] <= o.0[0], self.0[1] <= o.0[1]])
+        }
+        /// Lane-wise `self >= o` (false for NaN).
+        #[inline(always)]
+        pub fn ge(self, o: Self) -> Mask2 {
+            Mask2([self.0[0] >= o.0[0], self.0[1] >= o.0[1]])
+        }
+        /// Lane-wise `self == o`.
+        #[inline(always)]
+        pub fn eq(self, o: Self) -> Mask2 {
+            Mask2([self.0[0] == o.0[0], self.0[1] == o.0[1]])
+        }
+        /// Lane-wise `if m { a } else { b }`.
+        #[inline(always)]
+        pub fn select(m: Mask2, a: Self, b: Self) -> Self {
+            F64x2([
+                if m.0[0] { a.0[0] } else { b.0[0] },
+                if m.0[1] { a.0[1] } else { b.0[1] },
+            ])
+        }
+        /// Lane-wise [`crate::dsp::db::fast_log2`].
+        #[inline(always)]
+        pub fn fast_log2(self) -> Self {
+            use crate::dsp::db::fast_log2;
+            F64x2([fast_log2(self.0[0]), fast_log2(self.0[1])])
+        }
+        /// Lane-wise [`crate::dsp::db::fast_exp2`].
+        #[inline(always)]
+        pub fn fast_exp2(self) -> Self {
+            use crate::dsp::db::fast_exp2;
+            F64x2([fast_exp2(self.0[0]), fast_exp2(self.0[1])])
+        }
     }
 }
 
@@ -147,5 +309,53 @@ mod tests {
         let m = a.abs().max(F64x2::splat(1.75));
         assert_eq!((m.l(), m.r()), (1.75, 2.0));
         assert_eq!(F64x2::zero().l(), 0.0);
+        let q = a.div(b);
+        assert_eq!((q.l(), q.r()), (3.0, -0.5));
+        let s = F64x2::select(a.gt(b), a, b);
+        assert_eq!((s.l(), s.r()), (1.5, 4.0));
+        let s = F64x2::select(a.le(b), F64x2::splat(7.0), F64x2::splat(8.0));
+        assert_eq!((s.l(), s.r()), (8.0, 7.0));
+    }
+
+    /// The vector log/exp give bit-identical results to the scalar functions, so the
+    /// compressor's chunked and per-sample paths agree exactly.
+    #[test]
+    fn vector_fast_math_matches_scalar_bit_for_bit() {
+        use crate::dsp::db::{fast_exp2, fast_log2};
+        let mut x = 1e-12f64;
+        while x < 1e12 {
+            let y = x * 1.000_37 + 1e-300;
+            let v = F64x2::new(x, y).fast_log2();
+            assert_eq!(v.l().to_bits(), fast_log2(x).to_bits(), "log2 {x}");
+            assert_eq!(v.r().to_bits(), fast_log2(y).to_bits(), "log2 {y}");
+            x *= 1.013;
+        }
+        for special in [
+            0.0,
+            -1.0,
+            f64::MIN_POSITIVE,
+            f64::MIN_POSITIVE / 4.0,
+            f64::NAN,
+            1e308,
+        ] {
+            let v = F64x2::splat(special).fast_log2();
+            assert_eq!(
+                v.l().to_bits(),
+                fast_log2(special).to_bits(),
+                "log2 {special}"
+            );
+        }
+        let mut e = -1100.0f64;
+        while e < 1100.0 {
+            let v = F64x2::new(e, -e * 0.77).fast_exp2();
+            assert_eq!(v.l().to_bits(), fast_exp2(e).to_bits(), "exp2 {e}");
+            assert_eq!(
+                v.r().to_bits(),
+                fast_exp2(-e * 0.77).to_bits(),
+                "exp2 {}",
+                -e * 0.77
+            );
+            e += 0.0371;
+        }
     }
 }
