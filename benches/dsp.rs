@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::Instant;
 use stemmix::dsp::{
     BandParams, ChannelEq, Compressor, CompressorParams, Detector, EqParams, FlushDenormals,
-    LimiterParams, Slope, TruePeakLimiter, TruePeakMeter,
+    LimiterParams, Reverb, ReverbParams, Slope, TruePeakLimiter, TruePeakMeter,
 };
 
 const FS: f64 = 48_000.0;
@@ -59,7 +59,55 @@ fn measure(name: &str, mut f: impl FnMut(&mut [f32], &mut [f32])) {
     println!("{name:<48} {best:>8.2} ns/frame");
 }
 
+/// The decaying tail after the input stops (before the reverb falls idle), with flush-to-zero
+/// off: must cost no more than processing signal.
+fn reverb_tail_without_ftz() {
+    let name = "reverb, decaying tail, no FTZ guard";
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    if !filters.is_empty() && !filters.iter().any(|f| name.contains(f.as_str())) {
+        return;
+    }
+    {
+        assert!(!FlushDenormals::is_active());
+        let mut best = f64::INFINITY;
+        for _ in 0..5 {
+            let mut rev = Reverb::new(
+                FS,
+                &ReverbParams {
+                    decay_s: 0.3,
+                    ..Default::default()
+                },
+            );
+            let mut l = noise(BLOCK, 3, 0.5);
+            let mut r = noise(BLOCK, 4, 0.5);
+            for _ in 0..100 {
+                rev.process(&mut l, &mut r);
+            }
+            // 1 s of silence: the tail decays by 200 dB.
+            let frames = FS as usize / BLOCK * BLOCK;
+            let t = Instant::now();
+            for _ in 0..frames / BLOCK {
+                l.fill(0.0);
+                r.fill(0.0);
+                rev.process(&mut l, &mut r);
+            }
+            best = best.min(t.elapsed().as_nanos() as f64 / frames as f64);
+        }
+        println!("{name:<48} {best:>8.2} ns/frame");
+    }
+}
+
 fn main() {
+    with_ftz();
+    // After the guard is gone: the real-time path without flush-to-zero.
+    reverb_tail_without_ftz();
+}
+
+fn with_ftz() {
+    // The engine holds this guard around every graph process call; measure the same way.
     let _ftz = FlushDenormals::new();
     println!("dsp bench: {FS} Hz, {BLOCK}-frame blocks");
 
@@ -137,6 +185,15 @@ fn main() {
     );
     measure("true-peak limiter, limiting, stereo", |l, r| {
         lim.process_stereo(l, r)
+    });
+
+    let mut rev = Reverb::new(FS, &ReverbParams::default());
+    measure("reverb, noise input", |l, r| rev.process(l, r));
+    let mut rev_idle = Reverb::new(FS, &ReverbParams::default());
+    measure("reverb, silent input (idle)", |l, r| {
+        l.fill(0.0);
+        r.fill(0.0);
+        rev_idle.process(l, r)
     });
 
     let mut tp = TruePeakMeter::new(2);

@@ -23,6 +23,7 @@ pub mod denormal;
 pub mod eq;
 pub mod limiter;
 pub mod pan;
+pub mod reverb;
 mod simd;
 pub mod smoother;
 #[cfg(test)]
@@ -36,5 +37,6 @@ pub use denormal::FlushDenormals;
 pub use eq::{BandParams, ChannelEq, EqParams, Slope};
 pub use limiter::{LimiterParams, TruePeakLimiter};
 pub use pan::{mono_pan, stereo_balance};
+pub use reverb::{Reverb, ReverbParams};
 pub use smoother::Ramp;
 pub use true_peak::TruePeakMeter;
