@@ -144,7 +144,7 @@ impl Fade {
     }
     fn advance(&mut self, n: u32) {
         if self.on {
-            self.pos = (self.pos + n).min(self.len);
+            self.pos = self.pos.saturating_add(n).min(self.len);
         } else {
             self.pos = self.pos.saturating_sub(n);
         }
@@ -1034,6 +1034,27 @@ mod tests {
             assert!((0.1..=20.0).contains(&b.q));
             assert!(b.gain_db.abs() <= 24.0);
         }
+    }
+
+    #[test]
+    fn reset_finishes_glides_and_clears_state() {
+        let fs = 48_000.0;
+        let mut p = full_eq(true);
+        let mut eq = ChannelEq::new(fs, &p);
+        let mut x = vec![0.5f32; 100];
+        eq.process_mono(&mut x);
+        p.bands[2].enabled = false;
+        p.bands[3].freq_hz = 5000.0;
+        eq.set_params(&p);
+        eq.process_mono(&mut x[..20]);
+        eq.reset();
+        // Settled at the new parameters with zero state: identical to a fresh EQ.
+        let mut fresh = ChannelEq::new(fs, &p);
+        let mut a = vec![0.25f32; 2000];
+        let mut b = a.clone();
+        eq.process_mono(&mut a);
+        fresh.process_mono(&mut b);
+        assert_eq!(a, b);
     }
 
     /// Bit-identical output for any block partition, with parameter changes at the same sample

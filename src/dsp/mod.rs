@@ -28,6 +28,7 @@ pub mod pan;
 pub mod reverb;
 mod simd;
 pub mod smoother;
+pub mod spectrum;
 #[cfg(test)]
 mod test_util;
 pub mod true_peak;
@@ -43,4 +44,5 @@ pub use meter::{LevelMeter, LevelReport, LoudnessMeter, LoudnessReading, MeterEr
 pub use pan::{mono_pan, stereo_balance};
 pub use reverb::{Reverb, ReverbParams};
 pub use smoother::Ramp;
+pub use spectrum::SpectrumAnalyzer;
 pub use true_peak::TruePeakMeter;
