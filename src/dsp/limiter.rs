@@ -504,6 +504,66 @@ mod tests {
         eprintln!("limiter: closest approach to the ceiling {worst_margin:.4} dB below");
     }
 
+    /// Random mixtures of noise, sines up to Nyquist, squares, clicks and rising noise, at
+    /// random levels (−30 … +30 dB), ceilings (−12 … 0 dBTP) and release times (1 … 500 ms).
+    #[test]
+    fn random_adversarial_signals_stay_under_the_ceiling() {
+        for seed in 0..30u64 {
+            let mut rng = Rng::new(1000 + seed);
+            let fs = [44_100u32, 48_000, 96_000][(seed % 3) as usize];
+            let n = 12_000;
+            let (mut l, mut r) = (vec![0f32; n], vec![0f32; n]);
+            let mut i = 0;
+            while i < n {
+                let len = 1 + rng.below(if seed % 2 == 0 { 300 } else { 3000 }) as usize;
+                let kind = rng.below(5);
+                let amp = 10f64.powf(rng.uniform(-30.0, 30.0) / 20.0);
+                let w = 2.0 * PI * rng.uniform(20.0, 0.5 * fs as f64) / fs as f64;
+                for k in i..(i + len).min(n) {
+                    let ramp = 1.0 + (k - i) as f64 / len as f64;
+                    let (a, b) = match kind {
+                        0 => (rng.gauss(), rng.gauss()),
+                        1 => ((w * k as f64).sin(), (w * k as f64 + 1.0).sin()),
+                        2 => (
+                            if rng.below(50) == 0 {
+                                5.0 * rng.gauss()
+                            } else {
+                                0.0
+                            },
+                            0.0,
+                        ),
+                        3 => (rng.gauss() * ramp, rng.gauss() * ramp),
+                        _ => (
+                            rng.uniform(-1.0, 1.0).signum(),
+                            rng.uniform(-1.0, 1.0).signum(),
+                        ),
+                    };
+                    l[k] = (a * amp) as f32;
+                    r[k] = (b * amp) as f32;
+                }
+                i += len;
+            }
+            let ceiling = rng.uniform(-12.0, 0.0) as f32;
+            let release_ms = if seed % 3 == 0 {
+                1.0
+            } else {
+                rng.uniform(1.0, 500.0) as f32
+            };
+            let params = LimiterParams {
+                enabled: true,
+                ceiling_dbtp: ceiling,
+                release_ms,
+            };
+            let mut lim = TruePeakLimiter::new(fs as f64, 2, &params);
+            lim.process_stereo(&mut l, &mut r);
+            let (ours, theirs) = true_peaks(&l, &r, fs);
+            assert!(
+                ours <= ceiling as f64 && theirs <= ceiling as f64,
+                "seed {seed}: ceiling {ceiling}, ours {ours}, ebur128 {theirs}"
+            );
+        }
+    }
+
     #[test]
     fn off_is_a_pure_delay_and_toggling_keeps_alignment() {
         for fs in [44_100.0, 96_000.0] {
