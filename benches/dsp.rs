@@ -1,8 +1,8 @@
 //! Throughput of the dsp processors in ns per frame (stereo unless noted), on one core.
 //!
-//! `cargo bench --bench dsp` (release build). Each processor runs 128-frame blocks of noise
-//! for about half a second; the figure is the best of several rounds, so other load on the
-//! machine inflates it as little as possible.
+//! `cargo bench --bench dsp` (release build). Each processor runs 128-frame blocks of noise,
+//! 15 rounds of 0.2 s of audio; the figure is the best round, so other load on the machine
+//! inflates it as little as possible.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -40,12 +40,13 @@ fn measure(name: &str, mut f: impl FnMut(&mut [f32], &mut [f32])) {
     let seconds: f64 = std::env::var("STEMMIX_BENCH_SECONDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(0.5);
+        .unwrap_or(0.2);
     let frames = (FS * seconds) as usize / BLOCK * BLOCK;
     let src_l = noise(frames, 1, 0.5);
     let src_r = noise(frames, 2, 0.5);
     let mut best = f64::INFINITY;
-    for _ in 0..5 {
+    // Many short rounds: the minimum is the run least disturbed by other work on the machine.
+    for _ in 0..15 {
         let mut l = src_l.clone();
         let mut r = src_r.clone();
         let t = Instant::now();
@@ -131,6 +132,11 @@ fn with_ftz() {
     let mut eq = ChannelEq::new(FS, &eq_params);
     measure("EQ, 6 bands (HP/LP 24 dB), stereo", |l, r| {
         eq.process_stereo(l, r)
+    });
+    let mut eq_sse = ChannelEq::new(FS, &eq_params);
+    eq_sse.force_sse2();
+    measure("EQ, 6 bands (HP/LP 24 dB), stereo, SSE2 only", |l, r| {
+        eq_sse.process_stereo(l, r)
     });
     let mut eq_mono = ChannelEq::new(FS, &eq_params);
     measure("EQ, 6 bands (HP/LP 24 dB), mono", |l, _| {

@@ -299,6 +299,34 @@ impl StereoBiquad {
         y
     }
 
+    /// Coefficient registers (b0, b1, b2, a1, a2) and state registers (s1, s2), for the AVX
+    /// cascade kernel.
+    #[cfg(target_arch = "x86_64")]
+    pub(crate) fn raw_parts(
+        &self,
+    ) -> (
+        [core::arch::x86_64::__m128d; 5],
+        [core::arch::x86_64::__m128d; 2],
+    ) {
+        (
+            [
+                self.b0.raw(),
+                self.b1.raw(),
+                self.b2.raw(),
+                self.a1.raw(),
+                self.a2.raw(),
+            ],
+            [self.s1.raw(), self.s2.raw()],
+        )
+    }
+
+    /// Replaces the state registers (s1, s2), for the AVX cascade kernel.
+    #[cfg(target_arch = "x86_64")]
+    pub(crate) fn set_raw_state(&mut self, s: [core::arch::x86_64::__m128d; 2]) {
+        self.s1 = F64x2::from_raw(s[0]);
+        self.s2 = F64x2::from_raw(s[1]);
+    }
+
     /// The internal state (s1, s2) as (left, right) pairs, for tests.
     pub fn state(&self) -> [(f64, f64); 2] {
         [(self.s1.l(), self.s1.r()), (self.s2.l(), self.s2.r())]

@@ -11,6 +11,7 @@
 //! does not depend on how the audio is split into blocks.
 
 use super::biquad::{BiquadParams, Coeffs, FilterKind, StereoBiquad, butterworth_q, magnitude_db};
+use super::cascade;
 use super::simd::F64x2;
 
 /// Number of bands.
@@ -188,6 +189,8 @@ pub struct ChannelEq {
     pos: u64,
     ticks_per_glide: u32,
     recomputes: u64,
+    /// Whether the CPU runs the AVX cascade (bit-identical to the SSE2 one, about twice as fast).
+    use_avx: bool,
 }
 
 impl ChannelEq {
@@ -216,6 +219,7 @@ impl ChannelEq {
             pos: 0,
             ticks_per_glide,
             recomputes: 0,
+            use_avx: cascade::avx_available(),
         };
         for b in 0..EQ_BANDS {
             eq.params.bands[b] = clamp_band(&params.bands[b], sample_rate);
@@ -245,6 +249,13 @@ impl ChannelEq {
     /// The current (clamped) target parameters.
     pub fn params(&self) -> &EqParams {
         &self.params
+    }
+
+    /// Uses the SSE2 kernel even where AVX is available (for benchmarks and tests; the output is
+    /// the same either way).
+    #[doc(hidden)]
+    pub fn force_sse2(&mut self) {
+        self.use_avx = false;
     }
 
     /// How many times band coefficients have been designed since construction.
@@ -530,15 +541,15 @@ impl ChannelEq {
             }
         };
         if !self.active_slow {
-            match self.active_len {
-                1 => run_cascade::<1, STEREO>(sections, active, left, right),
-                2 => run_cascade::<2, STEREO>(sections, active, left, right),
-                3 => run_cascade::<3, STEREO>(sections, active, left, right),
-                4 => run_cascade::<4, STEREO>(sections, active, left, right),
-                5 => run_cascade::<5, STEREO>(sections, active, left, right),
-                6 => run_cascade::<6, STEREO>(sections, active, left, right),
-                7 => run_cascade::<7, STEREO>(sections, active, left, right),
-                _ => run_cascade::<8, STEREO>(sections, active, left, right),
+            // Gather the active sections, run them as one pipelined cascade, scatter back.
+            let n = self.active_len;
+            let mut local = [StereoBiquad::default(); SECTIONS];
+            for k in 0..n {
+                local[k] = sections[active[k] as usize];
+            }
+            cascade::run::<STEREO>(&mut local[..n], left, right, self.use_avx);
+            for k in 0..n {
+                sections[active[k] as usize] = local[k];
             }
         } else {
             let fades = &mut self.fades;
@@ -568,74 +579,6 @@ impl ChannelEq {
                 }
             }
         }
-    }
-}
-
-/// Runs `N` sections as a software-pipelined cascade: in each step section k filters sample
-/// t − k, so the N sections of one step are independent and the CPU overlaps them, instead of
-/// every sample waiting for N multiply-add latencies in a row. Each section still sees its
-/// samples in order with the same arithmetic, so the output is bit-identical to running the
-/// sections one after the other; the pipeline is filled and drained within the call.
-#[inline(always)]
-fn run_cascade<const N: usize, const STEREO: bool>(
-    sections: &mut [StereoBiquad; SECTIONS],
-    active: &[u8],
-    left: &mut [f32],
-    right: &mut [f32],
-) {
-    let mut secs: [StereoBiquad; N] = std::array::from_fn(|k| sections[active[k] as usize]);
-    let m = left.len();
-    let read = |t: usize, left: &[f32], right: &[f32]| {
-        if STEREO {
-            F64x2::new(left[t] as f64, right[t] as f64)
-        } else {
-            F64x2::new(left[t] as f64, 0.0)
-        }
-    };
-    let write = |t: usize, v: F64x2, left: &mut [f32], right: &mut [f32]| {
-        left[t] = v.l() as f32;
-        if STEREO {
-            right[t] = v.r() as f32;
-        }
-    };
-    // pipe[k]: section k's latest output, the next input of section k + 1.
-    let mut pipe = [F64x2::zero(); N];
-    if m < N {
-        for t in 0..m {
-            let mut x = read(t, left, right);
-            for s in secs.iter_mut() {
-                x = s.tick(x);
-            }
-            write(t, x, left, right);
-        }
-    } else {
-        // Fill: at step t sections 0..=t are busy.
-        for t in 0..N - 1 {
-            let x = read(t, left, right);
-            for k in (1..=t).rev() {
-                pipe[k] = secs[k].tick(pipe[k - 1]);
-            }
-            pipe[0] = secs[0].tick(x);
-        }
-        // Steady state: all sections busy; section N − 1 finishes sample t + 1 − N.
-        for t in N - 1..m {
-            let x = read(t, left, right);
-            for k in (1..N).rev() {
-                pipe[k] = secs[k].tick(pipe[k - 1]);
-            }
-            pipe[0] = secs[0].tick(x);
-            write(t + 1 - N, pipe[N - 1], left, right);
-        }
-        // Drain: sections k > t − m still have samples in flight.
-        for t in m..m + N - 1 {
-            for k in (t - m + 1..N).rev() {
-                pipe[k] = secs[k].tick(pipe[k - 1]);
-            }
-            write(t + 1 - N, pipe[N - 1], left, right);
-        }
-    }
-    for k in 0..N {
-        sections[active[k] as usize] = secs[k];
     }
 }
 

@@ -17,6 +17,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod biquad;
+mod cascade;
 pub mod compressor;
 pub mod db;
 pub mod denormal;

@@ -18,6 +18,16 @@ mod imp {
     pub struct Mask2(__m128d);
 
     impl F64x2 {
+        /// The underlying SSE2 register (for kernels that widen to AVX).
+        #[inline(always)]
+        pub fn raw(self) -> __m128d {
+            self.0
+        }
+        /// Wraps an SSE2 register.
+        #[inline(always)]
+        pub fn from_raw(v: __m128d) -> Self {
+            F64x2(v)
+        }
         /// Both lanes zero.
         #[inline(always)]
         pub fn zero() -> Self {
