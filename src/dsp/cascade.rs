@@ -219,7 +219,7 @@ mod avx {
             }
             if t >= last {
                 let v = y[last / 2];
-                let half = if last % 2 == 0 {
+                let half = if last.is_multiple_of(2) {
                     _mm256_castpd256_pd128(v)
                 } else {
                     _mm256_extractf128_pd(v, 1)
