@@ -141,10 +141,10 @@ mod imp {
                 let one = F64x2::splat(1.0);
                 let s = m.sub(one).div(m.add(one));
                 let s2 = s.mul(s);
-                let poly =
-                    one.add(s2.mul(F64x2::splat(1.0 / 3.0).add(
-                        s2.mul(F64x2::splat(1.0 / 5.0).add(s2.mul(F64x2::splat(1.0 / 7.0)))),
-                    )));
+                let s4 = s2.mul(s2);
+                let poly = one
+                    .add(s2.mul(F64x2::splat(1.0 / 3.0)))
+                    .add(s4.mul(F64x2::splat(1.0 / 5.0).add(s2.mul(F64x2::splat(1.0 / 7.0)))));
                 let ln_m = F64x2::splat(2.0).mul(s).mul(poly);
                 let r = e.add(ln_m.mul(F64x2::splat(std::f64::consts::LOG2_E)));
                 F64x2::select(
@@ -164,11 +164,13 @@ mod imp {
                 let n = shifted.sub(F64x2::splat(MAGIC));
                 let t = x.sub(n).mul(F64x2::splat(std::f64::consts::LN_2));
                 let c = |v: f64| F64x2::splat(v);
-                let p = c(1.0).add(t.mul(c(1.0).add(t.mul(c(0.5).add(t.mul(c(1.0 / 6.0).add(
-                    t.mul(c(1.0 / 24.0).add(t.mul(
-                        c(1.0 / 120.0).add(t.mul(c(1.0 / 720.0).add(t.mul(c(1.0 / 5040.0))))),
-                    ))),
-                )))))));
+                let t2 = t.mul(t);
+                let t4 = t2.mul(t2);
+                let q01 = c(1.0).add(t);
+                let q23 = c(0.5).add(t.mul(c(1.0 / 6.0)));
+                let q45 = c(1.0 / 24.0).add(t.mul(c(1.0 / 120.0)));
+                let q67 = c(1.0 / 720.0).add(t.mul(c(1.0 / 5040.0)));
+                let p = q01.add(t2.mul(q23)).add(t4.mul(q45.add(t2.mul(q67))));
                 // The low mantissa bits of x + 1.5·2^52 hold 2^51 + n; adding the bias and
                 // shifting by 52 keeps (n + 1023) in the exponent field.
                 let scale = _mm_slli_epi64(
