@@ -45,15 +45,15 @@ pub struct BiquadParams {
 /// Biquad coefficients normalised by a0: y = b0·x + b1·x₁ + b2·x₂ − a1·y₁ − a2·y₂.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Coeffs {
-    /// Feed-forward coefficient of x[n].
+    /// Feed-forward coefficient of x(n).
     pub b0: f64,
-    /// Feed-forward coefficient of x[n−1].
+    /// Feed-forward coefficient of x(n−1).
     pub b1: f64,
-    /// Feed-forward coefficient of x[n−2].
+    /// Feed-forward coefficient of x(n−2).
     pub b2: f64,
-    /// Feedback coefficient of y[n−1].
+    /// Feedback coefficient of y(n−1).
     pub a1: f64,
-    /// Feedback coefficient of y[n−2].
+    /// Feedback coefficient of y(n−2).
     pub a2: f64,
 }
 
@@ -234,7 +234,7 @@ impl StereoBiquad {
     /// [`StereoBiquad::tick_gliding`]. Both ends are stable designs and the stability triangle
     /// of (a1, a2) is convex, so every intermediate section is stable too; the caller snaps to
     /// `c` with [`StereoBiquad::set_coeffs`] afterwards to remove rounding.
-    pub fn glide_to(&mut self, c: Coeffs, steps: u32) {
+    pub(crate) fn glide_to(&mut self, c: Coeffs, steps: u32) {
         let inv = F64x2::splat(1.0 / steps.max(1) as f64);
         let to = |target: f64, cur: F64x2| F64x2::splat(target).sub(cur).mul(inv);
         self.d = [
@@ -248,7 +248,7 @@ impl StereoBiquad {
 
     /// Filters one stereo sample, then advances the coefficient glide by one step.
     #[inline(always)]
-    pub fn tick_gliding(&mut self, x: F64x2) -> F64x2 {
+    pub(crate) fn tick_gliding(&mut self, x: F64x2) -> F64x2 {
         let y = self.tick(x);
         self.b0 = self.b0.add(self.d[0]);
         self.b1 = self.b1.add(self.d[1]);
@@ -288,9 +288,25 @@ impl StereoBiquad {
         self.s2 = f(self.s2);
     }
 
+    /// Filters a stereo block in place.
+    pub fn process_stereo(&mut self, left: &mut [f32], right: &mut [f32]) {
+        for (l, r) in left.iter_mut().zip(right.iter_mut()) {
+            let y = self.tick(F64x2::new(*l as f64, *r as f64));
+            *l = y.l() as f32;
+            *r = y.r() as f32;
+        }
+    }
+
+    /// Filters a mono block in place (the right lane stays silent).
+    pub fn process_mono(&mut self, buf: &mut [f32]) {
+        for x in buf.iter_mut() {
+            *x = self.tick(F64x2::new(*x as f64, 0.0)).l() as f32;
+        }
+    }
+
     /// Filters one stereo sample.
     #[inline(always)]
-    pub fn tick(&mut self, x: F64x2) -> F64x2 {
+    pub(crate) fn tick(&mut self, x: F64x2) -> F64x2 {
         let y = self.b0.mul(x).add(self.s1);
         // b1·x + s2 does not depend on y, so only one multiply and one subtract sit on the
         // sample-to-sample recursion.
@@ -502,5 +518,15 @@ mod tests {
         }
         s.reset();
         assert_eq!(s.state(), [(0.0, 0.0), (0.0, 0.0)]);
+        // The block methods run the same recursion.
+        let mut a = StereoBiquad::new(c);
+        let mut b = StereoBiquad::new(c);
+        let mut l: Vec<f32> = (0..64).map(|n| ((n * 37) % 11) as f32 / 11.0).collect();
+        let mut r = l.clone();
+        let mut m = l.clone();
+        a.process_stereo(&mut l, &mut r);
+        b.process_mono(&mut m);
+        assert_eq!(l, r);
+        assert_eq!(l, m);
     }
 }

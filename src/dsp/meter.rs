@@ -58,7 +58,9 @@ impl LevelMeter {
         let mut frames = 0;
         for (c, ch) in input.iter().take(self.channels).enumerate() {
             let mut peak = self.peak[c];
-            let mut sum = 0.0f64;
+            // Summed onto the running total sample by sample, so the result does not depend on
+            // how the interval was split into blocks.
+            let mut sum = self.sum_sq[c];
             for &x in ch.iter() {
                 let a = x.abs();
                 // NaN compares false and is ignored.
@@ -68,7 +70,7 @@ impl LevelMeter {
                 sum += x as f64 * x as f64;
             }
             self.peak[c] = peak;
-            self.sum_sq[c] += sum;
+            self.sum_sq[c] = sum;
             self.clip[c] |= peak >= 1.0;
             frames = frames.max(ch.len());
         }
@@ -302,6 +304,34 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn readings_do_not_depend_on_block_partition() {
+        use crate::dsp::test_util::{Rng, random_partition};
+        let fs = 48_000;
+        let mut rng = Rng::new(6);
+        let n = 30_000;
+        let l: Vec<f32> = (0..n).map(|_| rng.gauss() as f32 * 0.2).collect();
+        let r: Vec<f32> = (0..n).map(|_| rng.gauss() as f32 * 0.1).collect();
+        let run = |parts: &[usize]| {
+            let mut lv = LevelMeter::new(2);
+            let mut ld = LoudnessMeter::new(fs, 2).unwrap();
+            let mut pos = 0;
+            for &len in parts {
+                lv.process_stereo(&l[pos..pos + len], &r[pos..pos + len]);
+                ld.process(&[&l[pos..pos + len], &r[pos..pos + len]]);
+                pos += len;
+            }
+            (lv.take(), ld.reading())
+        };
+        let whole = run(&[n]);
+        for seed in 0..3 {
+            assert_eq!(
+                run(&random_partition(&mut Rng::new(seed), n, &[], 700)),
+                whole
+            );
         }
     }
 

@@ -12,9 +12,30 @@
 //! - takes parameters in dB/Hz/ms and converts them once per change;
 //! - brings decaying state to exact zeros so silence never produces subnormal numbers (the
 //!   engine additionally holds a [`FlushDenormals`] guard around every graph process call).
+//!
+//! | module | holds |
+//! |---|---|
+//! | [`smoother`] | [`Ramp`]: per-sample linear parameter ramps (gain, pan, send) |
+//! | [`pan`] | [`mono_pan`] (constant power) and [`stereo_balance`] |
+//! | [`biquad`] | RBJ cookbook designs, their analytic responses, a stereo f64 section |
+//! | [`eq`] | [`ChannelEq`]: HP, low shelf, 2 peaks, high shelf, LP, glided and crossfaded |
+//! | [`compressor`] | [`Compressor`]: feed-forward, stereo-linked, peak/RMS, soft knee |
+//! | [`reverb`] | [`Reverb`]: 8-line FDN with pre-delay, diffusion, RT60 at 1 kHz, width |
+//! | [`limiter`] | [`TruePeakLimiter`]: 1.5 ms look-ahead, ceiling in dBTP |
+//! | [`true_peak`] | [`TruePeakMeter`]: BS.1770-4 Annex 2, 4× oversampling |
+//! | [`meter`] | [`LevelMeter`] (peak/RMS/clip) and [`LoudnessMeter`] (M, S, I, true peak) |
+//! | [`loudness`] | [`analyze`] / [`LoudnessAnalyzer`]: integrated, LRA, sample and true peak |
+//! | [`spectrum`] | [`SpectrumAnalyzer`]: Hann-windowed real FFT for display |
+//! | [`db`] | dB ↔ gain, exact and fast per-sample versions |
+//! | [`denormal`] | [`FlushDenormals`]: FTZ/DAZ guard |
+//!
+//! Stereo processing runs both channels in the two lanes of one f64 vector (SSE2 on x86_64,
+//! plain arrays elsewhere, with bit-identical results); the EQ cascade also has an AVX kernel,
+//! chosen at run time, that gives the same bits.
 
 // DSP code walks parallel fixed-size arrays (taps, lanes, sections) by index on purpose.
 #![allow(clippy::needless_range_loop)]
+#![warn(missing_docs)]
 
 pub mod biquad;
 mod cascade;
