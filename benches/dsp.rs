@@ -8,7 +8,8 @@ use std::hint::black_box;
 use std::time::Instant;
 use stemmix::dsp::{
     BandParams, ChannelEq, Compressor, CompressorParams, Detector, EqParams, FlushDenormals,
-    LevelMeter, LimiterParams, Ramp, Reverb, ReverbParams, Slope, TruePeakLimiter, TruePeakMeter,
+    LevelMeter, LimiterParams, LoudnessMeter, Ramp, Reverb, ReverbParams, Slope, TruePeakLimiter,
+    TruePeakMeter,
 };
 
 const FS: f64 = 48_000.0;
@@ -65,6 +66,25 @@ fn measure(name: &str, mut f: impl FnMut(&mut [f32], &mut [f32])) {
         best = best.min(ns);
     }
     println!("{name:<48} {best:>8.2} ns/frame");
+}
+
+/// One `LoudnessMeter::reading()` (the short-term window is re-summed on each call).
+fn loudness_reading_cost(m: &mut LoudnessMeter) {
+    let name = "loudness meter reading() (per call)";
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    if !filters.is_empty() && !filters.iter().any(|f| name.contains(f.as_str())) {
+        return;
+    }
+    let mut best = f64::INFINITY;
+    for _ in 0..50 {
+        let t = Instant::now();
+        black_box(m.reading());
+        best = best.min(t.elapsed().as_nanos() as f64);
+    }
+    println!("{name:<48} {:>8.1} µs", best / 1e3);
 }
 
 /// The decaying tail after the input stops (before the reverb falls idle), with flush-to-zero
@@ -211,6 +231,12 @@ fn with_ftz() {
 
     let mut tp = TruePeakMeter::new(2);
     measure("true-peak meter, stereo", |l, r| tp.process_stereo(l, r));
+
+    let mut loud = LoudnessMeter::new(FS as u32, 2).unwrap();
+    measure("loudness meter (M/S/I + true peak), stereo", |l, r| {
+        loud.process(&[l, r])
+    });
+    loudness_reading_cost(&mut loud);
 
     let mut levels = LevelMeter::new(2);
     measure("level meter (peak/RMS/clip), stereo", |l, r| {

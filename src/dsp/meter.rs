@@ -1,10 +1,11 @@
 //! Real-time meters: per-channel peak/RMS/clip accumulators and the master loudness meter.
 //!
 //! Both are real-time safe: all memory is allocated in `new`, and `process`, the readings and
-//! `take_*`/`reset` never allocate (checked by `tests/dsp_no_alloc.rs`).
+//! `take_*`/`reset` never allocate (checked by `tests/dsp_no_alloc.rs`), and every reading
+//! costs a few microseconds at most.
 
+use super::simd::F64x2;
 use super::true_peak::TruePeakMeter;
-use ebur128::{EbuR128, Mode};
 
 /// Levels of up to two channels over one report interval (linear amplitudes).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -131,31 +132,101 @@ pub enum MeterError {
     UnsupportedChannels(usize),
 }
 
-/// Master loudness meter: momentary, short-term and integrated loudness per EBU R128 /
-/// ITU-R BS.1770 (via the `ebur128` crate in histogram mode, whose memory is fixed), and true
-/// peak per BS.1770-4 Annex 2 ([`TruePeakMeter`]).
+/// Sub-blocks of 100 ms in the short-term window (3 s).
+const SHORT_TERM_BLOCKS: usize = 30;
+/// Sub-blocks in the momentary window and in a gating block (400 ms).
+const MOMENTARY_BLOCKS: usize = 4;
+/// Histogram of gating-block loudness: 0.1 LU bins from −70 LUFS (the absolute gate) up.
+const HIST_BIN_LU: f64 = 0.1;
+const HIST_BINS: usize = 800;
+const ABSOLUTE_GATE_LUFS: f64 = -70.0;
+
+/// K-weighting per ITU-R BS.1770-4 at any sample rate: the Recommendation's pre-filter (a high
+/// shelf) and RLB high-pass, built from their analog parameters (shelf 1681.97 Hz, +4.00 dB,
+/// Q 0.7072; high-pass 38.135 Hz, Q 0.5003), which reproduce its 48 kHz coefficient table.
+pub fn k_weighting(sample_rate: f64) -> [super::biquad::Coeffs; 2] {
+    use super::biquad::Coeffs;
+    use std::f64::consts::PI;
+    let (f0, gain_db, q) = (
+        1_681.974_450_955_533,
+        3.999_843_853_973_347,
+        0.707_175_236_955_419_6,
+    );
+    let k = (PI * f0 / sample_rate).tan();
+    let vh = 10f64.powf(gain_db / 20.0);
+    let vb = vh.powf(0.499_666_774_154_541_6);
+    let a0 = 1.0 + k / q + k * k;
+    let shelf = Coeffs {
+        b0: (vh + vb * k / q + k * k) / a0,
+        b1: 2.0 * (k * k - vh) / a0,
+        b2: (vh - vb * k / q + k * k) / a0,
+        a1: 2.0 * (k * k - 1.0) / a0,
+        a2: (1.0 - k / q + k * k) / a0,
+    };
+    let (f0, q) = (38.135_470_876_024_44, 0.500_327_037_323_877_3);
+    let k = (PI * f0 / sample_rate).tan();
+    let a0 = 1.0 + k / q + k * k;
+    let high_pass = Coeffs {
+        b0: 1.0,
+        b1: -2.0,
+        b2: 1.0,
+        a1: 2.0 * (k * k - 1.0) / a0,
+        a2: (1.0 - k / q + k * k) / a0,
+    };
+    [shelf, high_pass]
+}
+
+/// Master loudness meter per ITU-R BS.1770-4 / EBU R128 for mono or stereo: momentary (400 ms)
+/// and short-term (3 s) loudness updated every 100 ms, integrated (gated) loudness since reset,
+/// and true peak per BS.1770-4 Annex 2 ([`TruePeakMeter`]).
+///
+/// K-weighted energy is summed per 100 ms sub-block; the windows are sums of the last 4 and 30
+/// sub-blocks, and every 400 ms gating block (one per 100 ms) goes into a fixed histogram of
+/// 0.1 LU bins that keeps each bin's exact energy sum. Readings are therefore O(1) (a few
+/// microseconds, independent of the window lengths) and memory is fixed, so the meter can
+/// run and be read on the audio thread. Mono counts once (it is not doubled).
 pub struct LoudnessMeter {
-    ebu: EbuR128,
-    tp: TruePeakMeter,
     channels: usize,
+    filters: [super::biquad::StereoBiquad; 2],
+    /// Samples per 100 ms sub-block.
+    sub_len: usize,
+    /// Samples in the current sub-block and their weighted energy sum.
+    sub_pos: usize,
+    sub_sum: f64,
+    /// The last 30 completed sub-blocks (ring) and how many there have been.
+    subs: [f64; SHORT_TERM_BLOCKS],
+    subs_next: usize,
+    subs_done: u64,
+    hist_count: Vec<u64>,
+    hist_energy: Vec<f64>,
+    tp: TruePeakMeter,
 }
 
 impl LoudnessMeter {
-    /// A meter for `channels` (1–8; mono counts once, not doubled) at `sample_rate`.
+    /// A meter for `channels` (1 or 2) at `sample_rate`.
     pub fn new(sample_rate: u32, channels: usize) -> Result<Self, MeterError> {
-        if channels == 0 || channels > 8 {
+        if !(1..=2).contains(&channels) {
             return Err(MeterError::UnsupportedChannels(channels));
         }
-        let ebu = EbuR128::new(
-            channels as u32,
-            sample_rate,
-            Mode::M | Mode::S | Mode::I | Mode::HISTOGRAM,
-        )
-        .map_err(|_| MeterError::UnsupportedRate(sample_rate))?;
+        if !(8_000..=384_000).contains(&sample_rate) {
+            return Err(MeterError::UnsupportedRate(sample_rate));
+        }
+        let [shelf, high_pass] = k_weighting(sample_rate as f64);
         Ok(LoudnessMeter {
-            ebu,
-            tp: TruePeakMeter::new(channels),
             channels,
+            filters: [
+                super::biquad::StereoBiquad::new(shelf),
+                super::biquad::StereoBiquad::new(high_pass),
+            ],
+            sub_len: ((sample_rate as f64 / 10.0).round() as usize).max(1),
+            sub_pos: 0,
+            sub_sum: 0.0,
+            subs: [0.0; SHORT_TERM_BLOCKS],
+            subs_next: 0,
+            subs_done: 0,
+            hist_count: vec![0; HIST_BINS],
+            hist_energy: vec![0.0; HIST_BINS],
+            tp: TruePeakMeter::new(channels),
         })
     }
 
@@ -165,24 +236,90 @@ impl LoudnessMeter {
         if input.len() != self.channels || input.iter().any(|c| c.len() != input[0].len()) {
             return;
         }
-        // Cannot fail with the channel count checked above.
-        let _ = self.ebu.add_frames_planar_f32(input);
         self.tp.process(input);
+        let (left, right) = (input[0], input.get(1).copied());
+        for i in 0..left.len() {
+            let r = right.map_or(0.0, |r| r[i] as f64);
+            let mut y = F64x2::new(left[i] as f64, r);
+            for f in self.filters.iter_mut() {
+                y = f.tick(y);
+            }
+            // Channel weights are 1 for left, right (and a mono channel).
+            self.sub_sum += y.l() * y.l() + y.r() * y.r();
+            self.sub_pos += 1;
+            if self.sub_pos == self.sub_len {
+                self.end_sub_block();
+            }
+        }
     }
 
-    /// Momentary loudness (last 400 ms), LUFS.
+    /// Closes a 100 ms sub-block: stores it, and feeds the gating block it completes.
+    fn end_sub_block(&mut self) {
+        self.subs[self.subs_next] = self.sub_sum;
+        self.subs_next = (self.subs_next + 1) % SHORT_TERM_BLOCKS;
+        self.subs_done += 1;
+        self.sub_sum = 0.0;
+        self.sub_pos = 0;
+        for f in self.filters.iter_mut() {
+            f.flush_tiny();
+        }
+        if self.subs_done >= MOMENTARY_BLOCKS as u64 {
+            let z = self.window_energy(MOMENTARY_BLOCKS);
+            let l = energy_to_lufs(z);
+            if l > ABSOLUTE_GATE_LUFS {
+                let bin = (((l - ABSOLUTE_GATE_LUFS) / HIST_BIN_LU) as usize).min(HIST_BINS - 1);
+                self.hist_count[bin] += 1;
+                self.hist_energy[bin] += z;
+            }
+        }
+    }
+
+    /// Mean square (channel-weighted sum) over the last `blocks` sub-blocks; before that much
+    /// audio has arrived, the missing part counts as silence.
+    fn window_energy(&self, blocks: usize) -> f64 {
+        let mut sum = 0.0;
+        for k in 1..=blocks {
+            sum += self.subs[(self.subs_next + SHORT_TERM_BLOCKS - k) % SHORT_TERM_BLOCKS];
+        }
+        sum / (blocks * self.sub_len) as f64
+    }
+
+    /// Momentary loudness (last 400 ms, updated every 100 ms), LUFS.
     pub fn momentary_lufs(&self) -> f64 {
-        self.ebu.loudness_momentary().unwrap_or(f64::NEG_INFINITY)
+        energy_to_lufs(self.window_energy(MOMENTARY_BLOCKS))
     }
 
-    /// Short-term loudness (last 3 s), LUFS.
+    /// Short-term loudness (last 3 s, updated every 100 ms), LUFS.
     pub fn short_term_lufs(&self) -> f64 {
-        self.ebu.loudness_shortterm().unwrap_or(f64::NEG_INFINITY)
+        energy_to_lufs(self.window_energy(SHORT_TERM_BLOCKS))
     }
 
-    /// Integrated loudness since reset, LUFS (−∞ until a gating block is above −70 LUFS).
+    /// Integrated loudness since reset, LUFS (−∞ until a gating block is above −70 LUFS):
+    /// the mean energy of the gating blocks above −70 LUFS and above the relative gate 10 LU
+    /// below their own mean.
     pub fn integrated_lufs(&self) -> f64 {
-        self.ebu.loudness_global().unwrap_or(f64::NEG_INFINITY)
+        let (n, e) = self
+            .hist_count
+            .iter()
+            .zip(&self.hist_energy)
+            .fold((0u64, 0.0), |(n, e), (&c, &z)| (n + c, e + z));
+        if n == 0 {
+            return f64::NEG_INFINITY;
+        }
+        let relative_gate = energy_to_lufs(e / n as f64) - 10.0;
+        // Bins entirely above the gate count; the bin holding the gate counts when its lower
+        // edge is at or above it (blocks within 0.1 LU of the gate are the only ones in doubt).
+        let first = ((relative_gate - ABSOLUTE_GATE_LUFS) / HIST_BIN_LU)
+            .ceil()
+            .max(0.0) as usize;
+        let (n, e) = self.hist_count[first.min(HIST_BINS)..]
+            .iter()
+            .zip(&self.hist_energy[first.min(HIST_BINS)..])
+            .fold((0u64, 0.0), |(n, e), (&c, &z)| (n + c, e + z));
+        if n == 0 {
+            return f64::NEG_INFINITY;
+        }
+        energy_to_lufs(e / n as f64)
     }
 
     /// Largest true peak since reset, dBTP.
@@ -201,10 +338,28 @@ impl LoudnessMeter {
         }
     }
 
-    /// Restarts all measurements (integrated loudness, windows, peaks).
+    /// Restarts all measurements (integrated loudness, windows, peaks, filter state).
     pub fn reset(&mut self) {
-        self.ebu.reset();
+        for f in self.filters.iter_mut() {
+            f.reset();
+        }
+        self.sub_pos = 0;
+        self.sub_sum = 0.0;
+        self.subs = [0.0; SHORT_TERM_BLOCKS];
+        self.subs_next = 0;
+        self.subs_done = 0;
+        self.hist_count.fill(0);
+        self.hist_energy.fill(0.0);
         self.tp.reset();
+    }
+}
+
+/// BS.1770 loudness of a channel-weighted mean square: −0.691 + 10·log10(z).
+fn energy_to_lufs(z: f64) -> f64 {
+    if z > 0.0 {
+        -0.691 + 10.0 * z.log10()
+    } else {
+        f64::NEG_INFINITY
     }
 }
 
@@ -360,7 +515,62 @@ mod tests {
         m.process(&[&[0.5; 10]]);
         assert_eq!(m.max_true_peak_dbtp(), f64::NEG_INFINITY);
         assert!(LoudnessMeter::new(48_000, 0).is_err());
+        assert!(LoudnessMeter::new(48_000, 3).is_err());
         assert!(LoudnessMeter::new(5, 2).is_err());
+    }
+
+    /// The K-weighting filters reproduce ITU-R BS.1770-4 Table 1 (48 kHz) and Table 2.
+    #[test]
+    fn k_weighting_matches_the_recommendation_at_48k() {
+        let [shelf, hp] = k_weighting(48_000.0);
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        assert!(close(shelf.b0, 1.535_124_859_586_97), "{shelf:?}");
+        assert!(close(shelf.b1, -2.691_696_189_406_38));
+        assert!(close(shelf.b2, 1.198_392_810_852_85));
+        assert!(close(shelf.a1, -1.690_659_293_182_41));
+        assert!(close(shelf.a2, 0.732_480_774_215_85));
+        assert_eq!((hp.b0, hp.b1, hp.b2), (1.0, -2.0, 1.0));
+        assert!(close(hp.a1, -1.990_047_454_833_98), "{hp:?}");
+        assert!(close(hp.a2, 0.990_072_250_366_21));
+    }
+
+    /// Integrated (gated) loudness of the live meter over an EBU Tech 3341 signal at 48 kHz.
+    fn live_integrated(segments: &[(f64, f64)]) -> f64 {
+        let fs = 48_000;
+        let x = ebu_segments(fs, segments);
+        let mut m = LoudnessMeter::new(fs, 2).unwrap();
+        for chunk in x.chunks(4096) {
+            m.process(&[chunk, chunk]);
+        }
+        m.integrated_lufs()
+    }
+
+    /// EBU Tech 3341 case 3 (relative gate): −23.0 ±0.1 LUFS integrated, live.
+    #[test]
+    fn ebu_tech_3341_case_3_integrated_live() {
+        let v = live_integrated(&[(-36.0, 10.0), (-23.0, 60.0), (-36.0, 10.0)]);
+        assert!((v + 23.0).abs() <= 0.1, "{v}");
+    }
+
+    /// EBU Tech 3341 case 4 (absolute and relative gates): −23.0 ±0.1 LUFS integrated, live.
+    #[test]
+    fn ebu_tech_3341_case_4_integrated_live() {
+        let seg = [
+            (-72.0, 10.0),
+            (-36.0, 10.0),
+            (-23.0, 60.0),
+            (-36.0, 10.0),
+            (-72.0, 10.0),
+        ];
+        let v = live_integrated(&seg);
+        assert!((v + 23.0).abs() <= 0.1, "{v}");
+    }
+
+    /// EBU Tech 3341 case 5 (blocks at the gate boundary): −23.0 ±0.1 LUFS integrated, live.
+    #[test]
+    fn ebu_tech_3341_case_5_integrated_live() {
+        let v = live_integrated(&[(-26.0, 20.0), (-20.0, 20.1), (-26.0, 20.0)]);
+        assert!((v + 23.0).abs() <= 0.1, "{v}");
     }
 
     #[test]
