@@ -505,35 +505,54 @@ impl Compressor {
             buf[k] = t.l();
             buf[k + 1] = t.r();
         }
-        let mut gr = self.gr_db;
-        let (a, r) = (self.attack_coef, self.release_coef);
-        if a <= r {
-            for v in buf[..len].iter_mut() {
-                let d = gr - *v;
-                gr = (*v + a * d).max(*v + r * d);
-                *v = gr;
-            }
+        if self.attack_coef <= self.release_coef {
+            self.smooth_and_apply::<STEREO, true>(&buf[..len], left, right);
         } else {
-            for v in buf[..len].iter_mut() {
-                let d = gr - *v;
-                gr = (*v + a * d).min(*v + r * d);
-                *v = gr;
-            }
+            self.smooth_and_apply::<STEREO, false>(&buf[..len], left, right);
         }
-        self.gr_db = gr;
+    }
+
+    /// The smoother and the gains in one loop over frame pairs: the exponentials of one pair
+    /// overlap the smoother's sample-to-sample chain of the next. `MAX` selects the smoother's
+    /// max form (attack ≤ release coefficient) or min form.
+    #[inline(always)]
+    fn smooth_and_apply<const STEREO: bool, const MAX: bool>(
+        &mut self,
+        targets: &[f64],
+        left: &mut [f32],
+        right: &mut [f32],
+    ) {
+        let len = targets.len();
+        let (a, r) = (self.attack_coef, self.release_coef);
+        let smooth = |gr: f64, t: f64| {
+            let d = gr - t;
+            if MAX {
+                (t + a * d).max(t + r * d)
+            } else {
+                (t + a * d).min(t + r * d)
+            }
+        };
+        let mut gr = self.gr_db;
         for k in (0..len).step_by(2) {
-            let g = self.gain_x2(F64x2::new(buf[k], buf[k + 1]));
+            let second = k + 1 < len;
+            let g0 = smooth(gr, targets[k]);
+            gr = g0;
+            if second {
+                gr = smooth(gr, targets[k + 1]);
+            }
+            let g = self.gain_x2(F64x2::new(g0, gr));
             left[k] = (left[k] as f64 * g.l()) as f32;
             if STEREO {
                 right[k] = (right[k] as f64 * g.l()) as f32;
             }
-            if k + 1 < len {
+            if second {
                 left[k + 1] = (left[k + 1] as f64 * g.r()) as f32;
                 if STEREO {
                     right[k + 1] = (right[k + 1] as f64 * g.r()) as f32;
                 }
             }
         }
+        self.gr_db = gr;
     }
 }
 
