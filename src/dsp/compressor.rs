@@ -6,10 +6,14 @@
 //! release when it shrinks) gives the applied reduction, and makeup gain is added. Both channels
 //! get the same gain so the stereo image does not move.
 //!
-//! Threshold, ratio (as 1/ratio), knee and makeup glide linearly over 20 ms so no parameter move
-//! clicks. Below the knee the level is compared in the linear domain and no logarithm is taken;
-//! a settled compressor with no gain reduction costs one comparison per sample, and a disabled
-//! one nothing.
+//! Threshold, ratio (as 1 − 1/ratio), knee and makeup glide linearly over 20 ms so no parameter
+//! move clicks; while they glide the compressor runs sample by sample. Settled, it works in
+//! 64-frame chunks on its own sample grid: detector levels first; a chunk whose levels all stay
+//! below the knee (compared in the linear domain) with no gain reduction left costs that one
+//! comparison per frame; otherwise the dB levels and static curve are computed two frames per
+//! vector, and the smoother runs together with the gain exponentials. Log and exp are short
+//! polynomials (error < 1e-6 dB) that give the same bits in the per-sample and chunked paths. A
+//! disabled, fully released compressor costs nothing.
 
 use super::db::{
     DB_PER_OCTAVE, OCTAVES_PER_DB, db_to_gain, fast_db_to_gain, fast_gain_to_db, fast_power_to_db,

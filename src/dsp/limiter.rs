@@ -263,7 +263,11 @@ impl TruePeakLimiter {
 
     /// Gain reduction applied to the most recent output frame, in dB (≥ 0).
     pub fn gain_reduction_db(&self) -> f32 {
-        (-20.0 * self.last_gain.log10()) as f32
+        if self.last_gain >= 1.0 {
+            0.0
+        } else {
+            (-20.0 * self.last_gain.log10()) as f32
+        }
     }
 
     /// Clears all state (silence in the delay line, no gain reduction).
