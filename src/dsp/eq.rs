@@ -1,14 +1,18 @@
 //! The channel EQ: high-pass, low shelf, two peaking bands, high shelf, low-pass.
 //!
-//! All enabled sections run as one per-sample cascade over both channels (f64 lanes), so the CPU
-//! overlaps the recursions of the different sections instead of waiting on one band at a time.
+//! All active sections run as one cascade over both channels (f64 lanes). Settled, the cascade
+//! is software-pipelined (see `cascade.rs`) so the CPU overlaps the sections' recursions
+//! instead of waiting on one band at a time.
 //!
-//! Parameter moves are smoothed over 20 ms — frequency and Q on a log scale, gain in dB — and
-//! the coefficients are redesigned at most once per 16-sample tick while a band moves, and never
-//! once it has settled. Switching a band on or off crossfades it against its input over 20 ms.
-//! A band that is off (or a shelf/peak at exactly 0 dB, which is an exact identity) is skipped.
-//! All updates happen at tick boundaries counted by the EQ's own sample counter, so the output
-//! does not depend on how the audio is split into blocks.
+//! Parameter moves are smoothed over 20 ms — frequency and Q on a log scale, gain in dB. While
+//! a band moves its coefficients are redesigned once per 16-sample tick and glide linearly to
+//! each new design within the tick (a coefficient staircase would click); once the band has
+//! settled nothing is redesigned. Switching a band on or off (or HP/LP between 12 and 24
+//! dB/oct) crossfades the affected sections against their input over 20 ms. A band that is off
+//! (or a shelf/peak at exactly 0 dB, which is an exact identity) is skipped. Every update
+//! happens at a boundary of the EQ's own sample counter, so the output does not depend on how
+//! the audio is split into blocks. Parameters are clamped (10 Hz … 0.49·fs, Q 0.1 … 20,
+//! ±24 dB, NaN → default), so no setting can make a section unstable.
 
 use super::biquad::{BiquadParams, Coeffs, FilterKind, StereoBiquad, butterworth_q, magnitude_db};
 use super::cascade;
