@@ -34,7 +34,6 @@ pub struct MixGraph {
     read: ReadHead,
     bus: [Vec<f32>; 2],
     rev_in: [Vec<f32>; 2],
-    rev_out: [Vec<f32>; 2],
     scratch: [Vec<f32>; 2],
     reverb: ReverbReturn,
     master: MasterBus,
@@ -64,18 +63,17 @@ impl MixGraph {
             read: ReadHead::new(sample_rate),
             bus: [buf(), buf()],
             rev_in: [buf(), buf()],
-            rev_out: [buf(), buf()],
             scratch: [buf(), buf()],
-            reverb: ReverbReturn::new(sample_rate, max_block, &Default::default()),
-            master: MasterBus::new(sample_rate, max_block, &Default::default()),
+            reverb: ReverbReturn::new(sample_rate, &Default::default()),
+            master: MasterBus::new(sample_rate, &Default::default()),
         }
     }
 
     /// Builds the graph for a project; `stems` supplies each track's audio (None = offline).
     pub fn from_project(project: &Project, stems: &StemLookup<'_>, max_block: usize) -> MixGraph {
         let mut g = MixGraph::new(project.sample_rate, max_block);
-        g.reverb = ReverbReturn::new(project.sample_rate, g.max_block, &project.reverb);
-        g.master = MasterBus::new(project.sample_rate, g.max_block, &project.master);
+        g.reverb = ReverbReturn::new(project.sample_rate, &project.reverb);
+        g.master = MasterBus::new(project.sample_rate, &project.master);
         for t in &project.tracks {
             let node = Node::new(t, stems(t), project.sample_rate, g.max_block);
             g.tracks.push(Box::new(node));
@@ -285,12 +283,13 @@ impl MixGraph {
             }
         }
 
-        let [rout_l, rout_r] = &mut self.rev_out;
-        let (rout_l, rout_r) = (&mut rout_l[..n], &mut rout_r[..n]);
-        self.reverb.process(rin_l, rin_r, rout_l, rout_r);
-        for i in 0..n {
-            bus_l[i] += rout_l[i];
-            bus_r[i] += rout_r[i];
+        // The reverb return joins the bus after every track, in a fixed place in the sum.
+        self.reverb.process(rin_l, rin_r);
+        for (b, w) in bus_l.iter_mut().zip(rin_l.iter()) {
+            *b += *w;
+        }
+        for (b, w) in bus_r.iter_mut().zip(rin_r.iter()) {
+            *b += *w;
         }
         self.master.process(bus_l, bus_r, out_l, out_r);
         self.read.advance(n);

@@ -8,6 +8,7 @@ pub mod bus;
 pub mod command;
 pub mod graph;
 pub mod offline;
+pub mod params;
 pub mod slot;
 pub mod stems;
 pub mod strip;
