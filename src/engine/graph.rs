@@ -78,7 +78,7 @@ impl MixGraph {
             let node = Node::new(t, stems(t), project.sample_rate, g.max_block);
             g.tracks.push(Box::new(node));
         }
-        g.update_solo();
+        g.update_solo(true);
         g
     }
 
@@ -165,7 +165,7 @@ impl MixGraph {
                 let t = self.tracks.iter_mut().find(|t| t.id() == id)?;
                 t.set(param);
                 if matches!(param, TrackParam::Mute(_) | TrackParam::Solo(_)) {
-                    self.update_solo();
+                    self.update_solo(false);
                 }
                 None
             }
@@ -188,20 +188,25 @@ impl MixGraph {
                 }
                 let index = index.min(self.tracks.len());
                 self.tracks.insert(index, node);
-                self.update_solo();
+                self.update_solo(false);
+                // A new strip starts at its gate, without ramping in from "audible".
+                let any = self.any_solo;
+                self.tracks[index].update_gate(any, true);
                 None
             }
             GraphCommand::RemoveTrack(id) => {
                 let i = self.tracks.iter().position(|t| t.id() == id)?;
                 let node = self.tracks.remove(i);
-                self.update_solo();
+                self.update_solo(false);
                 Some(Retired::Track(node))
             }
             GraphCommand::ReplaceTrack(node) => {
                 match self.tracks.iter().position(|t| t.id() == node.id()) {
                     Some(i) => {
                         let old = std::mem::replace(&mut self.tracks[i], node);
-                        self.update_solo();
+                        self.update_solo(false);
+                        let any = self.any_solo;
+                        self.tracks[i].update_gate(any, true);
                         Some(Retired::Track(old))
                     }
                     None => Some(Retired::Track(node)),
@@ -221,11 +226,11 @@ impl MixGraph {
         }
     }
 
-    fn update_solo(&mut self) {
+    fn update_solo(&mut self, immediate: bool) {
         self.any_solo = self.tracks.iter().any(|t| t.params().solo);
         let any = self.any_solo;
         for t in &mut self.tracks {
-            t.update_gate(any);
+            t.update_gate(any, immediate);
         }
     }
 

@@ -253,7 +253,7 @@ impl TrackNode {
                 Ramp::with_length(ramp_len, 0.0),
                 Ramp::with_length(ramp_len, 0.0),
             ],
-            gate: true,
+            gate: !params.mute,
             send_live: false,
             levels: StripLevels::default(),
             faulted: false,
@@ -324,12 +324,13 @@ impl TrackNode {
         self.retarget(false);
     }
 
-    /// Recomputes the gate for the solo state of the whole mix.
-    pub fn update_gate(&mut self, any_solo: bool) {
+    /// Recomputes the gate for the solo state of the whole mix; `immediate` skips the ramp
+    /// (when the graph is being built, before any audio).
+    pub fn update_gate(&mut self, any_solo: bool, immediate: bool) {
         let gate = !self.params.mute && (!any_solo || self.params.solo);
-        if gate != self.gate {
+        if gate != self.gate || immediate {
             self.gate = gate;
-            self.retarget(false);
+            self.retarget(immediate);
         }
     }
 
