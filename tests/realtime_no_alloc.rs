@@ -89,7 +89,7 @@ fn the_callback_never_allocates_or_frees() {
     let mut retired = 0;
     let mut feedback = 0;
     let mut added: Vec<TrackId> = Vec::new();
-    let blocks = 6_000;
+    let blocks = 3_000;
 
     for block in 0..blocks {
         // ---- control side: allocation allowed here ----
@@ -201,9 +201,9 @@ fn the_callback_never_allocates_or_frees() {
     retired += s.retired;
     feedback += s.feedback;
     // The driver really exercised the paths it claims to.
-    assert!(retired > 80, "only {retired} objects retired");
-    assert!(feedback > 10_000, "only {feedback} feedback messages");
-    assert!(h.meters().reports > 1_000);
+    assert!(retired > 40, "only {retired} objects retired");
+    assert!(feedback > 5_000, "only {feedback} feedback messages");
+    assert!(h.meters().reports > 500);
 }
 
 #[test]

@@ -11,6 +11,7 @@ pub mod feedback;
 pub mod graph;
 pub mod handle;
 pub mod offline;
+pub mod params;
 pub mod realtime;
 pub mod slot;
 pub mod stems;

@@ -22,11 +22,11 @@
 
 use super::command::{Command, GraphCommand, Retired, Source};
 use super::feedback::{
-    EndReason, Feedback, LevelAccumulator, LoudnessMeter, MasterMeter, PlayState,
-    REPORTS_PER_SECOND, TrackMeter, TransportReport,
+    EndReason, Feedback, MasterMeter, PlayState, REPORTS_PER_SECOND, TrackMeter, TransportReport,
 };
 use super::graph::MixGraph;
 use super::slot::Render;
+use crate::dsp::{LevelMeter, LoudnessMeter};
 use rtrb::{Consumer, Producer};
 use std::time::Instant;
 
@@ -67,8 +67,9 @@ pub struct AudioEngine {
 
     report_interval: usize,
     until_report: usize,
-    master_levels: LevelAccumulator,
-    loudness: LoudnessMeter,
+    master_levels: LevelMeter,
+    /// `None` at a rate the BS.1770 filters do not support (loudness then reads −∞).
+    loudness: Option<LoudnessMeter>,
     overloads: u64,
     max_load: f32,
     ended: Option<(u64, EndReason)>,
@@ -110,8 +111,8 @@ impl AudioEngine {
             scratch: [vec![0.0; max_block], vec![0.0; max_block]],
             report_interval,
             until_report: report_interval,
-            master_levels: LevelAccumulator::default(),
-            loudness: LoudnessMeter::new(rate),
+            master_levels: LevelMeter::new(2),
+            loudness: LoudnessMeter::new(rate, 2).ok(),
             overloads: 0,
             max_load: 0.0,
             ended: None,
@@ -132,7 +133,7 @@ impl AudioEngine {
         let rate = graph.sample_rate();
         let old = std::mem::replace(&mut self.graph, graph);
         self.scratch = [vec![0.0; max_block], vec![0.0; max_block]];
-        self.loudness = LoudnessMeter::new(rate);
+        self.loudness = LoudnessMeter::new(rate, 2).ok();
         self.report_interval = (rate / REPORTS_PER_SECOND).max(1) as usize;
         self.until_report = self.report_interval;
         self.state = PlayState::Stopped;
@@ -141,7 +142,7 @@ impl AudioEngine {
         self.loop_enabled = false;
         self.stop_after = None;
         self.graph.seek(0, false);
-        self.master_levels = LevelAccumulator::default();
+        self.master_levels = LevelMeter::new(2);
         old
     }
 
@@ -172,13 +173,22 @@ impl AudioEngine {
             return pos;
         }
         let latency = self.graph.latency() as u64;
-        if let Some(j) = self.jump
-            && pos < j.to + latency
-        {
-            // Until the latency has played out, what is heard still comes from before the jump.
-            return (j.from + (pos - j.to)).saturating_sub(latency);
+        let Some(j) = self.jump else {
+            return pos.saturating_sub(latency);
+        };
+        if pos >= j.to + latency {
+            return pos - latency;
         }
-        pos.saturating_sub(latency)
+        // Until the latency has played out, what is heard still comes from before the jump.
+        let heard = (j.from + (pos - j.to)).saturating_sub(latency);
+        let (a, b) = self.loop_region;
+        if self.looping() && j.from == b && j.to == a && heard < a {
+            // A loop wrap, possibly one of many within the latency (a loop shorter than it):
+            // what is heard is an earlier lap. Fold into the loop so the playhead stays in it
+            // (off by at most the latency on the very first lap).
+            return a + (heard + (b - a) * latency.div_ceil(b - a).max(1) - a) % (b - a);
+        }
+        heard
     }
 
     fn looping(&self) -> bool {
@@ -225,8 +235,10 @@ impl AudioEngine {
             Command::SelectSource(s) => self.source = s,
             Command::StopAfter(n) => self.stop_after = n,
             Command::ResetMeters => {
-                self.loudness.reset();
-                self.master_levels = LevelAccumulator::default();
+                if let Some(m) = &mut self.loudness {
+                    m.reset();
+                }
+                self.master_levels.take();
             }
         }
     }
@@ -253,8 +265,10 @@ impl AudioEngine {
             self.loop_enabled = false;
             self.stop_after = None;
             self.graph.seek(0, false);
-            self.loudness.reset();
-            self.master_levels = LevelAccumulator::default();
+            if let Some(m) = &mut self.loudness {
+                m.reset();
+            }
+            self.master_levels.take();
         }
     }
 
@@ -273,7 +287,6 @@ impl AudioEngine {
             self.graph.preroll();
             self.preroll_pending = false;
             self.jump = None;
-            self.loudness.restart_windows();
         }
         self.state = PlayState::Playing;
     }
@@ -405,19 +418,34 @@ impl AudioEngine {
             };
             let _ = self.feedback.push(Feedback::Track(m));
         }
-        let (peak, rms, clipped) = self.master_levels.take();
-        let mut m = MasterMeter {
-            peak,
-            rms,
-            clipped,
-            true_peak_dbtp: f32::NEG_INFINITY,
-            momentary_lufs: f32::NEG_INFINITY,
-            short_term_lufs: f32::NEG_INFINITY,
-            integrated_lufs: f32::NEG_INFINITY,
+        let levels = self.master_levels.take();
+        let playing = self.state == PlayState::Playing;
+        let (mut momentary, mut short_term, mut integrated, mut true_peak) = (
+            f32::NEG_INFINITY,
+            f32::NEG_INFINITY,
+            f32::NEG_INFINITY,
+            f32::NEG_INFINITY,
+        );
+        if let Some(meter) = &mut self.loudness {
+            let r = meter.reading();
+            integrated = r.integrated_lufs as f32;
+            true_peak = r.true_peak_dbtp as f32;
+            // The windows hold what was played last; while not playing nothing is heard.
+            if playing {
+                momentary = r.momentary_lufs as f32;
+                short_term = r.short_term_lufs as f32;
+            }
+        }
+        let m = MasterMeter {
+            peak: levels.peak,
+            rms: levels.rms,
+            clipped: levels.clip[0] || levels.clip[1],
+            true_peak_dbtp: true_peak,
+            momentary_lufs: momentary,
+            short_term_lufs: short_term,
+            integrated_lufs: integrated,
             limiter_gr_db: self.graph.master().gain_reduction_db(),
         };
-        self.loudness
-            .report(self.state == PlayState::Playing, &mut m);
         let _ = self.feedback.push(Feedback::Master(m));
     }
 }
@@ -445,8 +473,10 @@ impl Render for AudioEngine {
                 let [l, r] = &mut self.scratch;
                 let (l, r) = (&mut l[..n], &mut r[..n]);
                 self.graph.process(l, r);
-                self.master_levels.add(l, r);
-                self.loudness.add(l, r);
+                self.master_levels.process_stereo(l, r);
+                if let Some(m) = &mut self.loudness {
+                    m.process(&[l, r]);
+                }
                 if let Some(left) = &mut self.stop_after {
                     *left -= n as u64;
                 }

@@ -1,11 +1,10 @@
 //! One channel strip: stem reader → trim/polarity → EQ → compressor → fader → pan, with a reverb
 //! send tapped before or after the fader. Mute and solo act through a gate on the output gains.
 
+use super::bus::all_finite;
 use super::command::TrackParam;
-use crate::dsp::compressor::Compressor;
-use crate::dsp::eq::ChannelEq;
-use crate::dsp::pan::{mono_pan, stereo_balance};
-use crate::dsp::smoother::Ramp;
+use super::params;
+use crate::dsp::{ChannelEq, Compressor, Ramp, mono_pan, stereo_balance};
 use crate::media::StemAudio;
 use crate::project::{self, TrackId, db_to_gain};
 use std::sync::Arc;
@@ -243,18 +242,22 @@ impl TrackNode {
             input: [buf(), buf()],
             out: [buf(), buf()],
             send: [buf(), buf()],
-            trim: Ramp::new(1.0, ramp_len),
-            eq: ChannelEq::new(rate as f32, channels),
-            comp: Compressor::new(rate as f32),
-            out_gain: [Ramp::new(0.0, ramp_len), Ramp::new(0.0, ramp_len)],
-            send_gain: [Ramp::new(0.0, ramp_len), Ramp::new(0.0, ramp_len)],
-            gate: true,
+            trim: Ramp::with_length(ramp_len, 1.0),
+            eq: ChannelEq::new(rate as f64, &params::eq(&params.eq)),
+            comp: Compressor::new(rate as f64, &params::compressor(&params.compressor)),
+            out_gain: [
+                Ramp::with_length(ramp_len, 0.0),
+                Ramp::with_length(ramp_len, 0.0),
+            ],
+            send_gain: [
+                Ramp::with_length(ramp_len, 0.0),
+                Ramp::with_length(ramp_len, 0.0),
+            ],
+            gate: !params.mute,
             send_live: false,
             levels: StripLevels::default(),
             faulted: false,
         };
-        node.eq.set_params(&eq_params(&params.eq));
-        node.comp.set_params(&comp_params(&params.compressor));
         node.retarget(true);
         node
     }
@@ -311,22 +314,23 @@ impl TrackNode {
             TrackParam::SendPreFader(v) => q.send_pre_fader = v,
             TrackParam::Eq(eq) => {
                 q.eq = eq;
-                self.eq.set_params(&eq_params(&eq));
+                self.eq.set_params(&params::eq(&eq));
             }
             TrackParam::Compressor(c) => {
                 q.compressor = c;
-                self.comp.set_params(&comp_params(&c));
+                self.comp.set_params(&params::compressor(&c));
             }
         }
         self.retarget(false);
     }
 
-    /// Recomputes the gate for the solo state of the whole mix.
-    pub fn update_gate(&mut self, any_solo: bool) {
+    /// Recomputes the gate for the solo state of the whole mix; `immediate` skips the ramp
+    /// (when the graph is being built, before any audio).
+    pub fn update_gate(&mut self, any_solo: bool, immediate: bool) {
         let gate = !self.params.mute && (!any_solo || self.params.solo);
-        if gate != self.gate {
+        if gate != self.gate || immediate {
             self.gate = gate;
-            self.retarget(false);
+            self.retarget(immediate);
         }
     }
 
@@ -418,8 +422,8 @@ impl TrackNode {
         // Fader, gate and pan in one gain per side.
         let [out_l, out_r] = &mut self.out;
         let (out_l, out_r) = (&mut out_l[..n], &mut out_r[..n]);
-        self.out_gain[0].apply_to(in_l, out_l);
-        self.out_gain[1].apply_to(src_r, out_r);
+        apply_to(&mut self.out_gain[0], in_l, out_l);
+        apply_to(&mut self.out_gain[1], src_r, out_r);
 
         // Reverb send, before (pre-pan) or after the fader.
         let send_silent = self
@@ -431,16 +435,16 @@ impl TrackNode {
             let [s_l, s_r] = &mut self.send;
             let (s_l, s_r) = (&mut s_l[..n], &mut s_r[..n]);
             if self.params.send_pre_fader {
-                self.send_gain[0].apply_to(in_l, s_l);
-                self.send_gain[1].apply_to(src_r, s_r);
+                apply_to(&mut self.send_gain[0], in_l, s_l);
+                apply_to(&mut self.send_gain[1], src_r, s_r);
             } else {
-                self.send_gain[0].apply_to(out_l, s_l);
-                self.send_gain[1].apply_to(out_r, s_r);
+                apply_to(&mut self.send_gain[0], out_l, s_l);
+                apply_to(&mut self.send_gain[1], out_r, s_r);
             }
         }
 
         // A NaN or infinity never leaves the strip: silence the block, reset, flag it.
-        let finite = |b: &[f32]| b.iter().fold(0.0f32, |a, &x| a + x * 0.0) == 0.0;
+        let finite = all_finite;
         if !(finite(out_l)
             && finite(out_r)
             && (!self.send_live || finite(&self.send[0][..n]) && finite(&self.send[1][..n])))
@@ -474,6 +478,12 @@ impl TrackNode {
     }
 }
 
+/// `dst = src · ramp`, sample by sample.
+fn apply_to(ramp: &mut Ramp, src: &[f32], dst: &mut [f32]) {
+    dst.copy_from_slice(src);
+    ramp.apply(dst);
+}
+
 fn add(dst: &mut [f32], src: &[f32]) {
     for (d, s) in dst.iter_mut().zip(src) {
         *d += *s;
@@ -491,12 +501,4 @@ fn set_ramp(r: &mut Ramp, target: f32, immediate: bool) {
 /// Ramp length in samples for gain changes at `rate`.
 pub fn ramp_samples(rate: u32) -> u32 {
     ((GAIN_RAMP_MS / 1000.0 * rate as f32).round() as u32).max(1)
-}
-
-fn eq_params(eq: &project::Eq) -> crate::dsp::eq::EqParams {
-    crate::dsp::eq::EqParams::from(eq)
-}
-
-fn comp_params(c: &project::Compressor) -> crate::dsp::compressor::CompressorParams {
-    crate::dsp::compressor::CompressorParams::from(c)
 }
