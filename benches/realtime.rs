@@ -118,6 +118,35 @@ fn cpu_per_block(tracks: usize, frames: usize, blocks: usize) {
     }
 }
 
+/// `MixGraph::process` alone on the same project, for the real-time layer's overhead (commands,
+/// transport, meters, reports, interleaving) by difference.
+fn graph_only(tracks: usize, frames: usize, blocks: usize) {
+    let (mut p, stems) = synth::project(tracks, RATE);
+    synth::full_chain(&mut p);
+    let mut g = synth::graph(&p, &stems, frames);
+    let length = g.length();
+    let (mut l, mut r) = (vec![0.0f32; frames], vec![0.0f32; frames]);
+    let mut cpu = Vec::with_capacity(blocks);
+    for i in 0..blocks + 200 {
+        if g.read_position() + frames as u64 > length {
+            g.seek(0, true);
+        }
+        let c = thread_cpu();
+        g.process(&mut l, &mut r);
+        if i >= 200 {
+            cpu.push(thread_cpu().saturating_sub(c));
+        }
+    }
+    cpu.sort();
+    let period = Duration::from_secs_f64(frames as f64 / f64::from(RATE));
+    let med = percentile(&cpu, 0.5);
+    println!(
+        "graph.process alone {tracks:>3} tracks @ {frames} frames cpu: median {:>7.1} µs = {:>5.1}%",
+        med.as_secs_f64() * 1e6,
+        med.as_secs_f64() / period.as_secs_f64() * 100.0
+    );
+}
+
 fn clocked_run(tracks: usize, frames: usize, seconds: f64, fifo: bool) {
     let (mut h, ids) = handle(tracks, frames);
     let slot = h.renderer();
@@ -230,6 +259,8 @@ fn main() {
     println!("stemmix real-time benchmarks (DSP of the build under test; see benches/realtime.rs)");
     cpu_per_block(64, 128, blocks);
     cpu_per_block(256, 128, blocks);
+    graph_only(64, 128, blocks);
+    graph_only(256, 128, blocks);
     clocked_run(64, 256, seconds, true);
     clocked_run(64, 256, seconds, false);
 }
