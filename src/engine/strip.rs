@@ -1,7 +1,6 @@
 //! One channel strip: stem reader → trim/polarity → EQ → compressor → fader → pan, with a reverb
 //! send tapped before or after the fader. Mute and solo act through a gate on the output gains.
 
-use super::bus::all_finite;
 use super::command::TrackParam;
 use super::params;
 use crate::dsp::{ChannelEq, Compressor, Ramp, mono_pan, stereo_balance};
@@ -174,20 +173,35 @@ impl StripLevels {
         ]
     }
 
-    fn add(&mut self, l: &[f32], r: &[f32]) {
-        for (side, buf) in [l, r].into_iter().enumerate() {
-            let mut peak = self.peak[side];
-            let mut sum = 0.0f64;
-            for &x in buf {
-                peak = peak.max(x.abs());
-                sum += (x as f64) * (x as f64);
-            }
-            self.peak[side] = peak;
-            self.sum_sq[side] += sum;
+    fn add(&mut self, stats: [(f32, f32); 2], frames: usize) {
+        for (side, (peak, sum)) in stats.into_iter().enumerate() {
+            self.peak[side] = self.peak[side].max(peak);
+            self.sum_sq[side] += sum as f64;
         }
-        self.frames += l.len() as u64;
+        self.frames += frames as u64;
         self.clipped |= self.peak[0] >= 1.0 || self.peak[1] >= 1.0;
     }
+}
+
+/// Peak and sum of squares of a block, in eight independent lanes so the loop vectorises.
+/// Either is non-finite exactly when the block holds a NaN or an infinity.
+fn block_stats(buf: &[f32]) -> (f32, f32) {
+    let mut peak = [0.0f32; 8];
+    let mut sum = [0.0f32; 8];
+    let chunks = buf.chunks_exact(8);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for k in 0..8 {
+            peak[k] = peak[k].max(c[k].abs());
+            sum[k] += c[k] * c[k];
+        }
+    }
+    for (k, &x) in rest.iter().enumerate() {
+        peak[k] = peak[k].max(x.abs());
+        sum[k] += x * x;
+    }
+    // `max` drops NaN, so the sum (NaN or inf whenever an input is) carries the verdict.
+    (peak.iter().fold(0.0f32, |a, &b| a.max(b)), sum.iter().sum())
 }
 
 /// A track in the graph: its stem, its processors, its buffers and its meters.
@@ -443,12 +457,11 @@ impl TrackNode {
             }
         }
 
-        // A NaN or infinity never leaves the strip: silence the block, reset, flag it.
-        let finite = all_finite;
-        if !(finite(out_l)
-            && finite(out_r)
-            && (!self.send_live || finite(&self.send[0][..n]) && finite(&self.send[1][..n])))
-        {
+        // A NaN or infinity never leaves the strip: silence the block, reset, flag it. Checking
+        // the output is enough: every send is the same signal times a finite gain, and a
+        // non-finite input times a zero fader gain is NaN too.
+        let stats = [block_stats(out_l), block_stats(out_r)];
+        if stats.iter().any(|(_, sum)| !sum.is_finite()) {
             out_l.fill(0.0);
             out_r.fill(0.0);
             self.send[0][..n].fill(0.0);
@@ -456,8 +469,10 @@ impl TrackNode {
             self.eq.reset();
             self.comp.reset();
             self.faulted = true;
+            self.levels.add([(0.0, 0.0); 2], n);
+            return;
         }
-        self.levels.add(out_l, out_r);
+        self.levels.add(stats, n);
     }
 
     /// Adds this strip's last processed block to the master and reverb buses.
