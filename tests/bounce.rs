@@ -231,7 +231,14 @@ fn full_chain(dir: &Path) -> Project {
 #[test]
 fn two_bounces_are_byte_identical_and_parallel_equals_serial() {
     let dir = tempfile::tempdir().unwrap();
-    let p = full_chain(dir.path());
+    let mut p = full_chain(dir.path());
+    // Enough tracks for the bounce to use its parallel path.
+    while p.tracks.len() < bounce::PARALLEL_MIN_TRACKS {
+        let mut t = p.tracks[p.tracks.len() % 3].clone();
+        t.id = project::TrackId::fresh();
+        t.gain_db -= 6.0;
+        p.tracks.push(t);
+    }
     let (a, b, c) = (
         dir.path().join("a.wav"),
         dir.path().join("b.wav"),
