@@ -231,7 +231,14 @@ fn full_chain(dir: &Path) -> Project {
 #[test]
 fn two_bounces_are_byte_identical_and_parallel_equals_serial() {
     let dir = tempfile::tempdir().unwrap();
-    let p = full_chain(dir.path());
+    let mut p = full_chain(dir.path());
+    // Enough tracks for the bounce to use its parallel path.
+    while p.tracks.len() < bounce::PARALLEL_MIN_TRACKS {
+        let mut t = p.tracks[p.tracks.len() % 3].clone();
+        t.id = project::TrackId::fresh();
+        t.gain_db -= 6.0;
+        p.tracks.push(t);
+    }
     let (a, b, c) = (
         dir.path().join("a.wav"),
         dir.path().join("b.wav"),
@@ -419,4 +426,50 @@ fn a_failed_or_cancelled_bounce_leaves_no_file() {
                 && n.file_name().unwrap().to_string_lossy().starts_with("stem")),
         "{names:?}"
     );
+}
+
+#[test]
+fn normalize_reaches_the_target_loudness_under_the_true_peak_ceiling() {
+    let dir = tempfile::tempdir().unwrap();
+    let len = 48_000 * 4;
+    // Noise bursts with a high crest factor: reaching −10 LUFS needs the limiter.
+    let mut l = noise(21, len, 0.25);
+    let mut r = noise(22, len, 0.25);
+    for i in (0..len).step_by(4_800) {
+        l[i] = 0.9;
+        r[i] = -0.9;
+    }
+    let p = project_with(dir.path(), &[vec![l, r]]);
+    let out = dir.path().join("n.wav");
+    for (target, ceiling) in [(-16.0, -1.0), (-10.0, -1.5)] {
+        let opts = BounceOptions {
+            format: WavFormat::Float32,
+            normalize: Some(bounce::Normalize {
+                target_lufs: target,
+                ceiling_dbtp: ceiling,
+            }),
+            tail: Tail::Seconds(0.0),
+            ..BounceOptions::default()
+        };
+        let summary = run_bounce(&p, &out, &opts).unwrap();
+        let (_, mix) = read_wav(&out);
+        let report = stemmix::dsp::analyze(&[&mix[0], &mix[1]], 48_000).unwrap();
+        assert!(
+            (report.integrated_lufs - target).abs() <= 0.1,
+            "{target}: {report:?}"
+        );
+        assert!(
+            report.true_peak_dbtp <= ceiling as f64,
+            "{ceiling}: true peak {}",
+            report.true_peak_dbtp
+        );
+        let mut meter = stemmix::dsp::TruePeakMeter::new(2);
+        meter.process_stereo(&mix[0], &mix[1]);
+        assert!(
+            meter.peak_dbtp() <= ceiling as f64,
+            "BS.1770 meter: {}",
+            meter.peak_dbtp()
+        );
+        assert!((summary.integrated_lufs - report.integrated_lufs).abs() < 0.05);
+    }
 }

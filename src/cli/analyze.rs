@@ -39,10 +39,14 @@ pub struct Analysis {
 }
 
 /// Decodes and measures one file.
-pub fn analyze_file(path: &Path) -> Result<Analysis, media::MediaError> {
-    let audio = media::decode_file(path)?;
+pub fn analyze_file(path: &Path) -> Result<Analysis, String> {
+    let audio = media::decode_file(path).map_err(|e| e.to_string())?;
     let chans: Vec<&[f32]> = audio.channels.iter().map(|c| c.as_slice()).collect();
-    let r = loudness::analyze(&chans, audio.sample_rate);
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let r = loudness::analyze(&chans, audio.sample_rate).map_err(|e| format!("{name}: {e}"))?;
     let finite = |v: f64| v.is_finite().then_some(v);
     let frames = audio.channels.first().map_or(0, |c| c.len());
     Ok(Analysis {

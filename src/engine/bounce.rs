@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 /// Frames per graph call while bouncing: large enough to amortise the per-block thread hand-off,
 /// small enough that a strip's buffers stay in cache.
 pub const BOUNCE_BLOCK: usize = 4096;
+/// Fewest tracks for which the bounce spreads the strips over several threads.
+pub const PARALLEL_MIN_TRACKS: usize = 12;
 /// A tail ends once a 100 ms window stays below this level.
 pub const TAIL_FLOOR_DBFS: f32 = -90.0;
 /// Longest automatic tail.
@@ -308,6 +310,13 @@ fn render_pass(
     sink: &mut BlockSink<'_>,
 ) -> Result<u64, BounceError> {
     let rate = project.sample_rate as f64;
+    // Below a dozen tracks the hand-off costs what the second core gains (measured in
+    // benches/mix.rs); the output is bit-identical either way.
+    let threads = if project.tracks.len() < PARALLEL_MIN_TRACKS {
+        1
+    } else {
+        opts.threads
+    };
     let mut graph = MixGraph::from_project(project, stems, BOUNCE_BLOCK);
     graph.set_source_end(Some(end));
     graph.seek(start, false);
@@ -335,7 +344,7 @@ fn render_pass(
         } else {
             (total - done).min(window.min(BOUNCE_BLOCK as u64))
         } as usize;
-        graph.process_parallel(&mut l[..n], &mut r[..n], opts.threads);
+        graph.process_parallel(&mut l[..n], &mut r[..n], threads);
         sink(&l[..n], &r[..n])?;
         done += n as u64;
         if auto && done > body {

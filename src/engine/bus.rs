@@ -1,33 +1,53 @@
 //! The reverb return and the master bus.
 
-use crate::dsp::smoother::Ramp;
+use super::params;
+use super::strip::ramp_samples;
+use crate::dsp::{Ramp, Reverb, TruePeakLimiter};
 use crate::project::{self, Limiter, ReverbBus, db_to_gain};
 
-/// The shared reverb: 100% wet, with a return level.
+/// The shared reverb: 100% wet on the summed sends, with a return level.
 pub struct ReverbReturn {
+    reverb: Reverb,
     ret: Ramp,
+    faulted: bool,
 }
 
 impl ReverbReturn {
-    /// A reverb at `rate` for blocks of up to `max_block` frames.
-    pub fn new(rate: u32, _max_block: usize, p: &ReverbBus) -> Self {
-        let mut r = ReverbReturn {
-            ret: Ramp::new(0.0, super::strip::ramp_samples(rate)),
-        };
-        r.ret.reset(return_gain(p));
-        r
+    /// A reverb at `rate` with settings `p`.
+    pub fn new(rate: u32, p: &ReverbBus) -> Self {
+        ReverbReturn {
+            reverb: Reverb::new(rate as f64, &params::reverb(p)),
+            ret: Ramp::with_length(ramp_samples(rate), return_gain(p)),
+            faulted: false,
+        }
     }
-    /// New settings.
+
+    /// New settings (decay, size… glide inside the reverb; the return level ramps).
     pub fn set(&mut self, p: &ReverbBus) {
+        self.reverb.set_params(&params::reverb(p));
         self.ret.set_target(return_gain(p));
     }
+
     /// Clears the tail.
-    pub fn reset(&mut self) {}
-    /// Renders the wet signal for the summed sends.
-    pub fn process(&mut self, _in_l: &[f32], _in_r: &[f32], out_l: &mut [f32], out_r: &mut [f32]) {
-        // PLACEHOLDER: the FDN reverb lands with the dsp branch.
-        out_l.fill(0.0);
-        out_r.fill(0.0);
+    pub fn reset(&mut self) {
+        self.reverb.reset();
+    }
+
+    /// Whether a non-finite value was caught (and the reverb reset) since the last call.
+    pub fn take_fault(&mut self) -> bool {
+        std::mem::replace(&mut self.faulted, false)
+    }
+
+    /// Turns the summed sends (in place) into the wet return signal.
+    pub fn process(&mut self, l: &mut [f32], r: &mut [f32]) {
+        self.reverb.process(l, r);
+        self.ret.apply_stereo(l, r);
+        if !(all_finite(l) && all_finite(r)) {
+            l.fill(0.0);
+            r.fill(0.0);
+            self.reverb.reset();
+            self.faulted = true;
+        }
     }
 }
 
@@ -35,39 +55,62 @@ fn return_gain(p: &ReverbBus) -> f32 {
     if p.mute { 0.0 } else { db_to_gain(p.return_db) }
 }
 
-/// Master fader and true-peak limiter.
+/// Whether every sample is finite (an inf or NaN makes the sum of `x·0` NaN).
+pub fn all_finite(b: &[f32]) -> bool {
+    b.iter().fold(0.0f32, |a, &x| a + x * 0.0) == 0.0
+}
+
+/// Master fader and true-peak limiter (whose look-ahead is the graph's latency).
 pub struct MasterBus {
     gain: Ramp,
+    limiter: TruePeakLimiter,
 }
 
 impl MasterBus {
-    /// A master bus at `rate`.
-    pub fn new(rate: u32, _max_block: usize, m: &project::Master) -> Self {
+    /// A master bus at `rate` with settings `m`.
+    pub fn new(rate: u32, m: &project::Master) -> Self {
         MasterBus {
-            gain: Ramp::new(db_to_gain(m.gain_db), super::strip::ramp_samples(rate)),
+            gain: Ramp::with_length(ramp_samples(rate), db_to_gain(m.gain_db)),
+            limiter: TruePeakLimiter::new(rate as f64, 2, &params::limiter(&m.limiter)),
         }
     }
-    /// Look-ahead of the limiter in frames.
+
+    /// Look-ahead of the limiter in frames (the same whether it is on or off).
     pub fn latency(&self) -> usize {
-        0
+        self.limiter.latency_frames()
     }
+
     /// Master fader.
     pub fn set_gain_db(&mut self, db: f32) {
         self.gain.set_target(db_to_gain(db));
     }
+
     /// Limiter settings.
-    pub fn set_limiter(&mut self, _l: &Limiter) {}
-    /// Clears state.
-    pub fn reset(&mut self) {}
-    /// Limiter gain reduction in dB.
-    pub fn gain_reduction_db(&self) -> f32 {
-        0.0
+    pub fn set_limiter(&mut self, l: &Limiter) {
+        self.limiter.set_params(&params::limiter(l));
     }
+
+    /// Clears the limiter's memory.
+    pub fn reset(&mut self) {
+        self.limiter.reset();
+    }
+
+    /// Current limiter gain reduction in dB (≥ 0).
+    pub fn gain_reduction_db(&self) -> f32 {
+        self.limiter.gain_reduction_db()
+    }
+
     /// Applies gain and limiter from the bus into the output.
     pub fn process(&mut self, bus_l: &[f32], bus_r: &[f32], out_l: &mut [f32], out_r: &mut [f32]) {
-        // Stereo: one ramp value per frame for both sides.
         out_l.copy_from_slice(bus_l);
         out_r.copy_from_slice(bus_r);
         self.gain.apply_stereo(out_l, out_r);
+        self.limiter.process_stereo(out_l, out_r);
+        if !(all_finite(out_l) && all_finite(out_r)) {
+            // Only reachable if the bus itself was fed non-finite values: never pass them on.
+            out_l.fill(0.0);
+            out_r.fill(0.0);
+            self.limiter.reset();
+        }
     }
 }

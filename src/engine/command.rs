@@ -128,6 +128,9 @@ pub enum Command {
     },
     /// Switch the output between the mix and a reference.
     SelectSource(Source),
+    /// Stop (as at the end of the project) once this many more frames have been played;
+    /// `None` removes the limit. Counts output frames, so loops count too.
+    StopAfter(Option<u64>),
     /// Clears latched clip flags, peak holds and the integrated loudness.
     ResetMeters,
 }

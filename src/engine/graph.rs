@@ -34,7 +34,6 @@ pub struct MixGraph {
     read: ReadHead,
     bus: [Vec<f32>; 2],
     rev_in: [Vec<f32>; 2],
-    rev_out: [Vec<f32>; 2],
     scratch: [Vec<f32>; 2],
     reverb: ReverbReturn,
     master: MasterBus,
@@ -64,23 +63,22 @@ impl MixGraph {
             read: ReadHead::new(sample_rate),
             bus: [buf(), buf()],
             rev_in: [buf(), buf()],
-            rev_out: [buf(), buf()],
             scratch: [buf(), buf()],
-            reverb: ReverbReturn::new(sample_rate, max_block, &Default::default()),
-            master: MasterBus::new(sample_rate, max_block, &Default::default()),
+            reverb: ReverbReturn::new(sample_rate, &Default::default()),
+            master: MasterBus::new(sample_rate, &Default::default()),
         }
     }
 
     /// Builds the graph for a project; `stems` supplies each track's audio (None = offline).
     pub fn from_project(project: &Project, stems: &StemLookup<'_>, max_block: usize) -> MixGraph {
         let mut g = MixGraph::new(project.sample_rate, max_block);
-        g.reverb = ReverbReturn::new(project.sample_rate, g.max_block, &project.reverb);
-        g.master = MasterBus::new(project.sample_rate, g.max_block, &project.master);
+        g.reverb = ReverbReturn::new(project.sample_rate, &project.reverb);
+        g.master = MasterBus::new(project.sample_rate, &project.master);
         for t in &project.tracks {
             let node = Node::new(t, stems(t), project.sample_rate, g.max_block);
             g.tracks.push(Box::new(node));
         }
-        g.update_solo();
+        g.update_solo(true);
         g
     }
 
@@ -167,7 +165,7 @@ impl MixGraph {
                 let t = self.tracks.iter_mut().find(|t| t.id() == id)?;
                 t.set(param);
                 if matches!(param, TrackParam::Mute(_) | TrackParam::Solo(_)) {
-                    self.update_solo();
+                    self.update_solo(false);
                 }
                 None
             }
@@ -190,20 +188,25 @@ impl MixGraph {
                 }
                 let index = index.min(self.tracks.len());
                 self.tracks.insert(index, node);
-                self.update_solo();
+                self.update_solo(false);
+                // A new strip starts at its gate, without ramping in from "audible".
+                let any = self.any_solo;
+                self.tracks[index].update_gate(any, true);
                 None
             }
             GraphCommand::RemoveTrack(id) => {
                 let i = self.tracks.iter().position(|t| t.id() == id)?;
                 let node = self.tracks.remove(i);
-                self.update_solo();
+                self.update_solo(false);
                 Some(Retired::Track(node))
             }
             GraphCommand::ReplaceTrack(node) => {
                 match self.tracks.iter().position(|t| t.id() == node.id()) {
                     Some(i) => {
                         let old = std::mem::replace(&mut self.tracks[i], node);
-                        self.update_solo();
+                        self.update_solo(false);
+                        let any = self.any_solo;
+                        self.tracks[i].update_gate(any, true);
                         Some(Retired::Track(old))
                     }
                     None => Some(Retired::Track(node)),
@@ -223,11 +226,11 @@ impl MixGraph {
         }
     }
 
-    fn update_solo(&mut self) {
+    fn update_solo(&mut self, immediate: bool) {
         self.any_solo = self.tracks.iter().any(|t| t.params().solo);
         let any = self.any_solo;
         for t in &mut self.tracks {
-            t.update_gate(any);
+            t.update_gate(any, immediate);
         }
     }
 
@@ -285,12 +288,13 @@ impl MixGraph {
             }
         }
 
-        let [rout_l, rout_r] = &mut self.rev_out;
-        let (rout_l, rout_r) = (&mut rout_l[..n], &mut rout_r[..n]);
-        self.reverb.process(rin_l, rin_r, rout_l, rout_r);
-        for i in 0..n {
-            bus_l[i] += rout_l[i];
-            bus_r[i] += rout_r[i];
+        // The reverb return joins the bus after every track, in a fixed place in the sum.
+        self.reverb.process(rin_l, rin_r);
+        for (b, w) in bus_l.iter_mut().zip(rin_l.iter()) {
+            *b += *w;
+        }
+        for (b, w) in bus_r.iter_mut().zip(rin_r.iter()) {
+            *b += *w;
         }
         self.master.process(bus_l, bus_r, out_l, out_r);
         self.read.advance(n);

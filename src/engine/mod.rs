@@ -6,13 +6,22 @@
 pub mod bounce;
 pub mod bus;
 pub mod command;
+pub mod device;
+pub mod feedback;
 pub mod graph;
+pub mod handle;
 pub mod offline;
+pub mod params;
+pub mod realtime;
 pub mod slot;
 pub mod stems;
 pub mod strip;
 pub mod sync;
 
 pub use command::{Command, GraphCommand, Retired, Source, TrackParam};
+pub use device::{OutputConfig, OutputStatus, list_output_devices};
+pub use feedback::{Feedback, PlayState};
 pub use graph::{MixGraph, TrackNode};
+pub use handle::{EngineHandle, MeterState};
+pub use realtime::AudioEngine;
 pub use slot::{Render, RenderSlot};

@@ -16,18 +16,27 @@ pub struct ProjectStems {
 
 impl ProjectStems {
     /// Decodes (and resamples) every track's stem; `progress` gets (files done, files total).
+    /// A file used by several tracks is decoded once and shared.
     pub fn load(project: &Project, progress: &(dyn Fn(usize, usize) + Sync)) -> ProjectStems {
-        let paths: Vec<_> = project.tracks.iter().map(|t| t.source.clone()).collect();
-        let results = media::import_stems(&paths, project.sample_rate, &|p| {
+        let mut unique: Vec<std::path::PathBuf> = Vec::new();
+        for t in &project.tracks {
+            if !unique.contains(&t.source) {
+                unique.push(t.source.clone());
+            }
+        }
+        let results = media::import_stems(&unique, project.sample_rate, &|p| {
             progress(p.files_done, p.files_total)
         });
+        let results: Vec<Result<Arc<StemAudio>, MediaError>> =
+            results.into_iter().map(|r| r.map(Arc::new)).collect();
         let mut out = ProjectStems::default();
-        for (t, r) in project.tracks.iter().zip(results) {
-            match r {
+        for t in &project.tracks {
+            let i = unique.iter().position(|p| p == &t.source).unwrap_or(0);
+            match &results[i] {
                 Ok(stem) => {
-                    out.audio.insert(t.id, Arc::new(stem));
+                    out.audio.insert(t.id, stem.clone());
                 }
-                Err(e) => out.offline.push((t.id, e)),
+                Err(e) => out.offline.push((t.id, e.clone())),
             }
         }
         out

@@ -2,10 +2,8 @@
 //! send tapped before or after the fader. Mute and solo act through a gate on the output gains.
 
 use super::command::TrackParam;
-use crate::dsp::compressor::Compressor;
-use crate::dsp::eq::ChannelEq;
-use crate::dsp::pan::{mono_pan, stereo_balance};
-use crate::dsp::smoother::Ramp;
+use super::params;
+use crate::dsp::{ChannelEq, Compressor, Ramp, mono_pan, stereo_balance};
 use crate::media::StemAudio;
 use crate::project::{self, TrackId, db_to_gain};
 use std::sync::Arc;
@@ -175,20 +173,35 @@ impl StripLevels {
         ]
     }
 
-    fn add(&mut self, l: &[f32], r: &[f32]) {
-        for (side, buf) in [l, r].into_iter().enumerate() {
-            let mut peak = self.peak[side];
-            let mut sum = 0.0f64;
-            for &x in buf {
-                peak = peak.max(x.abs());
-                sum += (x as f64) * (x as f64);
-            }
-            self.peak[side] = peak;
-            self.sum_sq[side] += sum;
+    fn add(&mut self, stats: [(f32, f32); 2], frames: usize) {
+        for (side, (peak, sum)) in stats.into_iter().enumerate() {
+            self.peak[side] = self.peak[side].max(peak);
+            self.sum_sq[side] += sum as f64;
         }
-        self.frames += l.len() as u64;
+        self.frames += frames as u64;
         self.clipped |= self.peak[0] >= 1.0 || self.peak[1] >= 1.0;
     }
+}
+
+/// Peak and sum of squares of a block, in eight independent lanes so the loop vectorises.
+/// Either is non-finite exactly when the block holds a NaN or an infinity.
+fn block_stats(buf: &[f32]) -> (f32, f32) {
+    let mut peak = [0.0f32; 8];
+    let mut sum = [0.0f32; 8];
+    let chunks = buf.chunks_exact(8);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for k in 0..8 {
+            peak[k] = peak[k].max(c[k].abs());
+            sum[k] += c[k] * c[k];
+        }
+    }
+    for (k, &x) in rest.iter().enumerate() {
+        peak[k] = peak[k].max(x.abs());
+        sum[k] += x * x;
+    }
+    // `max` drops NaN, so the sum (NaN or inf whenever an input is) carries the verdict.
+    (peak.iter().fold(0.0f32, |a, &b| a.max(b)), sum.iter().sum())
 }
 
 /// A track in the graph: its stem, its processors, its buffers and its meters.
@@ -243,18 +256,22 @@ impl TrackNode {
             input: [buf(), buf()],
             out: [buf(), buf()],
             send: [buf(), buf()],
-            trim: Ramp::new(1.0, ramp_len),
-            eq: ChannelEq::new(rate as f32, channels),
-            comp: Compressor::new(rate as f32),
-            out_gain: [Ramp::new(0.0, ramp_len), Ramp::new(0.0, ramp_len)],
-            send_gain: [Ramp::new(0.0, ramp_len), Ramp::new(0.0, ramp_len)],
-            gate: true,
+            trim: Ramp::with_length(ramp_len, 1.0),
+            eq: ChannelEq::new(rate as f64, &params::eq(&params.eq)),
+            comp: Compressor::new(rate as f64, &params::compressor(&params.compressor)),
+            out_gain: [
+                Ramp::with_length(ramp_len, 0.0),
+                Ramp::with_length(ramp_len, 0.0),
+            ],
+            send_gain: [
+                Ramp::with_length(ramp_len, 0.0),
+                Ramp::with_length(ramp_len, 0.0),
+            ],
+            gate: !params.mute,
             send_live: false,
             levels: StripLevels::default(),
             faulted: false,
         };
-        node.eq.set_params(&eq_params(&params.eq));
-        node.comp.set_params(&comp_params(&params.compressor));
         node.retarget(true);
         node
     }
@@ -311,22 +328,23 @@ impl TrackNode {
             TrackParam::SendPreFader(v) => q.send_pre_fader = v,
             TrackParam::Eq(eq) => {
                 q.eq = eq;
-                self.eq.set_params(&eq_params(&eq));
+                self.eq.set_params(&params::eq(&eq));
             }
             TrackParam::Compressor(c) => {
                 q.compressor = c;
-                self.comp.set_params(&comp_params(&c));
+                self.comp.set_params(&params::compressor(&c));
             }
         }
         self.retarget(false);
     }
 
-    /// Recomputes the gate for the solo state of the whole mix.
-    pub fn update_gate(&mut self, any_solo: bool) {
+    /// Recomputes the gate for the solo state of the whole mix; `immediate` skips the ramp
+    /// (when the graph is being built, before any audio).
+    pub fn update_gate(&mut self, any_solo: bool, immediate: bool) {
         let gate = !self.params.mute && (!any_solo || self.params.solo);
-        if gate != self.gate {
+        if gate != self.gate || immediate {
             self.gate = gate;
-            self.retarget(false);
+            self.retarget(immediate);
         }
     }
 
@@ -384,9 +402,13 @@ impl TrackNode {
         let (in_l, in_r) = (&mut in_l[..n], &mut in_r[..n]);
         match &self.stem {
             Some(stem) => {
-                read.read(&stem.channels[0], in_l);
+                // A stem swapped in with another channel count keeps the node's layout
+                // (`set_stem`); a mono stem then feeds both sides. Never index past the
+                // channels that exist: this runs on the audio thread.
+                let first = stem.channels.first().map_or(&[][..], |c| &c[..]);
+                read.read(first, in_l);
                 if ch == 2 {
-                    read.read(&stem.channels[1], in_r);
+                    read.read(stem.channels.get(1).map_or(first, |c| &c[..]), in_r);
                 }
             }
             None => {
@@ -414,8 +436,8 @@ impl TrackNode {
         // Fader, gate and pan in one gain per side.
         let [out_l, out_r] = &mut self.out;
         let (out_l, out_r) = (&mut out_l[..n], &mut out_r[..n]);
-        self.out_gain[0].apply_to(in_l, out_l);
-        self.out_gain[1].apply_to(src_r, out_r);
+        apply_to(&mut self.out_gain[0], in_l, out_l);
+        apply_to(&mut self.out_gain[1], src_r, out_r);
 
         // Reverb send, before (pre-pan) or after the fader.
         let send_silent = self
@@ -427,20 +449,19 @@ impl TrackNode {
             let [s_l, s_r] = &mut self.send;
             let (s_l, s_r) = (&mut s_l[..n], &mut s_r[..n]);
             if self.params.send_pre_fader {
-                self.send_gain[0].apply_to(in_l, s_l);
-                self.send_gain[1].apply_to(src_r, s_r);
+                apply_to(&mut self.send_gain[0], in_l, s_l);
+                apply_to(&mut self.send_gain[1], src_r, s_r);
             } else {
-                self.send_gain[0].apply_to(out_l, s_l);
-                self.send_gain[1].apply_to(out_r, s_r);
+                apply_to(&mut self.send_gain[0], out_l, s_l);
+                apply_to(&mut self.send_gain[1], out_r, s_r);
             }
         }
 
-        // A NaN or infinity never leaves the strip: silence the block, reset, flag it.
-        let finite = |b: &[f32]| b.iter().fold(0.0f32, |a, &x| a + x * 0.0) == 0.0;
-        if !(finite(out_l)
-            && finite(out_r)
-            && (!self.send_live || finite(&self.send[0][..n]) && finite(&self.send[1][..n])))
-        {
+        // A NaN or infinity never leaves the strip: silence the block, reset, flag it. Checking
+        // the output is enough: every send is the same signal times a finite gain, and a
+        // non-finite input times a zero fader gain is NaN too.
+        let stats = [block_stats(out_l), block_stats(out_r)];
+        if stats.iter().any(|(_, sum)| !sum.is_finite()) {
             out_l.fill(0.0);
             out_r.fill(0.0);
             self.send[0][..n].fill(0.0);
@@ -448,8 +469,10 @@ impl TrackNode {
             self.eq.reset();
             self.comp.reset();
             self.faulted = true;
+            self.levels.add([(0.0, 0.0); 2], n);
+            return;
         }
-        self.levels.add(out_l, out_r);
+        self.levels.add(stats, n);
     }
 
     /// Adds this strip's last processed block to the master and reverb buses.
@@ -470,6 +493,12 @@ impl TrackNode {
     }
 }
 
+/// `dst = src · ramp`, sample by sample.
+fn apply_to(ramp: &mut Ramp, src: &[f32], dst: &mut [f32]) {
+    dst.copy_from_slice(src);
+    ramp.apply(dst);
+}
+
 fn add(dst: &mut [f32], src: &[f32]) {
     for (d, s) in dst.iter_mut().zip(src) {
         *d += *s;
@@ -487,12 +516,4 @@ fn set_ramp(r: &mut Ramp, target: f32, immediate: bool) {
 /// Ramp length in samples for gain changes at `rate`.
 pub fn ramp_samples(rate: u32) -> u32 {
     ((GAIN_RAMP_MS / 1000.0 * rate as f32).round() as u32).max(1)
-}
-
-fn eq_params(eq: &project::Eq) -> crate::dsp::eq::EqParams {
-    crate::dsp::eq::EqParams::from(eq)
-}
-
-fn comp_params(c: &project::Compressor) -> crate::dsp::compressor::CompressorParams {
-    crate::dsp::compressor::CompressorParams::from(c)
 }

@@ -77,6 +77,32 @@ pub enum MediaError {
     },
 }
 
+impl Clone for MediaError {
+    fn clone(&self) -> Self {
+        match self {
+            // io::Error is not Clone: keep its kind and message.
+            MediaError::Io { path, source } => MediaError::Io {
+                path: path.clone(),
+                source: io::Error::new(source.kind(), source.to_string()),
+            },
+            MediaError::NotAudio { path } => MediaError::NotAudio { path: path.clone() },
+            MediaError::Unsupported { path, what } => MediaError::Unsupported {
+                path: path.clone(),
+                what: what.clone(),
+            },
+            MediaError::Corrupt { path, detail } => MediaError::Corrupt {
+                path: path.clone(),
+                detail: detail.clone(),
+            },
+            MediaError::Empty { path } => MediaError::Empty { path: path.clone() },
+            MediaError::TooManyChannels { path, channels } => MediaError::TooManyChannels {
+                path: path.clone(),
+                channels: *channels,
+            },
+        }
+    }
+}
+
 impl MediaError {
     /// The file the error is about.
     pub fn path(&self) -> &Path {

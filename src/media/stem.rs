@@ -24,6 +24,21 @@ pub struct StemAudio {
     pub warnings: Vec<String>,
 }
 
+impl StemAudio {
+    /// A stem from samples already at `sample_rate` (synthesised audio, tests, benches).
+    pub fn from_channels(channels: Vec<Vec<f32>>, sample_rate: u32) -> StemAudio {
+        let overview = Overview::new(&channels);
+        StemAudio {
+            frames: channels.first().map_or(0, Vec::len),
+            channels,
+            sample_rate,
+            source_rate: sample_rate,
+            overview,
+            warnings: Vec::new(),
+        }
+    }
+}
+
 /// Decodes `path`, resamples it to `project_rate` if needed and computes its overview.
 pub fn load_stem(path: &Path, project_rate: u32) -> Result<StemAudio, MediaError> {
     load_stem_with_progress(path, project_rate, &mut |_| {})

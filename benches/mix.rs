@@ -1,0 +1,174 @@
+//! Mix-graph throughput: the bounce path with the full chain on every track (all six EQ bands,
+//! compressor, reverb send) plus the reverb bus and the master limiter.
+//!
+//! Reports track-seconds of audio per CPU-second for 8, 64 and 256 stereo tracks at 48 kHz on one
+//! thread and on two, and the cost of one 128-frame block as a fraction of its real-time budget.
+//! Run with `cargo bench --bench mix` (release build). `STEMMIX_BENCH_SECONDS` sets the rendered
+//! length (default 10 s).
+
+use std::sync::Arc;
+use std::time::Instant;
+use stemmix::engine::MixGraph;
+use stemmix::media::StemAudio;
+use stemmix::project::{Detector, Project, Slope, Track, TrackId};
+
+const RATE: u32 = 48_000;
+/// Distinct stems; tracks reuse them in turn (256 distinct 10 s stems would need 1 GB).
+const DISTINCT_STEMS: usize = 16;
+
+fn cpu_time_s() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec into the valid pointer we pass.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+}
+
+fn noise_stem(seed: u64, frames: usize) -> Arc<StemAudio> {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut ch = || {
+        (0..frames)
+            .map(|i| {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                // Noise with a slow envelope so the compressor works.
+                let env = 0.3 + 0.25 * ((i as f32 / RATE as f32) * 3.0).sin();
+                ((s >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * env
+            })
+            .collect::<Vec<f32>>()
+    };
+    let l = ch();
+    let r = ch();
+    Arc::new(StemAudio::from_channels(vec![l, r], RATE))
+}
+
+fn full_chain_project(tracks: usize) -> Project {
+    let mut p = Project {
+        sample_rate: RATE,
+        ..Project::default()
+    };
+    for i in 0..tracks {
+        let mut t = Track::for_source(format!("stem{i}.wav").into());
+        let eq = &mut t.eq;
+        eq.high_pass.enabled = true;
+        eq.high_pass.slope = Slope::Db24;
+        eq.low_pass.enabled = true;
+        eq.low_pass.slope = Slope::Db24;
+        for b in [
+            &mut eq.low_shelf,
+            &mut eq.peak1,
+            &mut eq.peak2,
+            &mut eq.high_shelf,
+        ] {
+            b.enabled = true;
+            b.gain_db = 2.0;
+        }
+        t.compressor.enabled = true;
+        t.compressor.detector = if i % 2 == 0 {
+            Detector::Peak
+        } else {
+            Detector::Rms
+        };
+        t.reverb_send_db = -18.0;
+        t.pan = (i as f32 * 0.37).sin();
+        t.gain_db = -12.0;
+        p.tracks.push(t);
+    }
+    p.master.limiter.enabled = true;
+    p
+}
+
+fn build(tracks: usize, stems: &[Arc<StemAudio>], max_block: usize) -> MixGraph {
+    let p = full_chain_project(tracks);
+    let ids: Vec<TrackId> = p.tracks.iter().map(|t| t.id).collect();
+    MixGraph::from_project(
+        &p,
+        &|t: &Track| {
+            let i = ids.iter().position(|id| *id == t.id).unwrap_or(0);
+            Some(stems[i % stems.len()].clone())
+        },
+        max_block,
+    )
+}
+
+fn throughput(tracks: usize, stems: &[Arc<StemAudio>], seconds: f64, threads: usize) -> (f64, f64) {
+    let block = 4096;
+    let mut g = build(tracks, stems, block);
+    let frames = (seconds * RATE as f64) as usize;
+    let (mut l, mut r) = (vec![0.0f32; block], vec![0.0f32; block]);
+    let (wall0, cpu0) = (Instant::now(), cpu_time_s());
+    let mut done = 0;
+    while done < frames {
+        let n = block.min(frames - done);
+        g.process_parallel(&mut l[..n], &mut r[..n], threads);
+        done += n;
+    }
+    let (wall, cpu) = (wall0.elapsed().as_secs_f64(), cpu_time_s() - cpu0);
+    let track_seconds = tracks as f64 * seconds;
+    std::hint::black_box(&l);
+    (track_seconds / cpu, track_seconds / wall)
+}
+
+fn block_cost(tracks: usize, stems: &[Arc<StemAudio>], blocks: usize) -> (f64, f64, f64) {
+    let n = 128;
+    let mut g = build(tracks, stems, n);
+    let (mut l, mut r) = (vec![0.0f32; n], vec![0.0f32; n]);
+    for _ in 0..200 {
+        g.process(&mut l, &mut r);
+    }
+    let mut times: Vec<f64> = (0..blocks)
+        .map(|_| {
+            let t = Instant::now();
+            g.process(&mut l, &mut r);
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    let budget = n as f64 / RATE as f64;
+    let pct = |q: f64| times[((times.len() - 1) as f64 * q) as usize] / budget * 100.0;
+    (pct(0.5), pct(0.99), pct(0.999))
+}
+
+fn main() {
+    let seconds: f64 = std::env::var("STEMMIX_BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10.0);
+    let stems: Vec<_> = (0..DISTINCT_STEMS)
+        .map(|i| {
+            noise_stem(
+                i as u64 + 1,
+                (seconds * RATE as f64) as usize + RATE as usize,
+            )
+        })
+        .collect();
+    println!(
+        "mix graph, full chain per track (6 EQ bands incl. 24 dB/oct HP/LP, compressor, send),"
+    );
+    println!("reverb bus and master limiter; stereo stems at {RATE} Hz, {seconds} s rendered");
+    println!();
+    println!(
+        "tracks | 1 thread: track-s per CPU-s (ns/track-frame) | 2 threads: track-s per CPU-s, per wall-s"
+    );
+    for &tracks in &[8usize, 64, 256] {
+        let (cpu1, _) = throughput(tracks, &stems, seconds, 1);
+        let (cpu2, wall2) = throughput(tracks, &stems, seconds, 2);
+        println!(
+            "{tracks:6} | {cpu1:10.0} ({:5.1} ns) | {cpu2:10.0}, {wall2:10.0}",
+            1e9 / (cpu1 * RATE as f64)
+        );
+    }
+    println!();
+    println!(
+        "one 128-frame block (budget {:.3} ms), % of budget: median / p99 / p99.9",
+        128.0 / RATE as f64 * 1e3
+    );
+    for &tracks in &[8usize, 64, 256] {
+        let blocks = if tracks >= 256 { 3_000 } else { 10_000 };
+        let (m, p99, p999) = block_cost(tracks, &stems, blocks);
+        println!("{tracks:6} tracks: {m:6.1}% / {p99:6.1}% / {p999:6.1}%");
+    }
+}

@@ -1,0 +1,903 @@
+//! Stereo algorithmic reverb: pre-delay, input diffusion and an 8-line feedback delay network.
+//!
+//! Signal flow: stereo pre-delay (0–250 ms) → four Schroeder all-passes per channel (echo
+//! density) → FDN of 8 delay lines (left feeds the even lines, right the odd ones) mixed by an
+//! orthogonal 8×8 Hadamard matrix, each line with a one-pole damping filter → two orthogonal
+//! output taps → width matrix. 100% wet.
+//!
+//! Decay: line i of length dᵢ samples loses 60·dᵢ/(RT60·fs) dB per pass at 1 kHz, so every
+//! line decays at the same rate per second and the lossless matrix keeps it so: the RT60 at
+//! 1 kHz is the setting. The damping filter H(z) = g·(1 − p)/(1 − p·z⁻¹) is solved per line so
+//! that |H| at 1 kHz is exactly that loss, and at Nyquist the decay time is shorter by a factor
+//! 1 + 11·damping² (damping 1: 12× shorter). Low frequencies then decay more slowly than
+//! 1 kHz; that is capped at twice the RT60 (the pole is reduced when needed), which also keeps
+//! every loop gain below 1, so the network is stable for any setting.
+//!
+//! Size scales all delay lengths (0.25× … 1×); a size or pre-delay change glides the read
+//! positions over 200 ms (a brief pitch bend, never a click). Coefficients are recomputed on a
+//! 16-sample grid of the reverb's own sample counter, so the output does not depend on block
+//! sizes. After the input has been silent and the tail has fallen below −200 dBFS, the state is
+//! cleared to exact zeros and processing stops until sound arrives: silence costs nothing and
+//! never produces subnormal numbers.
+
+use std::f64::consts::PI;
+
+/// Number of FDN delay lines.
+const LINES: usize = 8;
+/// Line lengths in ms at size 1 (mutually prime after rounding to samples).
+const BASE_MS: [f64; LINES] = [37.1, 41.3, 47.9, 53.6, 61.7, 68.3, 77.9, 89.3];
+/// Size 0 scales the lines to this fraction.
+const MIN_SCALE: f64 = 0.25;
+/// All-pass delays in ms, left and right (slightly different for decorrelation).
+const DIFFUSER_MS: [[f64; 4]; 2] = [[4.77, 3.59, 2.73, 1.73], [4.91, 3.41, 2.63, 1.87]];
+/// All-pass coefficient.
+const DIFFUSION: f64 = 0.6;
+/// Longest pre-delay in ms.
+const MAX_PRE_DELAY_MS: f64 = 250.0;
+/// Glide time of delay-length changes.
+const GLIDE_MS: f64 = 200.0;
+/// Coefficient update grid.
+const TICK: u64 = 16;
+/// Tail level below which the reverb may fall idle (−200 dBFS).
+const SILENCE: f64 = 1e-10;
+
+/// Reverb settings.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ReverbParams {
+    /// Delay before the reverb starts, ms (0 … 250).
+    pub pre_delay_ms: f32,
+    /// Decay time RT60 at 1 kHz, seconds (0.1 … 20; the intended range is 0.3 … 8).
+    pub decay_s: f32,
+    /// High-frequency damping, 0 (bright) … 1 (dark).
+    pub damping: f32,
+    /// Room size, 0 (small) … 1 (large): scales the delay lengths.
+    pub size: f32,
+    /// Stereo width, 0 (mono) … 1 (full).
+    pub width: f32,
+}
+
+impl Default for ReverbParams {
+    fn default() -> Self {
+        ReverbParams {
+            pre_delay_ms: 20.0,
+            decay_s: 1.8,
+            damping: 0.4,
+            size: 0.6,
+            width: 1.0,
+        }
+    }
+}
+
+impl ReverbParams {
+    /// The settings clamped to their ranges (NaN → default).
+    pub fn clamped(&self) -> ReverbParams {
+        let d = ReverbParams::default();
+        let f = |v: f32, d: f32, lo: f32, hi: f32| if v.is_finite() { v.clamp(lo, hi) } else { d };
+        ReverbParams {
+            pre_delay_ms: f(
+                self.pre_delay_ms,
+                d.pre_delay_ms,
+                0.0,
+                MAX_PRE_DELAY_MS as f32,
+            ),
+            decay_s: f(self.decay_s, d.decay_s, 0.1, 20.0),
+            damping: f(self.damping, d.damping, 0.0, 1.0),
+            size: f(self.size, d.size, 0.0, 1.0),
+            width: f(self.width, d.width, 0.0, 1.0),
+        }
+    }
+}
+
+/// A delay line read at a gliding (possibly fractional) distance behind the write position.
+struct Line {
+    buf: Vec<f64>,
+    write: usize,
+    /// Current read distance in samples and its glide.
+    delay: f64,
+    target: f64,
+    step: f64,
+    left: u32,
+}
+
+impl Line {
+    fn new(capacity: usize, delay: f64) -> Self {
+        Line {
+            buf: vec![0.0; capacity],
+            write: 0,
+            delay,
+            target: delay,
+            step: 0.0,
+            left: 0,
+        }
+    }
+
+    fn glide_to(&mut self, target: f64, samples: u32) {
+        if target != self.target {
+            self.target = target;
+            self.left = samples.max(1);
+            self.step = (target - self.delay) / self.left as f64;
+        }
+    }
+
+    fn jump(&mut self) {
+        self.delay = self.target;
+        self.left = 0;
+    }
+
+    /// The sample `delay` writes back (1 = the most recent; linear interpolation while
+    /// gliding).
+    #[inline(always)]
+    fn read(&self) -> f64 {
+        let len = self.buf.len();
+        if self.left == 0 {
+            let d = self.delay as usize;
+            let i = if self.write >= d {
+                self.write - d
+            } else {
+                self.write + len - d
+            };
+            self.buf[i]
+        } else {
+            let d = self.delay.floor();
+            let frac = self.delay - d;
+            let d = d as usize;
+            let i0 = if self.write >= d {
+                self.write - d
+            } else {
+                self.write + len - d
+            };
+            let i1 = if i0 == 0 { len - 1 } else { i0 - 1 };
+            self.buf[i0] + frac * (self.buf[i1] - self.buf[i0])
+        }
+    }
+
+    /// Stores `v` and advances the write position and the glide.
+    #[inline(always)]
+    fn write(&mut self, v: f64) {
+        self.buf[self.write] = v;
+        self.write += 1;
+        if self.write == self.buf.len() {
+            self.write = 0;
+        }
+        if self.left > 0 {
+            self.left -= 1;
+            self.delay = if self.left == 0 {
+                self.target
+            } else {
+                self.delay + self.step
+            };
+        }
+    }
+
+    fn clear(&mut self) {
+        self.buf.fill(0.0);
+    }
+}
+
+/// A Schroeder all-pass: y = −g·x + s, where s is the input of `len` samples ago plus g·y.
+struct Allpass {
+    buf: Vec<f64>,
+    pos: usize,
+}
+
+impl Allpass {
+    fn new(len: usize) -> Self {
+        Allpass {
+            buf: vec![0.0; len.max(1)],
+            pos: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn tick(&mut self, x: f64) -> f64 {
+        let s = self.buf[self.pos];
+        let v = x + DIFFUSION * s;
+        let y = s - DIFFUSION * v;
+        self.buf[self.pos] = v;
+        self.pos += 1;
+        if self.pos == self.buf.len() {
+            self.pos = 0;
+        }
+        y
+    }
+
+    fn clear(&mut self) {
+        self.buf.fill(0.0);
+    }
+}
+
+/// Per-line loop filter coefficients: y = b·x + p·y (DC gain b/(1 − p)).
+#[derive(Clone, Copy, Debug, Default)]
+struct Damping {
+    b: f64,
+    p: f64,
+}
+
+/// Designs the damping filter of a line of `delay` samples for RT60 `t60` s at 1 kHz.
+fn design_damping(delay: f64, t60: f64, damping: f64, fs: f64) -> Damping {
+    let w1 = 2.0 * PI * 1000.0 / fs;
+    let c = w1.cos();
+    // Loss per pass at 1 kHz: −60 dB per t60 seconds.
+    let g1k = 10f64.powf(-3.0 * delay / (t60 * fs));
+    // Wanted |H(Nyquist)| / |H(1 kHz)|: the decay time at Nyquist is t60 / (1 + 11·damping²).
+    let ratio_t = 1.0 + 11.0 * damping * damping;
+    let r = g1k.powf(ratio_t - 1.0);
+    let mut p = if r >= 1.0 - 1e-12 {
+        0.0
+    } else {
+        // r²(1 + p)² = |1 − p·e^{−jω1}|² = 1 − 2pc + p², the root inside the unit circle.
+        let a = r * r - 1.0;
+        let b = 2.0 * (r * r + c);
+        ((-b + (b * b - 4.0 * a * a).max(0.0).sqrt()) / (2.0 * a)).clamp(0.0, 0.999)
+    };
+    let k_of = |p: f64| (1.0 - 2.0 * p * c + p * p).sqrt() / (1.0 - p);
+    // Cap the low-frequency decay time at 2·t60: |H(0)| = g1k·k(p) ≤ g1k^(1/2).
+    let k_max = g1k.powf(-0.5);
+    if k_of(p) > k_max {
+        let m = (k_max * k_max - 1.0) / (2.0 * (1.0 - c));
+        p = ((2.0 * m + 1.0) - (4.0 * m + 1.0).sqrt()) / (2.0 * m);
+    }
+    let g_dc = g1k * k_of(p);
+    Damping {
+        b: g_dc * (1.0 - p),
+        p,
+    }
+}
+
+/// Rounds `x` to a prime not already in `used` (searching outwards), for distinct line lengths.
+fn nearby_prime(x: f64, used: &[usize]) -> usize {
+    let is_prime = |n: usize| {
+        if n < 2 {
+            return false;
+        }
+        let mut d = 2;
+        while d * d <= n {
+            if n.is_multiple_of(d) {
+                return false;
+            }
+            d += 1;
+        }
+        true
+    };
+    let base = x.round().max(2.0) as usize;
+    for off in 0..base {
+        for n in [base + off, base.saturating_sub(off)] {
+            if is_prime(n) && !used.contains(&n) {
+                return n;
+            }
+        }
+    }
+    base
+}
+
+/// The stereo FDN reverb (see the module docs).
+pub struct Reverb {
+    fs: f64,
+    params: ReverbParams,
+    dirty: bool,
+    lines: [Line; LINES],
+    damping: [Damping; LINES],
+    lp: [f64; LINES],
+    diffusers: [[Allpass; 4]; 2],
+    pre: [Line; 2],
+    width: f64,
+    width_target: f64,
+    width_step: f64,
+    width_left: u32,
+    glide_len: u32,
+    pos: u64,
+    /// Consecutive silent input frames with the tail below `SILENCE`.
+    quiet: u64,
+    idle: bool,
+}
+
+impl Reverb {
+    /// A reverb at `sample_rate` with `params` (settled, silent).
+    pub fn new(sample_rate: f64, params: &ReverbParams) -> Self {
+        let p = params.clamped();
+        let max_line = (BASE_MS[LINES - 1] * 1e-3 * sample_rate * 1.05).ceil() as usize + 4;
+        let pre_cap = (MAX_PRE_DELAY_MS * 1e-3 * sample_rate).ceil() as usize + 4;
+        let ap = |c: usize, k: usize| {
+            Allpass::new((DIFFUSER_MS[c][k] * 1e-3 * sample_rate).round() as usize)
+        };
+        let mut r = Reverb {
+            fs: sample_rate,
+            params: p,
+            dirty: false,
+            lines: std::array::from_fn(|_| Line::new(max_line, 1.0)),
+            damping: [Damping::default(); LINES],
+            lp: [0.0; LINES],
+            diffusers: std::array::from_fn(|c| std::array::from_fn(|k| ap(c, k))),
+            pre: std::array::from_fn(|_| Line::new(pre_cap, 0.0)),
+            width: p.width as f64,
+            width_target: p.width as f64,
+            width_step: 0.0,
+            width_left: 0,
+            glide_len: ((GLIDE_MS * 1e-3 * sample_rate) as u32).max(1),
+            pos: 0,
+            quiet: 0,
+            idle: true,
+        };
+        r.apply_targets();
+        for l in r.lines.iter_mut().chain(r.pre.iter_mut()) {
+            l.jump();
+        }
+        r.update_coefficients();
+        r
+    }
+
+    /// Changes the settings: decay and damping apply at the next 16-sample tick, size and
+    /// pre-delay glide over 200 ms, width over 20 ms.
+    pub fn set_params(&mut self, params: &ReverbParams) {
+        self.params = params.clamped();
+        self.dirty = true;
+        if self.idle {
+            // Nothing is sounding: no glide needed.
+            self.apply_targets();
+            for l in self.lines.iter_mut().chain(self.pre.iter_mut()) {
+                l.jump();
+            }
+            self.width = self.width_target;
+            self.width_left = 0;
+            self.update_coefficients();
+            self.dirty = false;
+        }
+    }
+
+    /// The current (clamped) settings.
+    pub fn params(&self) -> &ReverbParams {
+        &self.params
+    }
+
+    /// Whether the reverb is idle (silent input, tail finished, state exactly zero).
+    pub fn is_idle(&self) -> bool {
+        self.idle
+    }
+
+    /// Clears all state (the tail stops at once).
+    pub fn reset(&mut self) {
+        self.clear_state();
+        self.idle = true;
+        self.quiet = 0;
+    }
+
+    /// Processes a stereo block in place: the input (the sum of the sends) is replaced by the
+    /// wet reverb output.
+    pub fn process(&mut self, left: &mut [f32], right: &mut [f32]) {
+        let n = left.len().min(right.len());
+        let mut i = 0;
+        while i < n {
+            if self.idle {
+                // Skip silence; wake up at the first non-zero input frame.
+                let start = i;
+                while i < n && left[i] == 0.0 && right[i] == 0.0 {
+                    i += 1;
+                }
+                left[start..i].fill(0.0);
+                right[start..i].fill(0.0);
+                self.pos += (i - start) as u64;
+                if i == n {
+                    break;
+                }
+                self.idle = false;
+                self.quiet = 0;
+            }
+            if self.pos.is_multiple_of(TICK) && (self.dirty || self.moving()) {
+                self.update_coefficients();
+            }
+            let (l, r) = self.tick(left[i] as f64, right[i] as f64);
+            left[i] = l as f32;
+            right[i] = r as f32;
+            self.pos += 1;
+            i += 1;
+        }
+    }
+
+    fn moving(&self) -> bool {
+        self.lines.iter().any(|l| l.left > 0)
+    }
+
+    /// Sets the glide targets of delays and width from the parameters.
+    fn apply_targets(&mut self) {
+        let p = self.params;
+        let scale = MIN_SCALE + (1.0 - MIN_SCALE) * p.size as f64;
+        let mut used = [0usize; LINES];
+        for i in 0..LINES {
+            let d = nearby_prime(BASE_MS[i] * scale * 1e-3 * self.fs, &used[..i]);
+            used[i] = d;
+            self.lines[i].glide_to(d as f64, self.glide_len);
+        }
+        // +1: the pre-delay line is read after the write (distance 1 = no delay).
+        let pre = (p.pre_delay_ms as f64 * 1e-3 * self.fs).round().max(0.0) + 1.0;
+        for l in &mut self.pre {
+            l.glide_to(pre, self.glide_len);
+        }
+        let w = p.width as f64;
+        if w != self.width_target {
+            self.width_target = w;
+            self.width_left = ((0.02 * self.fs) as u32).max(1);
+            self.width_step = (w - self.width) / self.width_left as f64;
+        }
+    }
+
+    fn update_coefficients(&mut self) {
+        if self.dirty {
+            self.dirty = false;
+            self.apply_targets();
+        }
+        let p = self.params;
+        for i in 0..LINES {
+            // The loss follows the current (gliding) length so the decay rate stays right.
+            self.damping[i] = design_damping(
+                self.lines[i].delay,
+                p.decay_s as f64,
+                p.damping as f64,
+                self.fs,
+            );
+        }
+    }
+
+    fn clear_state(&mut self) {
+        for l in self.lines.iter_mut().chain(self.pre.iter_mut()) {
+            l.clear();
+        }
+        for d in self.diffusers.iter_mut().flatten() {
+            d.clear();
+        }
+        self.lp = [0.0; LINES];
+    }
+
+    /// Tail length in samples after which a silent input leaves nothing in the network.
+    fn tail_len(&self) -> u64 {
+        let lines = self
+            .lines
+            .iter()
+            .map(|l| l.delay.max(l.target))
+            .fold(0.0, f64::max);
+        let pre = self.pre[0].delay.max(self.pre[0].target);
+        let diff: usize = self
+            .diffusers
+            .iter()
+            .map(|c| c.iter().map(|a| a.buf.len()).sum::<usize>())
+            .max()
+            .unwrap_or(0);
+        (lines + pre) as u64 + diff as u64 + 2
+    }
+
+    #[inline(always)]
+    fn tick(&mut self, in_l: f64, in_r: f64) -> (f64, f64) {
+        // Pre-delay (written first: a distance of 1 is the sample just written).
+        self.pre[0].write(in_l);
+        self.pre[1].write(in_r);
+        let pl = self.pre[0].read();
+        let pr = self.pre[1].read();
+        // Diffusion.
+        let mut dl = pl;
+        let mut dr = pr;
+        for k in 0..4 {
+            dl = self.diffusers[0][k].tick(dl);
+            dr = self.diffusers[1][k].tick(dr);
+        }
+        // Network: read, damp, mix, inject, write.
+        let mut v = [0.0f64; LINES];
+        let mut level = dl.abs().max(dr.abs());
+        for i in 0..LINES {
+            v[i] = self.lines[i].read();
+            level = level.max(v[i].abs());
+            self.lp[i] = self.damping[i].b * v[i] + self.damping[i].p * self.lp[i];
+        }
+        let mut u = self.lp;
+        // Fast Walsh–Hadamard transform (orthogonal after the 1/√8 scale).
+        let mut h = 1;
+        while h < LINES {
+            for i in (0..LINES).step_by(2 * h) {
+                for j in i..i + h {
+                    let (a, b) = (u[j], u[j + h]);
+                    u[j] = a + b;
+                    u[j + h] = a - b;
+                }
+            }
+            h *= 2;
+        }
+        const NORM: f64 = 0.353_553_390_593_273_8; // 1/√8
+        const IN_SIGN: [f64; LINES] = [1.0, 1.0, -1.0, -1.0, 1.0, -1.0, -1.0, 1.0];
+        for i in 0..LINES {
+            let inject = if i % 2 == 0 { dl } else { dr };
+            self.lines[i].write(u[i] * NORM + IN_SIGN[i] * 0.5 * inject);
+        }
+        // Two orthogonal output taps, then width.
+        const OUT_L: [f64; LINES] = [1.0, -1.0, 1.0, -1.0, 1.0, -1.0, 1.0, -1.0];
+        const OUT_R: [f64; LINES] = [1.0, 1.0, -1.0, -1.0, 1.0, 1.0, -1.0, -1.0];
+        let mut ol = 0.0;
+        let mut or = 0.0;
+        for i in 0..LINES {
+            ol += OUT_L[i] * v[i];
+            or += OUT_R[i] * v[i];
+        }
+        ol *= NORM;
+        or *= NORM;
+        if self.width_left > 0 {
+            self.width_left -= 1;
+            self.width = if self.width_left == 0 {
+                self.width_target
+            } else {
+                self.width + self.width_step
+            };
+        }
+        let a = 0.5 * (1.0 + self.width);
+        let b = 0.5 * (1.0 - self.width);
+        let out = (a * ol + b * or, b * ol + a * or);
+        // Idle detection: silent input and a tail below −200 dBFS for a whole tail length.
+        if in_l == 0.0 && in_r == 0.0 && level < SILENCE {
+            self.quiet += 1;
+            if self.quiet >= self.tail_len() {
+                self.clear_state();
+                self.idle = true;
+                // Settle any glide: nothing is sounding.
+                for l in self.lines.iter_mut().chain(self.pre.iter_mut()) {
+                    l.jump();
+                }
+                self.width = self.width_target;
+                self.width_left = 0;
+                self.update_coefficients();
+                return (0.0, 0.0);
+            }
+        } else {
+            self.quiet = 0;
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dsp::biquad::{BiquadParams, Coeffs, FilterKind, StereoBiquad, butterworth_q};
+    use crate::dsp::simd::F64x2;
+    use crate::dsp::test_util::{Rng, random_partition};
+
+    /// Octave band around 1 kHz (707–1414 Hz): 4th-order Butterworth high-pass and low-pass.
+    fn octave_band_1k(x: &[f64], fs: f64) -> Vec<f64> {
+        let mut secs: Vec<StereoBiquad> = Vec::new();
+        for (kind, f) in [
+            (FilterKind::HighPass, 1000.0 / 2f64.sqrt()),
+            (FilterKind::LowPass, 1000.0 * 2f64.sqrt()),
+        ] {
+            for k in 0..2 {
+                let c = Coeffs::design(
+                    kind,
+                    &BiquadParams {
+                        freq_hz: f,
+                        q: butterworth_q(4, k),
+                        gain_db: 0.0,
+                    },
+                    fs,
+                );
+                secs.push(StereoBiquad::new(c));
+            }
+        }
+        x.iter()
+            .map(|&v| {
+                let mut y = F64x2::new(v, 0.0);
+                for s in secs.iter_mut() {
+                    y = s.tick(y);
+                }
+                y.l()
+            })
+            .collect()
+    }
+
+    /// RT60 by Schroeder backward integration and a straight-line fit of the energy decay
+    /// curve between −5 and −25 dB (T20, extrapolated to 60 dB).
+    fn rt60_t20(h: &[f64], fs: f64) -> f64 {
+        let mut edc = vec![0.0; h.len()];
+        let mut acc = 0.0;
+        for i in (0..h.len()).rev() {
+            acc += h[i] * h[i];
+            edc[i] = acc;
+        }
+        let e0 = edc[0];
+        let db: Vec<f64> = edc.iter().map(|&e| 10.0 * (e / e0).log10()).collect();
+        let start = db.iter().position(|&d| d <= -5.0).unwrap();
+        let end = db.iter().position(|&d| d <= -25.0).unwrap();
+        let n = (end - start) as f64;
+        let (mut sx, mut sy, mut sxx, mut sxy) = (0.0, 0.0, 0.0, 0.0);
+        for (i, &y) in db[start..end].iter().enumerate() {
+            let x = i as f64 / fs;
+            sx += x;
+            sy += y;
+            sxx += x * x;
+            sxy += x * y;
+        }
+        let slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+        -60.0 / slope
+    }
+
+    fn impulse_response(params: &ReverbParams, fs: f64, seconds: f64) -> (Vec<f32>, Vec<f32>) {
+        let n = (seconds * fs) as usize;
+        let mut l = vec![0.0f32; n];
+        let mut r = vec![0.0f32; n];
+        l[0] = 1.0;
+        r[0] = 1.0;
+        let mut rev = Reverb::new(fs, params);
+        rev.process(&mut l, &mut r);
+        (l, r)
+    }
+
+    /// RT60 at 1 kHz (octave band, Schroeder, T20) within ±15% of the setting from 0.3 to 8 s,
+    /// at the default damping, and at damping 0 and 1 for a few settings.
+    #[test]
+    fn rt60_at_1khz_matches_the_setting() {
+        let mut cases = Vec::new();
+        for t in [0.3f32, 0.5, 1.0, 2.0, 4.0, 8.0] {
+            cases.push((48_000.0, t, 0.4f32, 0.6f32));
+        }
+        cases.extend([
+            (48_000.0, 0.5, 0.0, 0.2),
+            (48_000.0, 2.0, 1.0, 1.0),
+            (48_000.0, 8.0, 1.0, 0.0),
+            (48_000.0, 1.0, 0.0, 1.0),
+            (44_100.0, 0.3, 0.4, 0.6),
+            (96_000.0, 2.0, 0.4, 0.6),
+        ]);
+        for (fs, t, damping, size) in cases {
+            let p = ReverbParams {
+                pre_delay_ms: 10.0,
+                decay_s: t,
+                damping,
+                size,
+                width: 1.0,
+            };
+            let (l, r) = impulse_response(&p, fs, 1.5 * t as f64 + 0.2);
+            let mono: Vec<f64> = l
+                .iter()
+                .zip(&r)
+                .map(|(a, b)| *a as f64 + *b as f64)
+                .collect();
+            let band = octave_band_1k(&mono, fs);
+            let measured = rt60_t20(&band, fs);
+            let err = measured / t as f64 - 1.0;
+            eprintln!(
+                "reverb RT60 {t} s at {fs} Hz (damping {damping}, size {size}): measured {measured:.3} s ({:+.1}%)",
+                err * 100.0
+            );
+            assert!(err.abs() < 0.15, "RT60 {t}: measured {measured}");
+        }
+    }
+
+    #[test]
+    fn damping_filter_meets_its_design() {
+        let fs = 44_100.0;
+        for (delay, t60, damping) in [
+            (2000.0, 2.0, 0.4),
+            (4000.0, 8.0, 1.0),
+            (600.0, 0.3, 0.0),
+            (3000.0, 20.0, 1.0),
+            (500.0, 0.1, 1.0),
+        ] {
+            let d = design_damping(delay, t60, damping, fs);
+            let mag = |f: f64| {
+                let w = 2.0 * PI * f / fs;
+                let (s, c) = w.sin_cos();
+                let den = ((1.0 - d.p * c).powi(2) + (d.p * s).powi(2)).sqrt();
+                d.b / den
+            };
+            let g1k = 10f64.powf(-3.0 * delay / (t60 * fs));
+            assert!(
+                (mag(1000.0) / g1k - 1.0).abs() < 1e-9,
+                "1 kHz loss {delay} {t60} {damping}"
+            );
+            assert!(mag(0.0) < 1.0 && mag(fs / 2.0) <= mag(1000.0) * (1.0 + 1e-12));
+            // Low frequencies never ring longer than twice the RT60.
+            assert!(mag(0.0) <= g1k.powf(0.5) * (1.0 + 1e-9));
+        }
+    }
+
+    #[test]
+    fn stable_for_extreme_and_rapidly_changing_parameters() {
+        let fs = 44_100.0;
+        let mut rng = Rng::new(12);
+        let mut rev = Reverb::new(fs, &ReverbParams::default());
+        let wild = [f32::NAN, f32::INFINITY, -1.0, 0.0, 1e9, 1.0];
+        let mut energy_in = 0.0f64;
+        let mut peak_out = 0.0f32;
+        for round in 0..300 {
+            let pick = |rng: &mut Rng, lo: f64, hi: f64| {
+                if rng.below(4) == 0 {
+                    wild[rng.below(6) as usize]
+                } else {
+                    rng.uniform(lo, hi) as f32
+                }
+            };
+            rev.set_params(&ReverbParams {
+                pre_delay_ms: pick(&mut rng, 0.0, 300.0),
+                decay_s: pick(&mut rng, 0.0, 30.0),
+                damping: pick(&mut rng, 0.0, 1.0),
+                size: pick(&mut rng, 0.0, 1.0),
+                width: pick(&mut rng, 0.0, 1.0),
+            });
+            let len = 1 + rng.below(400) as usize;
+            let mut l: Vec<f32> = (0..len)
+                .map(|_| {
+                    if round < 150 {
+                        rng.uniform(-1.0, 1.0) as f32
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            let mut r = l.clone();
+            energy_in += l.iter().map(|v| (*v as f64).powi(2)).sum::<f64>();
+            rev.process(&mut l, &mut r);
+            for v in l.iter().chain(&r) {
+                assert!(v.is_finite());
+                peak_out = peak_out.max(v.abs());
+            }
+        }
+        // Bounded: a lossless network cannot build up more than the energy put in.
+        assert!(
+            (peak_out as f64) < 4.0 * energy_in.sqrt(),
+            "peak {peak_out}"
+        );
+        // At the maximal settings it still decays.
+        let mut rev = Reverb::new(
+            fs,
+            &ReverbParams {
+                pre_delay_ms: 250.0,
+                decay_s: 20.0,
+                damping: 0.0,
+                size: 1.0,
+                width: 1.0,
+            },
+        );
+        let (mut l, mut r) = (vec![1.0f32; 64], vec![-1.0f32; 64]);
+        rev.process(&mut l, &mut r);
+        let mut last = 0.0;
+        for s in 0..30 {
+            let (mut l, mut r) = (vec![0.0f32; 44_100], vec![0.0f32; 44_100]);
+            rev.process(&mut l, &mut r);
+            let e: f64 = l.iter().chain(&r).map(|v| (*v as f64).powi(2)).sum();
+            if s > 2 {
+                assert!(e < last, "energy must fall: {e} after {last}");
+            }
+            last = e;
+        }
+    }
+
+    /// After a burst and a long silence the state is exact zeros (no subnormals) even without
+    /// flush-to-zero, and the reverb is idle (processing silence is skipped).
+    #[test]
+    fn silence_after_a_burst_leaves_exact_zeros() {
+        assert!(!crate::dsp::FlushDenormals::is_active());
+        let fs = 48_000.0;
+        let mut rev = Reverb::new(
+            fs,
+            &ReverbParams {
+                decay_s: 0.5,
+                ..Default::default()
+            },
+        );
+        let mut rng = Rng::new(1);
+        let mut l: Vec<f32> = (0..4800).map(|_| rng.uniform(-1.0, 1.0) as f32).collect();
+        let mut r = l.clone();
+        rev.process(&mut l, &mut r);
+        assert!(!rev.is_idle());
+        // 0.5 s RT60: −200 dB after about 1.7 s; give it 4 s.
+        let mut subnormal_seen = false;
+        for _ in 0..40 {
+            let (mut l, mut r) = (vec![0.0f32; 4800], vec![0.0f32; 4800]);
+            rev.process(&mut l, &mut r);
+            subnormal_seen |= l.iter().chain(&r).any(|v| v.is_subnormal());
+            let state = rev
+                .lines
+                .iter()
+                .flat_map(|l| l.buf.iter())
+                .chain(rev.pre.iter().flat_map(|l| l.buf.iter()));
+            let state = state
+                .chain(rev.diffusers.iter().flatten().flat_map(|a| a.buf.iter()))
+                .chain(rev.lp.iter());
+            subnormal_seen |= state.clone().any(|v| v.is_subnormal());
+        }
+        assert!(!subnormal_seen);
+        assert!(rev.is_idle());
+        assert!(rev.lines.iter().all(|l| l.buf.iter().all(|&v| v == 0.0)));
+        assert!(rev.lp.iter().all(|&v| v == 0.0));
+        // And it wakes up again (the output starts after the 20 ms pre-delay).
+        let (mut l, mut r) = (vec![0.0f32; 4800], vec![0.0f32; 4800]);
+        l[10] = 1.0;
+        rev.process(&mut l, &mut r);
+        assert!(!rev.is_idle());
+        assert!(l.iter().any(|&v| v != 0.0) || r.iter().any(|&v| v != 0.0));
+    }
+
+    #[test]
+    fn width_zero_is_mono_and_output_is_wet_only() {
+        let fs = 48_000.0;
+        let p = ReverbParams {
+            width: 0.0,
+            pre_delay_ms: 5.0,
+            ..Default::default()
+        };
+        let (l, r) = impulse_response(&p, fs, 0.3);
+        assert_eq!(l, r);
+        // 100% wet: nothing before the pre-delay (240 samples).
+        assert!(l[..240].iter().all(|&v| v == 0.0));
+        assert!(l[240..].iter().any(|&v| v != 0.0));
+        let p = ReverbParams { width: 1.0, ..p };
+        let (l, r) = impulse_response(&p, fs, 0.3);
+        let dot: f64 = l.iter().zip(&r).map(|(a, b)| *a as f64 * *b as f64).sum();
+        let el: f64 = l.iter().map(|a| (*a as f64).powi(2)).sum();
+        let er: f64 = r.iter().map(|a| (*a as f64).powi(2)).sum();
+        assert!(
+            dot.abs() / (el * er).sqrt() < 0.5,
+            "left and right decorrelated"
+        );
+    }
+
+    #[test]
+    fn block_partition_invariance() {
+        let fs = 44_100.0;
+        let n = 30_000;
+        let mut rng = Rng::new(77);
+        let il: Vec<f32> = (0..n)
+            .map(|i| {
+                if i < 5000 || (12_000..13_000).contains(&i) {
+                    rng.uniform(-1.0, 1.0) as f32
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let ir: Vec<f32> = il.iter().map(|v| -v * 0.5).collect();
+        let changes = [
+            (
+                3000usize,
+                ReverbParams {
+                    size: 0.1,
+                    ..Default::default()
+                },
+            ),
+            (
+                3001,
+                ReverbParams {
+                    size: 0.9,
+                    decay_s: 0.7,
+                    pre_delay_ms: 90.0,
+                    ..Default::default()
+                },
+            ),
+            (
+                9000,
+                ReverbParams {
+                    damping: 1.0,
+                    width: 0.2,
+                    decay_s: 0.2,
+                    ..Default::default()
+                },
+            ),
+        ];
+        let cuts: Vec<usize> = changes.iter().map(|c| c.0).collect();
+        let render = |parts: &[usize]| {
+            let mut rev = Reverb::new(fs, &ReverbParams::default());
+            let (mut l, mut r) = (il.clone(), ir.clone());
+            let mut pos = 0;
+            for &len in parts {
+                for (cp, p) in &changes {
+                    if *cp == pos {
+                        rev.set_params(p);
+                    }
+                }
+                rev.process(&mut l[pos..pos + len], &mut r[pos..pos + len]);
+                pos += len;
+            }
+            (l, r)
+        };
+        let reference = render(&random_partition(&mut Rng::new(3), n, &cuts, 1));
+        for seed in 4..6 {
+            assert_eq!(
+                render(&random_partition(&mut Rng::new(seed), n, &cuts, 2000)),
+                reference
+            );
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! Messages from the audio thread to the control side (over rtrb rings), and the audio-side
+//! accumulators that produce them.
+//!
+//! Two lanes leave the audio thread:
+//! - the **feedback** ring carries [`Feedback`]: a report ([`Feedback::Transport`], one
+//!   [`Feedback::Track`] per track, then [`Feedback::Master`]) at least 30 times a second, and
+//!   events ([`Feedback::Ended`]);
+//! - the **retire** ring carries every [`Retired`](super::Retired) object the audio thread let go
+//!   of, so that nothing is ever freed on the audio thread. It is a ring of its own so that meter
+//!   traffic can never hold back a structural change (the audio thread applies one only when the
+//!   retire ring has room for what it gives back).
+//!
+//! A report is pushed only when the ring has room for all of it; until then the audio side keeps
+//! accumulating (peaks are maxima, clip and fault flags are sticky), so a full ring delays meters
+//! but never loses a clip. The measurements themselves are the dsp module's real-time meters
+//! (`dsp::LevelMeter`, `dsp::LoudnessMeter`).
+
+use super::command::Source;
+use crate::project::TrackId;
+
+/// Reports per second the audio thread aims for (sub-block: a 2048-frame buffer is split).
+pub const REPORTS_PER_SECOND: u32 = 60;
+/// Capacity of the retire ring (structural changes waiting to be applied wait for room here).
+pub const RETIRE_CAPACITY: usize = 64;
+
+/// Capacity of the feedback ring for graphs of up to `max_tracks` tracks: four whole reports,
+/// so a control side ticking at 15 Hz or faster never makes the audio side wait.
+pub fn feedback_capacity(max_tracks: usize) -> usize {
+    4 * (max_tracks + 4)
+}
+
+/// What the transport is doing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PlayState {
+    /// Not playing; DSP state cleared (the next play pre-rolls, like a bounce).
+    #[default]
+    Stopped,
+    /// Not playing; DSP state kept so that resuming continues seamlessly.
+    Paused,
+    /// Playing.
+    Playing,
+}
+
+/// Why playback ended on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndReason {
+    /// The playhead reached the end of the longest stem (and no loop was on).
+    ProjectEnd,
+    /// The frame budget of [`Command::StopAfter`](super::Command::StopAfter) was used up.
+    FrameLimit,
+}
+
+/// First message of every report: where the transport is and how the callback is coping.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TransportReport {
+    /// The frame being heard next: the graph's read position minus its latency (after a jump,
+    /// the old position until the latency has played out).
+    pub position: u64,
+    /// Transport state.
+    pub state: PlayState,
+    /// What the output plays.
+    pub source: Source,
+    /// Length of the project (longest stem) in frames.
+    pub length: u64,
+    /// Sample rate of the mix in Hz.
+    pub sample_rate: u32,
+    /// Callbacks since the engine was built that took longer than the audio they produced.
+    pub overloads: u64,
+    /// Highest callback time as a fraction of its audio duration since the last report.
+    pub load: f32,
+}
+
+/// Levels of one channel strip since the last report.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrackMeter {
+    /// The track.
+    pub id: TrackId,
+    /// Largest |sample| per side (linear).
+    pub peak: [f32; 2],
+    /// RMS per side (linear).
+    pub rms: [f32; 2],
+    /// A sample reached full scale.
+    pub clipped: bool,
+    /// Compressor gain reduction in dB (≥ 0).
+    pub gain_reduction_db: f32,
+    /// A NaN or infinity was caught and silenced.
+    pub faulted: bool,
+}
+
+/// Levels of the master output since the last report.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MasterMeter {
+    /// Largest |sample| per side (linear).
+    pub peak: [f32; 2],
+    /// RMS per side (linear).
+    pub rms: [f32; 2],
+    /// A sample reached full scale.
+    pub clipped: bool,
+    /// Highest true peak (4× oversampled) of either side in dBTP (−∞ for silence).
+    pub true_peak_dbtp: f32,
+    /// Momentary loudness (400 ms) in LUFS; −∞ while not playing.
+    pub momentary_lufs: f32,
+    /// Short-term loudness (3 s) in LUFS; −∞ while not playing.
+    pub short_term_lufs: f32,
+    /// Integrated loudness since the last meter reset in LUFS (−∞ until enough was heard).
+    pub integrated_lufs: f32,
+    /// Master limiter gain reduction in dB (≥ 0).
+    pub limiter_gr_db: f32,
+}
+
+/// A message from the audio thread.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Feedback {
+    /// Starts a report.
+    Transport(TransportReport),
+    /// One per track, in mixer order.
+    Track(TrackMeter),
+    /// Ends a report.
+    Master(MasterMeter),
+    /// Playback stopped on its own at `position`.
+    Ended {
+        /// Where the playhead stopped.
+        position: u64,
+        /// Why.
+        reason: EndReason,
+    },
+}
+
+/// Linear amplitude to dB (−∞ for zero).
+pub fn to_db(x: f32) -> f32 {
+    if x > 0.0 {
+        20.0 * x.log10()
+    } else {
+        f32::NEG_INFINITY
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn db_of_amplitudes() {
+        assert_eq!(to_db(1.0), 0.0);
+        assert!((to_db(0.5) + 6.0206).abs() < 1e-3);
+        assert_eq!(to_db(0.0), f32::NEG_INFINITY);
+    }
+
+    #[test]
+    fn feedback_messages_stay_small() {
+        // The ring holds thousands of these; keep them a few cache lines at most.
+        assert!(std::mem::size_of::<Feedback>() <= 64);
+    }
+}

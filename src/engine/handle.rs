@@ -1,0 +1,836 @@
+//! The control side of the engine, owned by the GUI thread (or a CLI, a test, a bench).
+//!
+//! [`EngineHandle`] creates the three rings, builds the [`AudioEngine`] into a [`RenderSlot`],
+//! starts the output (device or dummy clock), and sends commands. Nothing here ever blocks:
+//! when the command ring is full, commands wait in a local queue that [`EngineHandle::tick`]
+//! retries; in that queue parameter updates **coalesce** (the latest value per key wins) while
+//! transport and structural commands keep their order relative to everything else.
+//!
+//! `tick()` also drains feedback into a [`MeterState`] (peak hold, clip latch, decaying bars,
+//! loudness, playhead) and drops retired objects here, off the audio thread.
+
+use super::command::{Command, GraphCommand, Retired, Source, TrackParam};
+use super::device::{Output, OutputConfig, OutputEvent, OutputStatus};
+use super::feedback::{
+    EndReason, Feedback, MasterMeter, PlayState, RETIRE_CAPACITY, TrackMeter, TransportReport,
+    feedback_capacity, to_db,
+};
+use super::graph::{MAX_TRACKS, MixGraph, TrackNode};
+use super::realtime::AudioEngine;
+use super::slot::RenderSlot;
+use crate::media::StemAudio;
+use crate::project::{Limiter, ReverbBus, TrackId};
+use rtrb::{Consumer, Producer, PushError, RingBuffer};
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Capacity of the command ring.
+pub const COMMAND_CAPACITY: usize = 1024;
+/// How long a peak hold stays before falling back to the bar.
+pub const PEAK_HOLD: Duration = Duration::from_millis(1500);
+/// How fast meter bars fall, in dB per second.
+pub const METER_FALL_DB_PER_S: f32 = 24.0;
+/// Bars below this level read as silence (−∞).
+pub const METER_FLOOR_DB: f32 = -96.0;
+
+/// What a coalescing command sets: a later command with the same key replaces an earlier one
+/// still waiting in the local queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Key {
+    Track(TrackId, u8),
+    Reverb,
+    MasterGain,
+    Limiter,
+    Seek,
+    Loop,
+    Source,
+    StopAfter,
+}
+
+/// The coalescing key of a command; `None` for commands that are events (play, stop,
+/// structural changes …), which keep their place and order.
+fn key_of(cmd: &Command) -> Option<Key> {
+    Some(match cmd {
+        Command::Graph(GraphCommand::Track(id, p)) => Key::Track(*id, p.key()),
+        Command::Graph(GraphCommand::Reverb(_)) => Key::Reverb,
+        Command::Graph(GraphCommand::MasterGainDb(_)) => Key::MasterGain,
+        Command::Graph(GraphCommand::Limiter(_)) => Key::Limiter,
+        Command::Seek(_) => Key::Seek,
+        Command::SetLoop { .. } => Key::Loop,
+        Command::SelectSource(_) => Key::Source,
+        Command::StopAfter(_) => Key::StopAfter,
+        _ => return None,
+    })
+}
+
+/// Commands waiting for room in the ring.
+///
+/// Coalescing only looks back to the last non-coalescing command: a gain sent after a Stop must
+/// not overwrite (and so move before the Stop) a gain sent before it. Between two such
+/// barriers, commands with different keys commute (they set different things), so replacing a
+/// value in place gives the same final state as sending every value in order.
+#[derive(Default)]
+struct Pending {
+    queue: VecDeque<Command>,
+    /// Absolute index of the queued command with this key (since the last barrier).
+    keys: HashMap<Key, u64>,
+    /// Absolute index of `queue[0]`.
+    front: u64,
+    coalesced: u64,
+}
+
+impl Pending {
+    fn push(&mut self, cmd: Command) {
+        match key_of(&cmd) {
+            Some(k) => {
+                let end = self.front + self.queue.len() as u64;
+                match self.keys.get(&k) {
+                    Some(&i) if i >= self.front && i < end => {
+                        self.queue[(i - self.front) as usize] = cmd;
+                        self.coalesced += 1;
+                    }
+                    _ => {
+                        self.keys.insert(k, end);
+                        self.queue.push_back(cmd);
+                    }
+                }
+            }
+            None => {
+                self.keys.clear();
+                self.queue.push_back(cmd);
+            }
+        }
+    }
+
+    fn flush(&mut self, ring: &mut Producer<Command>) {
+        while let Some(cmd) = self.queue.pop_front() {
+            match ring.push(cmd) {
+                Ok(()) => self.front += 1,
+                Err(PushError::Full(cmd)) => {
+                    self.queue.push_front(cmd);
+                    return;
+                }
+            }
+        }
+        self.keys.clear();
+    }
+}
+
+/// Meter readings of one stereo strip for display.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ChannelMeter {
+    /// Peak bar per side in dBFS, falling at [`METER_FALL_DB_PER_S`] (−∞ = silent).
+    pub peak_db: [f32; 2],
+    /// RMS bar per side in dBFS, falling the same way.
+    pub rms_db: [f32; 2],
+    /// Highest recent peak per side, held for [`PEAK_HOLD`].
+    pub hold_db: [f32; 2],
+    hold_until: [Option<Instant>; 2],
+    /// A sample reached full scale since the clip light was last cleared.
+    pub clip: bool,
+    /// Compressor (tracks) or limiter (master) gain reduction in dB, latest value.
+    pub gain_reduction_db: f32,
+    /// A NaN or infinity was caught since the light was last cleared.
+    pub faulted: bool,
+    seen: u64,
+}
+
+impl Default for ChannelMeter {
+    fn default() -> Self {
+        ChannelMeter {
+            peak_db: [f32::NEG_INFINITY; 2],
+            rms_db: [f32::NEG_INFINITY; 2],
+            hold_db: [f32::NEG_INFINITY; 2],
+            hold_until: [None; 2],
+            clip: false,
+            gain_reduction_db: 0.0,
+            faulted: false,
+            seen: 0,
+        }
+    }
+}
+
+fn fall(v: f32, dt: f32) -> f32 {
+    let v = v - METER_FALL_DB_PER_S * dt;
+    if v < METER_FLOOR_DB {
+        f32::NEG_INFINITY
+    } else {
+        v
+    }
+}
+
+impl ChannelMeter {
+    fn decay(&mut self, dt: f32, now: Instant) {
+        for s in 0..2 {
+            self.peak_db[s] = fall(self.peak_db[s], dt);
+            self.rms_db[s] = fall(self.rms_db[s], dt);
+            if self.hold_until[s].is_none_or(|t| now >= t) {
+                self.hold_db[s] = self.peak_db[s];
+                self.hold_until[s] = None;
+            }
+        }
+    }
+
+    fn add(&mut self, peak: [f32; 2], rms: [f32; 2], clipped: bool, now: Instant) {
+        for s in 0..2 {
+            let p = to_db(peak[s]);
+            self.peak_db[s] = self.peak_db[s].max(p);
+            self.rms_db[s] = self.rms_db[s].max(to_db(rms[s]));
+            if p >= self.hold_db[s] && p > f32::NEG_INFINITY {
+                self.hold_db[s] = p;
+                self.hold_until[s] = Some(now + PEAK_HOLD);
+            }
+        }
+        self.clip |= clipped;
+    }
+
+    fn is_silent(&self) -> bool {
+        self.peak_db
+            .iter()
+            .chain(&self.rms_db)
+            .chain(&self.hold_db)
+            .all(|&v| v == f32::NEG_INFINITY)
+    }
+}
+
+/// The master's meters for display.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MasterMeterState {
+    /// Peak/RMS bars, hold, clip latch and limiter gain reduction.
+    pub levels: ChannelMeter,
+    /// Highest true peak in the last report, dBTP.
+    pub true_peak_dbtp: f32,
+    /// Highest true peak since the meters were reset, dBTP.
+    pub true_peak_max_dbtp: f32,
+    /// Momentary loudness, LUFS (−∞ when stopped).
+    pub momentary_lufs: f32,
+    /// Short-term loudness, LUFS (−∞ when stopped).
+    pub short_term_lufs: f32,
+    /// Integrated loudness since the meters were reset, LUFS.
+    pub integrated_lufs: f32,
+}
+
+impl Default for MasterMeterState {
+    fn default() -> Self {
+        MasterMeterState {
+            levels: ChannelMeter::default(),
+            true_peak_dbtp: f32::NEG_INFINITY,
+            true_peak_max_dbtp: f32::NEG_INFINITY,
+            momentary_lufs: f32::NEG_INFINITY,
+            short_term_lufs: f32::NEG_INFINITY,
+            integrated_lufs: f32::NEG_INFINITY,
+        }
+    }
+}
+
+/// Everything the GUI shows that comes from the audio thread.
+#[derive(Clone, Debug)]
+pub struct MeterState {
+    /// The last transport report (playhead, state, overloads …).
+    pub transport: TransportReport,
+    /// The master meters.
+    pub master: MasterMeterState,
+    tracks: HashMap<TrackId, ChannelMeter>,
+    /// Complete reports received so far.
+    pub reports: u64,
+    ended: Option<(u64, EndReason)>,
+    seq: u64,
+    last_tick: Option<Instant>,
+}
+
+impl MeterState {
+    fn new(sample_rate: u32) -> MeterState {
+        MeterState {
+            transport: TransportReport {
+                position: 0,
+                state: PlayState::Stopped,
+                source: Source::Mix,
+                length: 0,
+                sample_rate,
+                overloads: 0,
+                load: 0.0,
+            },
+            master: MasterMeterState::default(),
+            tracks: HashMap::new(),
+            reports: 0,
+            ended: None,
+            seq: 0,
+            last_tick: None,
+        }
+    }
+
+    /// The playhead in frames (the frame heard next).
+    pub fn position(&self) -> u64 {
+        self.transport.position
+    }
+
+    /// The playhead in seconds.
+    pub fn position_seconds(&self) -> f64 {
+        self.transport.position as f64 / f64::from(self.transport.sample_rate.max(1))
+    }
+
+    /// Transport state.
+    pub fn state(&self) -> PlayState {
+        self.transport.state
+    }
+
+    /// A track's meters.
+    pub fn track(&self, id: TrackId) -> Option<&ChannelMeter> {
+        self.tracks.get(&id)
+    }
+
+    /// Takes the "playback ended on its own" event, if one arrived.
+    pub fn take_ended(&mut self) -> Option<(u64, EndReason)> {
+        self.ended.take()
+    }
+
+    /// Whether nothing moves any more: stopped or paused, and every bar at silence (the GUI
+    /// can stop redrawing).
+    pub fn is_idle(&self) -> bool {
+        self.transport.state != PlayState::Playing
+            && self.master.levels.is_silent()
+            && self.tracks.values().all(ChannelMeter::is_silent)
+    }
+
+    fn decay(&mut self, now: Instant) {
+        let dt = self
+            .last_tick
+            .map_or(0.0, |t| now.saturating_duration_since(t).as_secs_f32());
+        self.last_tick = Some(now);
+        for m in self.tracks.values_mut() {
+            m.decay(dt, now);
+        }
+        self.master.levels.decay(dt, now);
+    }
+
+    fn apply(&mut self, f: Feedback, now: Instant) {
+        match f {
+            Feedback::Transport(t) => {
+                self.transport = t;
+                self.seq += 1;
+            }
+            Feedback::Track(TrackMeter {
+                id,
+                peak,
+                rms,
+                clipped,
+                gain_reduction_db,
+                faulted,
+            }) => {
+                let m = self.tracks.entry(id).or_default();
+                m.add(peak, rms, clipped, now);
+                m.gain_reduction_db = gain_reduction_db;
+                m.faulted |= faulted;
+                m.seen = self.seq;
+            }
+            Feedback::Master(MasterMeter {
+                peak,
+                rms,
+                clipped,
+                true_peak_dbtp,
+                momentary_lufs,
+                short_term_lufs,
+                integrated_lufs,
+                limiter_gr_db,
+            }) => {
+                let m = &mut self.master;
+                m.levels.add(peak, rms, clipped, now);
+                m.levels.gain_reduction_db = limiter_gr_db;
+                m.true_peak_dbtp = true_peak_dbtp;
+                m.true_peak_max_dbtp = m.true_peak_max_dbtp.max(true_peak_dbtp);
+                m.momentary_lufs = momentary_lufs;
+                m.short_term_lufs = short_term_lufs;
+                m.integrated_lufs = integrated_lufs;
+                // Tracks missing from a complete report were removed from the graph.
+                let seq = self.seq;
+                self.tracks.retain(|_, t| t.seen == seq);
+                self.reports += 1;
+            }
+            Feedback::Ended { position, reason } => self.ended = Some((position, reason)),
+        }
+    }
+}
+
+/// What one [`EngineHandle::tick`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TickSummary {
+    /// Feedback messages read.
+    pub feedback: usize,
+    /// Retired objects dropped.
+    pub retired: usize,
+    /// Commands still waiting for room in the ring.
+    pub pending: usize,
+}
+
+/// The engine's control side. See the module documentation.
+pub struct EngineHandle {
+    commands: Producer<Command>,
+    pending: Pending,
+    feedback: Consumer<Feedback>,
+    retired: Consumer<Retired>,
+    slot: Arc<RenderSlot<AudioEngine>>,
+    output: Option<Output>,
+    output_config: Option<OutputConfig>,
+    status: OutputStatus,
+    messages: Vec<String>,
+    meters: MeterState,
+    sample_rate: u32,
+    sent: u64,
+    /// The transport was paused because the device went away.
+    paused_by_loss: bool,
+    resume_after_reconnect: bool,
+}
+
+impl std::fmt::Debug for EngineHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineHandle")
+            .field("sample_rate", &self.sample_rate)
+            .field("status", &self.status)
+            .field("pending", &self.pending.queue.len())
+            .finish()
+    }
+}
+
+impl EngineHandle {
+    /// Creates the rings and the engine for `graph`, without an output: drive the renderer with
+    /// [`renderer`](Self::renderer) or call [`start_output`](Self::start_output). Commands sent
+    /// before the output starts are applied by its first callback.
+    pub fn new(graph: MixGraph) -> EngineHandle {
+        let (cmd_tx, cmd_rx) = RingBuffer::new(COMMAND_CAPACITY);
+        let (fb_tx, fb_rx) = RingBuffer::new(feedback_capacity(MAX_TRACKS));
+        let (ret_tx, ret_rx) = RingBuffer::new(RETIRE_CAPACITY);
+        let sample_rate = graph.sample_rate();
+        let engine = AudioEngine::new(Box::new(graph), cmd_rx, fb_tx, ret_tx);
+        EngineHandle {
+            commands: cmd_tx,
+            pending: Pending::default(),
+            feedback: fb_rx,
+            retired: ret_rx,
+            slot: Arc::new(RenderSlot::new(Box::new(engine))),
+            output: None,
+            output_config: None,
+            status: OutputStatus::Off,
+            messages: Vec::new(),
+            meters: MeterState::new(sample_rate),
+            sample_rate,
+            sent: 0,
+            paused_by_loss: false,
+            resume_after_reconnect: false,
+        }
+    }
+
+    /// Creates the engine and starts its output.
+    pub fn start(graph: MixGraph, config: OutputConfig) -> EngineHandle {
+        let mut h = EngineHandle::new(graph);
+        h.start_output(config);
+        h
+    }
+
+    /// The slot the output renders from (tests, benches and custom clocks call
+    /// `slot.with(|e| e.render(..))` exactly as the stream callback does).
+    pub fn renderer(&self) -> Arc<RenderSlot<AudioEngine>> {
+        self.slot.clone()
+    }
+
+    /// Starts (or restarts) the output: the device, or a dummy clock when there is none.
+    pub fn start_output(&mut self, config: OutputConfig) {
+        self.stop_output();
+        self.status = OutputStatus::Starting;
+        self.output = Some(Output::start(
+            self.slot.clone(),
+            self.sample_rate,
+            config.clone(),
+        ));
+        self.output_config = Some(config);
+    }
+
+    /// Starts the output on another backend (see [`Output::start_with`]).
+    pub fn start_output_with(
+        &mut self,
+        config: OutputConfig,
+        backend: impl FnOnce() -> Box<dyn super::device::Backend> + Send + 'static,
+    ) {
+        self.stop_output();
+        self.status = OutputStatus::Starting;
+        self.output = Some(Output::start_with(
+            self.slot.clone(),
+            self.sample_rate,
+            config.clone(),
+            backend,
+        ));
+        self.output_config = Some(config);
+    }
+
+    /// Stops the output (device or dummy clock) and waits for its last callback.
+    pub fn stop_output(&mut self) {
+        if let Some(mut o) = self.output.take() {
+            o.stop();
+        }
+        self.status = OutputStatus::Off;
+    }
+
+    /// Stops the output and takes the engine out of its slot (to inspect or rebuild it). Returns
+    /// `None` if a renderer driven by hand holds it right now.
+    pub fn take_engine(&mut self) -> Option<Box<AudioEngine>> {
+        self.stop_output();
+        self.slot.take()
+    }
+
+    /// Puts an engine (from [`take_engine`](Self::take_engine)) back.
+    pub fn put_engine(&mut self, engine: Box<AudioEngine>) {
+        self.sample_rate = engine.graph().sample_rate();
+        drop(self.slot.put(engine));
+    }
+
+    /// Whether playback resumes by itself when a lost device comes back (off by default: the
+    /// transport pauses on a loss and the user decides; a terminal player turns it on).
+    pub fn set_resume_after_reconnect(&mut self, on: bool) {
+        self.resume_after_reconnect = on;
+    }
+
+    /// Where audio is going.
+    pub fn output_status(&self) -> &OutputStatus {
+        &self.status
+    }
+
+    /// Takes the messages for the user gathered by `tick` (device lost, reconnected, …).
+    pub fn take_messages(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.messages)
+    }
+
+    /// Device underruns so far.
+    pub fn xruns(&self) -> u64 {
+        self.output.as_ref().map_or(0, Output::xruns)
+    }
+
+    /// Mix sample rate.
+    pub fn sample_rate(&self) -> u32 {
+        self.sample_rate
+    }
+
+    /// The meters and playhead, as of the last `tick`.
+    pub fn meters(&self) -> &MeterState {
+        &self.meters
+    }
+
+    /// The meters, mutably (e.g. to take the end event).
+    pub fn meters_mut(&mut self) -> &mut MeterState {
+        &mut self.meters
+    }
+
+    /// Clears a track's clip and fault lights.
+    pub fn clear_clip(&mut self, id: TrackId) {
+        if let Some(m) = self.meters.tracks.get_mut(&id) {
+            m.clip = false;
+            m.faulted = false;
+        }
+    }
+
+    /// Clears the master's clip light.
+    pub fn clear_master_clip(&mut self) {
+        self.meters.master.levels.clip = false;
+    }
+
+    /// Clears every clip light, peak hold, the true-peak maximum and the integrated loudness.
+    pub fn reset_meters(&mut self) {
+        for m in self.meters.tracks.values_mut() {
+            *m = ChannelMeter {
+                seen: m.seen,
+                ..ChannelMeter::default()
+            };
+        }
+        self.meters.master = MasterMeterState::default();
+        self.send(Command::ResetMeters);
+    }
+
+    /// Commands waiting for room in the ring (after coalescing).
+    pub fn pending_commands(&self) -> usize {
+        self.pending.queue.len()
+    }
+
+    /// Commands in the ring that the audio thread has not taken yet.
+    pub fn commands_in_flight(&self) -> usize {
+        COMMAND_CAPACITY - self.commands.slots()
+    }
+
+    /// Parameter updates replaced by later values while waiting (never sent).
+    pub fn coalesced_commands(&self) -> u64 {
+        self.pending.coalesced
+    }
+
+    /// Sends a command. Never blocks: if the ring is full it waits in the local queue (see the
+    /// module documentation) until a later `send` or `tick` finds room.
+    pub fn send(&mut self, cmd: Command) {
+        self.sent += 1;
+        if !self.pending.queue.is_empty() {
+            self.pending.flush(&mut self.commands);
+        }
+        if self.pending.queue.is_empty() {
+            if let Err(PushError::Full(cmd)) = self.commands.push(cmd) {
+                self.pending.push(cmd);
+            }
+        } else {
+            self.pending.push(cmd);
+        }
+    }
+
+    /// Sends a mix-graph change.
+    pub fn apply(&mut self, cmd: GraphCommand) {
+        self.send(Command::Graph(cmd));
+    }
+
+    /// Starts or resumes playback.
+    pub fn play(&mut self) {
+        self.send(Command::Play);
+    }
+
+    /// Pauses, keeping DSP state.
+    pub fn pause(&mut self) {
+        self.send(Command::Pause);
+    }
+
+    /// Stops, clearing DSP state.
+    pub fn stop(&mut self) {
+        self.send(Command::Stop);
+    }
+
+    /// Moves the playhead to `frame`.
+    pub fn seek(&mut self, frame: u64) {
+        self.send(Command::Seek(frame));
+    }
+
+    /// Loop switch and region in frames (`end` exclusive).
+    pub fn set_loop(&mut self, enabled: bool, start: u64, end: u64) {
+        self.send(Command::SetLoop {
+            enabled,
+            start,
+            end,
+        });
+    }
+
+    /// Selects what the output plays.
+    pub fn select_source(&mut self, source: Source) {
+        self.send(Command::SelectSource(source));
+    }
+
+    /// Stops after `frames` more frames of playback (`None`: no limit).
+    pub fn stop_after(&mut self, frames: Option<u64>) {
+        self.send(Command::StopAfter(frames));
+    }
+
+    /// Sets one strip parameter.
+    pub fn set_track(&mut self, id: TrackId, param: TrackParam) {
+        self.apply(GraphCommand::Track(id, param));
+    }
+
+    /// Sets the reverb bus.
+    pub fn set_reverb(&mut self, reverb: ReverbBus) {
+        self.apply(GraphCommand::Reverb(reverb));
+    }
+
+    /// Sets the master fader.
+    pub fn set_master_gain_db(&mut self, db: f32) {
+        self.apply(GraphCommand::MasterGainDb(db));
+    }
+
+    /// Sets the master limiter.
+    pub fn set_limiter(&mut self, limiter: Limiter) {
+        self.apply(GraphCommand::Limiter(limiter));
+    }
+
+    /// Inserts a track built with [`TrackNode::new`] at `index`.
+    pub fn add_track(&mut self, index: usize, node: TrackNode) {
+        self.apply(GraphCommand::AddTrack {
+            index,
+            node: Box::new(node),
+        });
+    }
+
+    /// Removes a track.
+    pub fn remove_track(&mut self, id: TrackId) {
+        self.apply(GraphCommand::RemoveTrack(id));
+    }
+
+    /// Replaces a track's node (same id).
+    pub fn replace_track(&mut self, node: TrackNode) {
+        self.apply(GraphCommand::ReplaceTrack(Box::new(node)));
+    }
+
+    /// New audio for a track (`None`: offline).
+    pub fn set_stem(&mut self, id: TrackId, stem: Option<Arc<StemAudio>>) {
+        self.apply(GraphCommand::SetStem(id, stem));
+    }
+
+    /// Replaces the whole graph (a project was opened). At the same rate it is swapped in
+    /// between two callbacks; at another rate the output is restarted at the new rate.
+    pub fn replace_graph(&mut self, graph: MixGraph) {
+        if graph.sample_rate() == self.sample_rate {
+            self.apply(GraphCommand::ReplaceGraph(Box::new(graph)));
+            return;
+        }
+        let config = self.output_config.clone();
+        let running = self.output.is_some();
+        match self.take_engine() {
+            Some(mut engine) => {
+                drop(engine.set_graph(Box::new(graph)));
+                self.put_engine(engine);
+                self.meters = MeterState::new(self.sample_rate);
+            }
+            None => {
+                self.messages
+                    .push("cannot change the sample rate while the renderer is busy".into());
+            }
+        }
+        if let (true, Some(c)) = (running, config) {
+            self.start_output(c);
+        }
+    }
+
+    /// Does the periodic control-side work (call it at the display rate, or ~30 Hz): retries
+    /// queued commands, reads feedback into the meters, drops retired objects, and picks up
+    /// output events. Never blocks.
+    pub fn tick(&mut self) -> TickSummary {
+        self.tick_at(Instant::now())
+    }
+
+    /// [`tick`](Self::tick) with an explicit clock (for tests of the meter ballistics).
+    pub fn tick_at(&mut self, now: Instant) -> TickSummary {
+        let mut s = TickSummary::default();
+        self.pending.flush(&mut self.commands);
+        self.meters.decay(now);
+        while let Ok(f) = self.feedback.pop() {
+            self.meters.apply(f, now);
+            s.feedback += 1;
+        }
+        while let Ok(r) = self.retired.pop() {
+            // Dropped here, on the control thread: frees stems, nodes and graphs.
+            drop(r);
+            s.retired += 1;
+        }
+        while let Some(ev) = self.output.as_ref().and_then(Output::try_event) {
+            match ev {
+                OutputEvent::Opened(info) => {
+                    if matches!(self.status, OutputStatus::Unavailable { .. }) {
+                        self.messages.push(format!("audio output back: {info}"));
+                    }
+                    self.status = OutputStatus::Device(info);
+                    if std::mem::take(&mut self.paused_by_loss) && self.resume_after_reconnect {
+                        self.send(Command::Play);
+                    }
+                }
+                OutputEvent::Unavailable(reason) => {
+                    self.messages.push(format!(
+                        "playback unavailable: {reason} (transport keeps running silently)"
+                    ));
+                    self.status = OutputStatus::Unavailable { reason };
+                }
+                OutputEvent::Lost(reason) => {
+                    // Stop playback where it is (pause keeps the DSP state and the position),
+                    // so nothing plays on unheard while the device is away.
+                    if self.meters.state() == PlayState::Playing {
+                        self.send(Command::Pause);
+                        self.paused_by_loss = true;
+                        self.messages.push(format!("{reason}; playback paused"));
+                    } else {
+                        self.messages.push(reason.clone());
+                    }
+                    self.status = OutputStatus::Unavailable { reason };
+                }
+                OutputEvent::Warning(w) => self.messages.push(w),
+            }
+        }
+        s.pending = self.pending.queue.len();
+        s
+    }
+}
+
+impl Drop for EngineHandle {
+    fn drop(&mut self) {
+        // No callback may run while the slot (and the engine in it) is dropped.
+        self.stop_output();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gain(id: u64, v: f32) -> Command {
+        Command::Graph(GraphCommand::Track(TrackId(id), TrackParam::GainDb(v)))
+    }
+
+    fn value(c: &Command) -> String {
+        format!("{c:?}")
+    }
+
+    #[test]
+    fn pending_coalesces_per_key_between_barriers() {
+        let mut p = Pending::default();
+        p.push(gain(1, 1.0));
+        p.push(gain(2, 1.0));
+        p.push(gain(1, 2.0));
+        p.push(Command::Stop);
+        p.push(gain(1, 3.0));
+        p.push(gain(1, 4.0));
+        let q: Vec<String> = p.queue.iter().map(value).collect();
+        assert_eq!(
+            q,
+            vec![
+                value(&gain(1, 2.0)),
+                value(&gain(2, 1.0)),
+                value(&Command::Stop),
+                value(&gain(1, 4.0)),
+            ]
+        );
+        assert_eq!(p.coalesced, 2);
+        // Partly flushed: a key whose command already left is not overwritten any more.
+        let (mut tx, mut rx) = RingBuffer::new(1);
+        p.flush(&mut tx);
+        assert_eq!(p.queue.len(), 3);
+        p.push(gain(1, 5.0));
+        p.push(gain(1, 6.0));
+        assert_eq!(p.queue.len(), 3, "6.0 replaces 4.0 (after the Stop)");
+        assert_eq!(value(&rx.pop().unwrap()), value(&gain(1, 2.0)));
+        assert_eq!(value(p.queue.back().unwrap()), value(&gain(1, 6.0)));
+    }
+
+    #[test]
+    fn meters_hold_latch_and_decay() {
+        let mut m = MeterState::new(48_000);
+        let id = TrackId(7);
+        let t0 = Instant::now();
+        m.decay(t0);
+        m.apply(Feedback::Transport(m.transport), t0);
+        m.apply(
+            Feedback::Track(TrackMeter {
+                id,
+                peak: [1.0, 0.5],
+                rms: [0.5, 0.25],
+                clipped: true,
+                gain_reduction_db: 3.0,
+                faulted: false,
+            }),
+            t0,
+        );
+        let tm = *m.track(id).unwrap();
+        assert_eq!(tm.peak_db[0], 0.0);
+        assert!(tm.clip);
+        // One second later with silence: bar fell 24 dB, hold still up.
+        let t1 = t0 + Duration::from_secs(1);
+        m.decay(t1);
+        let tm = *m.track(id).unwrap();
+        assert!((tm.peak_db[0] + 24.0).abs() < 1e-3);
+        assert_eq!(tm.hold_db[0], 0.0);
+        assert!(tm.clip, "clip latches");
+        // After the hold time the hold drops to the bar.
+        let t2 = t0 + Duration::from_millis(1600);
+        m.decay(t2);
+        let tm = *m.track(id).unwrap();
+        assert!(tm.hold_db[0] < -30.0);
+        // Long after: silent and idle.
+        m.decay(t2 + Duration::from_secs(10));
+        assert!(m.is_idle());
+        assert!(m.track(id).unwrap().clip);
+    }
+}

@@ -1,0 +1,516 @@
+//! The real-time renderer: what the audio callback runs.
+//!
+//! [`AudioEngine`] owns the mix graph, the audio ends of the command, feedback and retire rings,
+//! the transport and preallocated scratch buffers. Each [`Render::render`] call drains commands,
+//! renders in chunks of at most `max_block` frames (split exactly at loop ends, the end of the
+//! project and report boundaries), writes the device's interleaved buffer and sends meters.
+//!
+//! Real-time rules: nothing here allocates, frees, locks, blocks or does I/O. Objects the engine
+//! lets go of leave on the retire ring; structural commands are taken off the command ring only
+//! when the retire ring has room for what they give back.
+//!
+//! Transport semantics (all sample-accurate at the callback boundary where the command lands):
+//! - Play from a stopped graph seeks the read head to the cue and pre-rolls the graph's latency,
+//!   exactly as `offline::render` does, so playback equals a bounce bit for bit.
+//! - Pause keeps every DSP state; Play continues seamlessly. Stop clears DSP state (reverb tails,
+//!   compressor memory) and leaves the cue at the frame heard last.
+//! - Seek while playing jumps with the graph's declick crossfade; while paused or stopped it moves
+//!   the cue and the next Play pre-rolls there.
+//! - A loop wraps with a declick crossfade exactly at its end frame (any length ≥ 1 frame, even
+//!   shorter than a buffer). Playing past the end of the project stops (or wraps to the loop
+//!   start when looping).
+
+use super::command::{Command, GraphCommand, Retired, Source};
+use super::feedback::{
+    EndReason, Feedback, MasterMeter, PlayState, REPORTS_PER_SECOND, TrackMeter, TransportReport,
+};
+use super::graph::MixGraph;
+use super::slot::Render;
+use crate::dsp::{LevelMeter, LoudnessMeter};
+use rtrb::{Consumer, Producer};
+use std::time::Instant;
+
+/// Most commands taken off the ring per callback, so that a burst of expensive parameter
+/// changes (EQ coefficients) cannot push one callback past its deadline; the rest wait for the
+/// next callback, in order.
+pub const MAX_COMMANDS_PER_CALLBACK: usize = 256;
+
+/// A read-head jump while playing, remembered to map read positions to heard positions until
+/// the graph's latency has played out.
+#[derive(Clone, Copy, Debug)]
+struct Jump {
+    /// Read position before the jump.
+    from: u64,
+    /// Read position after the jump.
+    to: u64,
+}
+
+/// The audio-thread side of the engine. Built on the control side by
+/// [`EngineHandle`](super::handle::EngineHandle), then driven through [`Render::render`].
+pub struct AudioEngine {
+    graph: Box<MixGraph>,
+    commands: Consumer<Command>,
+    feedback: Producer<Feedback>,
+    retire: Producer<Retired>,
+
+    state: PlayState,
+    /// The read head sits on the cue and the next Play must pre-roll (after Stop, or a seek
+    /// while not playing).
+    preroll_pending: bool,
+    jump: Option<Jump>,
+    loop_enabled: bool,
+    loop_region: (u64, u64),
+    stop_after: Option<u64>,
+    source: Source,
+
+    scratch: [Vec<f32>; 2],
+
+    report_interval: usize,
+    until_report: usize,
+    master_levels: LevelMeter,
+    /// `None` at a rate the BS.1770 filters do not support (loudness then reads −∞).
+    loudness: Option<LoudnessMeter>,
+    overloads: u64,
+    max_load: f32,
+    ended: Option<(u64, EndReason)>,
+}
+
+impl std::fmt::Debug for AudioEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AudioEngine")
+            .field("graph", &self.graph)
+            .field("state", &self.state)
+            .field("position", &self.position())
+            .finish()
+    }
+}
+
+impl AudioEngine {
+    /// Wraps `graph` with the audio ends of the three rings. Control side: allocates the
+    /// scratch buffers and meters here, once.
+    pub fn new(
+        graph: Box<MixGraph>,
+        commands: Consumer<Command>,
+        feedback: Producer<Feedback>,
+        retire: Producer<Retired>,
+    ) -> AudioEngine {
+        let rate = graph.sample_rate();
+        let max_block = graph.max_block();
+        let report_interval = (rate / REPORTS_PER_SECOND).max(1) as usize;
+        AudioEngine {
+            commands,
+            feedback,
+            retire,
+            state: PlayState::Stopped,
+            preroll_pending: true,
+            jump: None,
+            loop_enabled: false,
+            loop_region: (0, 0),
+            stop_after: None,
+            source: Source::Mix,
+            scratch: [vec![0.0; max_block], vec![0.0; max_block]],
+            report_interval,
+            until_report: report_interval,
+            master_levels: LevelMeter::new(2),
+            loudness: LoudnessMeter::new(rate, 2).ok(),
+            overloads: 0,
+            max_load: 0.0,
+            ended: None,
+            graph,
+        }
+    }
+
+    /// The mix graph (tests and tools inspect its final state after taking the engine back).
+    pub fn graph(&self) -> &MixGraph {
+        &self.graph
+    }
+
+    /// Control side only (the engine taken out of its slot): installs a graph of any rate and
+    /// block size, resizing the scratch buffers and meters, with a stopped transport at frame
+    /// 0. Returns the old graph.
+    pub fn set_graph(&mut self, graph: Box<MixGraph>) -> Box<MixGraph> {
+        let max_block = graph.max_block();
+        let rate = graph.sample_rate();
+        let old = std::mem::replace(&mut self.graph, graph);
+        self.scratch = [vec![0.0; max_block], vec![0.0; max_block]];
+        self.loudness = LoudnessMeter::new(rate, 2).ok();
+        self.report_interval = (rate / REPORTS_PER_SECOND).max(1) as usize;
+        self.until_report = self.report_interval;
+        self.state = PlayState::Stopped;
+        self.preroll_pending = true;
+        self.jump = None;
+        self.loop_enabled = false;
+        self.stop_after = None;
+        self.graph.seek(0, false);
+        self.master_levels = LevelMeter::new(2);
+        old
+    }
+
+    /// Transport state.
+    pub fn state(&self) -> PlayState {
+        self.state
+    }
+
+    /// Loop switch and region (frames, end exclusive).
+    pub fn loop_settings(&self) -> (bool, u64, u64) {
+        (self.loop_enabled, self.loop_region.0, self.loop_region.1)
+    }
+
+    /// The selected output source.
+    pub fn source(&self) -> Source {
+        self.source
+    }
+
+    /// Callbacks so far that took longer than the audio they produced.
+    pub fn overloads(&self) -> u64 {
+        self.overloads
+    }
+
+    /// The frame heard next (read position minus latency; the cue when stopped).
+    pub fn position(&self) -> u64 {
+        let pos = self.graph.read_position();
+        if self.preroll_pending {
+            return pos;
+        }
+        let latency = self.graph.latency() as u64;
+        let Some(j) = self.jump else {
+            return pos.saturating_sub(latency);
+        };
+        if pos >= j.to + latency {
+            return pos - latency;
+        }
+        // Until the latency has played out, what is heard still comes from before the jump.
+        let heard = (j.from + (pos - j.to)).saturating_sub(latency);
+        let (a, b) = self.loop_region;
+        if self.looping() && j.from == b && j.to == a && heard < a {
+            // A loop wrap, possibly one of many within the latency (a loop shorter than it):
+            // what is heard is an earlier lap. Fold into the loop so the playhead stays in it
+            // (off by at most the latency on the very first lap).
+            return a + (heard + (b - a) * latency.div_ceil(b - a).max(1) - a) % (b - a);
+        }
+        heard
+    }
+
+    fn looping(&self) -> bool {
+        self.loop_enabled && self.loop_region.0 < self.loop_region.1
+    }
+
+    /// Applies queued commands. Stops at the first structural command whose disposal would not
+    /// fit in the retire ring (it stays queued, order kept) and after
+    /// [`MAX_COMMANDS_PER_CALLBACK`].
+    fn drain_commands(&mut self) {
+        for _ in 0..MAX_COMMANDS_PER_CALLBACK {
+            let needs = match self.commands.peek() {
+                Ok(Command::Graph(g)) => g.max_retired(),
+                Ok(_) => 0,
+                Err(_) => return,
+            };
+            if self.retire.slots() < needs {
+                return;
+            }
+            let Ok(cmd) = self.commands.pop() else { return };
+            self.handle(cmd);
+        }
+    }
+
+    fn handle(&mut self, cmd: Command) {
+        match cmd {
+            Command::Graph(g) => self.apply_graph(g),
+            Command::Play => self.play(),
+            Command::Pause => {
+                if self.state == PlayState::Playing {
+                    self.state = PlayState::Paused;
+                }
+            }
+            Command::Stop => self.stop(),
+            Command::Seek(frame) => self.seek(frame),
+            Command::SetLoop {
+                enabled,
+                start,
+                end,
+            } => {
+                self.loop_enabled = enabled;
+                self.loop_region = (start, end);
+            }
+            Command::SelectSource(s) => self.source = s,
+            Command::StopAfter(n) => self.stop_after = n,
+            Command::ResetMeters => {
+                if let Some(m) = &mut self.loudness {
+                    m.reset();
+                }
+                self.master_levels.take();
+            }
+        }
+    }
+
+    fn apply_graph(&mut self, g: GraphCommand) {
+        let replaces_graph = matches!(g, GraphCommand::ReplaceGraph(_));
+        let retired = match g {
+            // A graph at another rate cannot play on a device opened at this rate: it goes
+            // back untouched (the handle restarts the output for those, see `set_graph`).
+            GraphCommand::ReplaceGraph(new) if new.sample_rate() != self.graph.sample_rate() => {
+                Some(Retired::Graph(new))
+            }
+            g => self.graph.apply(g),
+        };
+        if let Some(r) = retired {
+            // Room was checked before the command was taken off the ring.
+            let _ = self.retire.push(r);
+        }
+        if replaces_graph {
+            // A new project: start from a clean, stopped transport at its beginning.
+            self.state = PlayState::Stopped;
+            self.preroll_pending = true;
+            self.jump = None;
+            self.loop_enabled = false;
+            self.stop_after = None;
+            self.graph.seek(0, false);
+            if let Some(m) = &mut self.loudness {
+                m.reset();
+            }
+            self.master_levels.take();
+        }
+    }
+
+    fn play(&mut self) {
+        if self.state == PlayState::Playing {
+            return;
+        }
+        if self.preroll_pending {
+            let mut start = self.graph.read_position();
+            if start >= self.graph.length() && !self.looping() {
+                // Play at the end starts over.
+                start = 0;
+            }
+            // Exactly what offline::render does: the first frame heard is the cue.
+            self.graph.seek(start, false);
+            self.graph.preroll();
+            self.preroll_pending = false;
+            self.jump = None;
+        }
+        self.state = PlayState::Playing;
+    }
+
+    fn stop(&mut self) {
+        if self.state == PlayState::Stopped && self.preroll_pending {
+            return;
+        }
+        let cue = self.position();
+        self.graph.reset();
+        self.graph.seek(cue, false);
+        self.state = PlayState::Stopped;
+        self.preroll_pending = true;
+        self.jump = None;
+    }
+
+    fn seek(&mut self, frame: u64) {
+        if self.state == PlayState::Playing {
+            let from = self.graph.read_position();
+            self.graph.seek(frame, true);
+            self.jump = Some(Jump { from, to: frame });
+        } else {
+            self.graph.seek(frame, false);
+            self.preroll_pending = true;
+            self.jump = None;
+        }
+    }
+
+    fn end_playback(&mut self, reason: EndReason) {
+        self.stop();
+        self.ended = Some((self.position(), reason));
+        self.stop_after = None;
+    }
+
+    /// How many of the next `n` frames can be rendered before a transport boundary; 0 means a
+    /// boundary is here and was handled (state or read head changed: ask again).
+    fn frames_until_boundary(&mut self, mut n: usize) -> usize {
+        if let Some(left) = self.stop_after {
+            if left == 0 {
+                self.end_playback(EndReason::FrameLimit);
+                return 0;
+            }
+            n = n.min(usize::try_from(left).unwrap_or(usize::MAX));
+        }
+        let pos = self.graph.read_position();
+        let (loop_start, loop_end) = self.loop_region;
+        if self.looping() && pos < loop_end {
+            // Inside (or before) the loop: the loop end is the only boundary, even past the
+            // end of the project (a loop plays its whole region).
+            return n.min(usize::try_from(loop_end - pos).unwrap_or(usize::MAX));
+        }
+        if self.looping() && pos == loop_end {
+            self.wrap(loop_start, pos);
+            return 0;
+        }
+        let end_read = self.graph.length() + self.graph.latency() as u64;
+        if pos >= end_read {
+            if self.looping() {
+                self.wrap(loop_start, pos);
+            } else {
+                self.end_playback(EndReason::ProjectEnd);
+            }
+            return 0;
+        }
+        n.min(usize::try_from(end_read - pos).unwrap_or(usize::MAX))
+    }
+
+    fn wrap(&mut self, to: u64, from: u64) {
+        self.graph.seek(to, true);
+        self.jump = Some(Jump { from, to });
+    }
+
+    fn write_out(&self, out: &mut [f32], channels: usize, n: usize, silent: bool) {
+        let [l, r] = &self.scratch;
+        let frames = out.chunks_exact_mut(channels).take(n);
+        if silent {
+            for f in frames {
+                f.fill(0.0);
+            }
+        } else if channels == 1 {
+            for (f, (a, b)) in frames.zip(l.iter().zip(r)) {
+                f[0] = 0.5 * (a + b);
+            }
+        } else {
+            for (f, (a, b)) in frames.zip(l.iter().zip(r)) {
+                f[0] = *a;
+                f[1] = *b;
+                f[2..].fill(0.0);
+            }
+        }
+    }
+
+    /// Pushes the pending end event, then a whole report if the ring has room for it; otherwise
+    /// the levels keep accumulating until the next attempt.
+    fn report(&mut self) {
+        if let Some((position, reason)) = self.ended
+            && self
+                .feedback
+                .push(Feedback::Ended { position, reason })
+                .is_ok()
+        {
+            self.ended = None;
+        }
+        let tracks = self.graph.tracks().count();
+        if self.feedback.slots() < tracks + 2 {
+            return;
+        }
+        let t = TransportReport {
+            position: self.position(),
+            state: self.state,
+            source: self.source,
+            length: self.graph.length(),
+            sample_rate: self.graph.sample_rate(),
+            overloads: self.overloads,
+            load: std::mem::take(&mut self.max_load),
+        };
+        let _ = self.feedback.push(Feedback::Transport(t));
+        for node in self.graph.tracks_mut() {
+            let gr = node.gain_reduction_db();
+            let id = node.id();
+            let (levels, faulted) = node.take_levels();
+            let m = TrackMeter {
+                id,
+                peak: levels.peak,
+                rms: levels.rms(),
+                clipped: levels.clipped,
+                gain_reduction_db: gr,
+                faulted,
+            };
+            let _ = self.feedback.push(Feedback::Track(m));
+        }
+        let levels = self.master_levels.take();
+        let playing = self.state == PlayState::Playing;
+        let (mut momentary, mut short_term, mut integrated, mut true_peak) = (
+            f32::NEG_INFINITY,
+            f32::NEG_INFINITY,
+            f32::NEG_INFINITY,
+            f32::NEG_INFINITY,
+        );
+        if let Some(meter) = &mut self.loudness {
+            let r = meter.reading();
+            integrated = r.integrated_lufs as f32;
+            true_peak = r.true_peak_dbtp as f32;
+            // The windows hold what was played last; while not playing nothing is heard.
+            if playing {
+                momentary = r.momentary_lufs as f32;
+                short_term = r.short_term_lufs as f32;
+            }
+        }
+        let m = MasterMeter {
+            peak: levels.peak,
+            rms: levels.rms,
+            clipped: levels.clip[0] || levels.clip[1],
+            true_peak_dbtp: true_peak,
+            momentary_lufs: momentary,
+            short_term_lufs: short_term,
+            integrated_lufs: integrated,
+            limiter_gr_db: self.graph.master().gain_reduction_db(),
+        };
+        let _ = self.feedback.push(Feedback::Master(m));
+    }
+}
+
+impl Render for AudioEngine {
+    fn render(&mut self, out: &mut [f32], channels: usize) {
+        let started = Instant::now();
+        if channels == 0 {
+            return;
+        }
+        // Meters and output conversion run outside `graph.process`'s own guard.
+        let _ftz = crate::dsp::denormal::FlushDenormals::new();
+        self.drain_commands();
+        let frames = out.len() / channels;
+        let chunk_max = self.scratch[0].len().min(self.graph.max_block()).max(1);
+        let mut done = 0;
+        while done < frames {
+            let mut n = (frames - done).min(chunk_max).min(self.until_report);
+            let playing = self.state == PlayState::Playing;
+            if playing {
+                n = self.frames_until_boundary(n);
+                if n == 0 {
+                    continue;
+                }
+                let [l, r] = &mut self.scratch;
+                let (l, r) = (&mut l[..n], &mut r[..n]);
+                self.graph.process(l, r);
+                self.master_levels.process_stereo(l, r);
+                if let Some(m) = &mut self.loudness {
+                    m.process(&[l, r]);
+                }
+                if let Some(left) = &mut self.stop_after {
+                    *left -= n as u64;
+                }
+                // Handle a boundary reached exactly now (loop end, end of project, frame
+                // limit) at once, so that the playhead never reports the loop end and the
+                // end event does not wait for the next callback.
+                self.frames_until_boundary(1);
+            }
+            // The reference path of A/B comparison arrives with the reference-track issue
+            // (after #5); until then selecting a reference outputs silence while the mix keeps
+            // running, so transport and meters stay live.
+            let silent = !playing || self.source != Source::Mix;
+            let start = done * channels;
+            self.write_out(&mut out[start..start + n * channels], channels, n, silent);
+            done += n;
+            self.until_report -= n;
+            if self.until_report == 0 {
+                self.until_report = self.report_interval;
+                self.report();
+            }
+        }
+        // Leftover samples of a partial frame (never from a sane device) stay silent.
+        out[frames * channels..].fill(0.0);
+
+        let rate = self.graph.sample_rate().max(1) as f32;
+        let budget = frames as f32 / rate;
+        let load = started.elapsed().as_secs_f32() / budget.max(f32::MIN_POSITIVE);
+        if frames > 0 && load > 1.0 {
+            self.overloads += 1;
+        }
+        self.max_load = self.max_load.max(load);
+    }
+
+    fn sample_rate(&self) -> u32 {
+        self.graph.sample_rate()
+    }
+}
