@@ -871,27 +871,35 @@ fn autosave_and_crash_recovery() {
     assert!(App::new(Some(dirs), link).recoveries().is_empty());
 }
 
-/// A backend whose meters report a clip on every poll until told otherwise.
+/// A backend whose track clips while `clip` is set; like the engine, it latches the light
+/// until it is cleared.
 struct ClippingBackend {
     track: TrackId,
     clip: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    latched: bool,
 }
 
 impl Backend for ClippingBackend {
     fn send(&mut self, _: Command) {}
     fn poll(&mut self, view: &mut EngineView) {
         let clip = self.clip.load(std::sync::atomic::Ordering::Relaxed);
+        self.latched |= clip;
         let m = Meter {
             peak_db: [if clip { 0.5 } else { -6.0 }; 2],
             rms_db: [-12.0; 2],
             hold_db: [0.5; 2],
-            clipped: clip,
+            clipped: self.latched,
             gr_db: 0.0,
         };
         view.tracks.insert(self.track, m);
     }
     fn max_block(&self) -> usize {
         64
+    }
+    fn clear_clip(&mut self, track: Option<TrackId>) {
+        if track == Some(self.track) {
+            self.latched = false;
+        }
     }
 }
 
@@ -904,6 +912,7 @@ fn clip_lights_latch_until_clicked() {
     let link = EngineLink::new(Box::new(ClippingBackend {
         track: id,
         clip: clip.clone(),
+        latched: false,
     }));
     let mut app = App::with_project(p, None, Some(AppDirs::under(home.path().into())), link);
     assert!(app.wait_for_jobs(JOBS));

@@ -230,6 +230,7 @@ pub struct App {
     pub(crate) path_prompt: Option<PathPrompt>,
     pub(crate) recoveries: Vec<Recovery>,
     pub(crate) help: bool,
+    pub(crate) recent_open: bool,
     pub(crate) bounce: BounceState,
     pub(crate) dirs: Option<AppDirs>,
     pub(crate) recent: RecentProjects,
@@ -294,6 +295,7 @@ impl App {
             path_prompt: None,
             recoveries,
             help: false,
+            recent_open: false,
             bounce: BounceState::default(),
             dirs,
             recent,
@@ -719,7 +721,8 @@ impl App {
                 self.window = size;
             }
             Message::Escape => {
-                if self.typing.take().is_none()
+                if !std::mem::take(&mut self.recent_open)
+                    && self.typing.take().is_none()
                     && !std::mem::take(&mut self.help)
                     && self.path_prompt.take().is_none()
                     && self.prompt.take().is_none()
@@ -932,7 +935,11 @@ impl App {
             self.loudness_shown_at = now;
         }
         for m in self.link.take_messages() {
-            self.notices.warn(m);
+            // The status line already says that there is no device; a notice for it would
+            // stay on screen for nothing.
+            if !m.starts_with("playback unavailable") {
+                self.notices.warn(m);
+            }
         }
         if playing {
             self.running = true;
@@ -1025,6 +1032,9 @@ impl App {
         }
         if let Some(b) = bounce_dialog::view(self) {
             layers.push(b);
+        }
+        if let Some(r) = files::recent_view(self) {
+            layers.push(r);
         }
         if self.help {
             layers.push(opaque(help::view()));

@@ -67,6 +67,33 @@ const DETECTORS: [DetectorChoice; 2] = [
     DetectorChoice(Detector::Rms),
 ];
 
+/// A row of buttons of which one is lit (for choices of two or three). Unlike a pick list
+/// it draws its labels as ordinary text, which the software renderer can repaint cheaply.
+fn segmented<'a>(
+    options: impl Iterator<Item = (&'a str, bool, Message)>,
+    id: String,
+) -> Element<'a, Message> {
+    container(
+        Row::with_children(options.map(|(label, on, message)| {
+            button(
+                text(label)
+                    .size(10)
+                    .align_x(Alignment::Center)
+                    .width(Fill),
+            )
+            .on_press(message)
+            .padding([3, 2])
+            .width(Fill)
+            .style(theme::toggle_button(on, theme::ACCENT))
+            .into()
+        }))
+        .spacing(2),
+    )
+    .id(id)
+    .width(Fill)
+    .into()
+}
+
 fn section<'a>(title: &'a str, right: Element<'a, Message>) -> Element<'a, Message> {
     row![
         text(title).size(11).color(theme::TEXT_DIM),
@@ -101,15 +128,17 @@ fn band_column<'a>(
     let knob = |f: TrackField| controls::knob(app, Param::Track(id, f), 28.0, color);
     let middle: Element<'a, Message> = match super::params::pass(t, band) {
         Some(p) => column![
-            text("Slope").size(10).color(theme::TEXT_DIM),
-            pick_list(
-                &SLOPES[..],
-                Some(SlopeChoice(p.slope)),
-                move |s: SlopeChoice| { Message::Choose(Choice::Slope(id, band, s.0)) }
-            )
-            .text_size(10)
-            .padding([3, 4])
-            .width(70),
+            text("dB/oct").size(10).color(theme::TEXT_DIM),
+            segmented(
+                SLOPES.iter().map(|c| {
+                    let label = match c.0 {
+                        Slope::Db12 => "12",
+                        Slope::Db24 => "24",
+                    };
+                    (label, c.0 == p.slope, Message::Choose(Choice::Slope(id, band, c.0)))
+                }),
+                format!("t{}-{}-slope", id.0, band.key()),
+            ),
         ]
         .spacing(2)
         .height(54)
@@ -305,13 +334,17 @@ fn track_editor<'a>(app: &'a App, t: &'a Track) -> Element<'a, Message> {
             "COMPRESSOR",
             row![
                 text("Detector").size(10).color(theme::TEXT_DIM),
-                pick_list(
-                    &DETECTORS[..],
-                    Some(DetectorChoice(c.detector)),
-                    move |d: DetectorChoice| { Message::Choose(Choice::Detector(id, d.0)) }
-                )
-                .text_size(11)
-                .padding([2, 6]),
+                container(segmented(
+                    DETECTORS.iter().map(|d| {
+                        (
+                            if d.0 == Detector::Peak { "Peak" } else { "RMS" },
+                            d.0 == c.detector,
+                            Message::Choose(Choice::Detector(id, d.0)),
+                        )
+                    }),
+                    format!("t{}-detector", id.0),
+                ))
+                .width(90),
                 small_toggle(
                     if c.enabled { "ON" } else { "OFF" },
                     c.enabled,

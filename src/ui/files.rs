@@ -14,7 +14,7 @@ use super::theme;
 use crate::media::{self, StemAudio};
 use crate::project::{self, Color, Project, Track, TrackId};
 use iced::widget::{
-    Space, button, column, container, pick_list, progress_bar, row, space, text, text_input,
+    Space, button, column, container, progress_bar, row, space, text, text_input,
     tooltip,
 };
 use iced::{Alignment, Element, Fill, Length, Task};
@@ -347,6 +347,8 @@ pub enum FileMsg {
     Restore(usize),
     /// Discard the n-th recovery.
     DiscardRecovery(usize),
+    /// Show or hide the recent-projects list.
+    ToggleRecent,
 }
 
 /// Opens a file dialog for `purpose` as a task.
@@ -434,7 +436,11 @@ impl App {
             FileMsg::New => return self.guard(After::New),
             FileMsg::Open => return self.guard(After::Open(None)),
             FileMsg::OpenPath(p) => return self.guard(After::Open(Some(p))),
-            FileMsg::OpenRecent(e) => return self.guard(After::Open(Some(e.0))),
+            FileMsg::OpenRecent(e) => {
+                self.recent_open = false;
+                return self.guard(After::Open(Some(e.0)));
+            }
+            FileMsg::ToggleRecent => self.recent_open = !self.recent_open,
             FileMsg::Save => return self.save(None),
             FileMsg::SaveAs => return self.save_as(None),
             FileMsg::AddStems => return dialog(Purpose::AddStems, self.project_dir(), None),
@@ -837,13 +843,13 @@ pub fn menu_bar(app: &App) -> Element<'_, Message> {
         .cloned()
         .map(RecentEntry)
         .collect();
-    let recent_list = pick_list(recent, None::<RecentEntry>, |e| {
-        Message::File(FileMsg::OpenRecent(e))
-    })
-    .placeholder("Recent…")
-    .text_size(12)
-    .padding([4, 8])
-    .width(110);
+    // A button and a list of our own rather than a pick list: a pick list's text is repainted
+    // with every meter frame by the software renderer.
+    let recent_list = menu_button(
+        "Recent…",
+        "Recently opened projects",
+        (!recent.is_empty()).then_some(Message::File(FileMsg::ToggleRecent)),
+    );
     let undo_tip = app
         .history
         .undo_label()
@@ -1067,6 +1073,46 @@ fn card<'a>(content: impl Into<Element<'a, Message>>) -> Element<'a, Message> {
         ..container::Style::default()
     })
     .into()
+}
+
+/// The recent-projects list under its menu button, when open.
+pub fn recent_view(app: &App) -> Option<Element<'_, Message>> {
+    if !app.recent_open {
+        return None;
+    }
+    let entries = app
+        .recent
+        .paths
+        .iter()
+        .filter(|p| Some(p.as_path()) != app.path.as_deref())
+        .cloned()
+        .map(|p| {
+            let e = RecentEntry(p);
+            button(text(e.to_string()).size(12))
+                .on_press(Message::File(FileMsg::OpenRecent(e)))
+                .padding([4, 10])
+                .width(Fill)
+                .style(theme::action_button)
+                .into()
+        });
+    let list = container(column(entries).spacing(2).width(420))
+        .padding(6)
+        .style(theme::panel);
+    Some(
+        iced::widget::mouse_area(
+            container(list)
+                .padding(iced::Padding {
+                    top: 34.0,
+                    left: 190.0,
+                    right: 0.0,
+                    bottom: 0.0,
+                })
+                .width(Fill)
+                .height(Fill),
+        )
+        .on_press(Message::File(FileMsg::ToggleRecent))
+        .into(),
+    )
 }
 
 /// The unsaved-changes prompt, if asked.

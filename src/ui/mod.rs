@@ -6,6 +6,7 @@
 pub mod app;
 pub mod autosave;
 pub mod bounce_dialog;
+mod clock;
 mod controls;
 pub mod dirs;
 pub mod editor;
@@ -85,7 +86,7 @@ pub fn run(project: Option<PathBuf>) -> Result<(), String> {
     install_crash_handlers(dirs.clone(), crash.clone());
     let path = project.clone().or_else(example_project);
     let boot = move || {
-        let mut app = App::new(dirs.clone(), EngineLink::silent());
+        let mut app = App::new(dirs.clone(), EngineLink::realtime());
         app.set_crash_state(crash.clone());
         if let Some(p) = &path {
             app.open_path(p);

@@ -141,9 +141,7 @@ pub fn view(app: &App) -> Element<'_, Message> {
     .align_y(Alignment::Center);
 
     let time = column![
-        text(format::time_ms(v.position as f64 / rate))
-            .size(24)
-            .font(iced::Font::MONOSPACE),
+        super::clock::clock(format::time_ms(v.position as f64 / rate), 24.0),
         text(format!(
             "of {}",
             format::time_ms(app.length_frames() as f64 / rate)
