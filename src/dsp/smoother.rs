@@ -126,6 +126,22 @@ impl Ramp {
         }
     }
 
+    /// Writes `src` times the next `src.len()` values into `dst` (the same products as copying
+    /// and then [`Ramp::apply`], in one pass).
+    pub fn apply_to(&mut self, src: &[f32], dst: &mut [f32]) {
+        let n = src.len().min(dst.len());
+        if self.is_settled() {
+            let g = self.value as f32;
+            for (d, s) in dst[..n].iter_mut().zip(&src[..n]) {
+                *d = *s * g;
+            }
+            return;
+        }
+        for (d, s) in dst[..n].iter_mut().zip(&src[..n]) {
+            *d = *s * self.next();
+        }
+    }
+
     /// Multiplies both channels by the same next values (one ramp for a stereo pair).
     pub fn apply_stereo(&mut self, left: &mut [f32], right: &mut [f32]) {
         let n = left.len().min(right.len());
@@ -148,6 +164,25 @@ impl Ramp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn apply_to_matches_copy_then_apply() {
+        let src: Vec<f32> = (0..300)
+            .map(|i| ((i * 37) % 101) as f32 / 50.0 - 1.0)
+            .collect();
+        for target in [1.0f32, 0.25, 0.0] {
+            let (mut a, mut b) = (Ramp::with_length(128, 0.7), Ramp::with_length(128, 0.7));
+            a.set_target(target);
+            b.set_target(target);
+            for chunk in [50usize, 100, 150] {
+                let mut copied = src[..chunk].to_vec();
+                a.apply(&mut copied);
+                let mut out = vec![9.0f32; chunk];
+                b.apply_to(&src[..chunk], &mut out);
+                assert_eq!(copied, out);
+            }
+        }
+    }
 
     #[test]
     fn twenty_db_jump_is_bounded_per_sample_and_lands_exactly() {

@@ -495,8 +495,7 @@ impl TrackNode {
 
 /// `dst = src · ramp`, sample by sample.
 fn apply_to(ramp: &mut Ramp, src: &[f32], dst: &mut [f32]) {
-    dst.copy_from_slice(src);
-    ramp.apply(dst);
+    ramp.apply_to(src, dst);
 }
 
 fn add(dst: &mut [f32], src: &[f32]) {
