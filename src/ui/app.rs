@@ -26,8 +26,10 @@ use std::time::{Duration, Instant};
 
 /// Undo steps kept.
 pub const UNDO_LIMIT: usize = 500;
-/// Interval of the display tick while playing or while meters fall.
-pub const FRAME: Duration = Duration::from_millis(33);
+/// Interval of the display tick while playing or while meters fall: 60 Hz, the usual display
+/// rate. (`window::frames()` would follow the real display, but with the software renderer
+/// nothing paces it and it would spin.)
+pub const FRAME: Duration = Duration::from_micros(16_667);
 /// Interval of the tick that only watches background jobs (decoding, bouncing).
 pub const JOB_POLL: Duration = Duration::from_millis(50);
 
@@ -936,8 +938,10 @@ impl App {
         }
         for m in self.link.take_messages() {
             // The status line already says that there is no device; a notice for it would
-            // stay on screen for nothing.
-            if !m.starts_with("playback unavailable") {
+            // stay on screen for nothing. The full reason goes to the terminal.
+            if m.starts_with("playback unavailable") {
+                eprintln!("stemmix: {m}");
+            } else {
                 self.notices.warn(m);
             }
         }

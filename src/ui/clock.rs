@@ -32,19 +32,17 @@ const FONT: Font = Font::MONOSPACE;
 /// Width of one character of the monospace font at `size`.
 fn advance(size: f32) -> f32 {
     let measure = |s: &str| {
-        <Renderer as iced::advanced::text::Renderer>::Paragraph::with_text(
-            iced::advanced::Text {
-                content: s,
-                bounds: Size::INFINITE,
-                size: Pixels(size),
-                line_height: iced::widget::text::LineHeight::default(),
-                font: FONT,
-                align_x: iced::widget::text::Alignment::Left,
-                align_y: iced::alignment::Vertical::Top,
-                shaping: iced::widget::text::Shaping::Basic,
-                wrapping: iced::widget::text::Wrapping::None,
-            },
-        )
+        <Renderer as iced::advanced::text::Renderer>::Paragraph::with_text(iced::advanced::Text {
+            content: s,
+            bounds: Size::INFINITE,
+            size: Pixels(size),
+            line_height: iced::widget::text::LineHeight::default(),
+            font: FONT,
+            align_x: iced::widget::text::Alignment::Left,
+            align_y: iced::alignment::Vertical::Top,
+            shaping: iced::widget::text::Shaping::Basic,
+            wrapping: iced::widget::text::Wrapping::None,
+        })
         .min_width()
     };
     let w = measure("0000000000") - measure("00000");

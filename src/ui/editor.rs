@@ -75,17 +75,12 @@ fn segmented<'a>(
 ) -> Element<'a, Message> {
     container(
         Row::with_children(options.map(|(label, on, message)| {
-            button(
-                text(label)
-                    .size(10)
-                    .align_x(Alignment::Center)
-                    .width(Fill),
-            )
-            .on_press(message)
-            .padding([3, 2])
-            .width(Fill)
-            .style(theme::toggle_button(on, theme::ACCENT))
-            .into()
+            button(text(label).size(10).align_x(Alignment::Center).width(Fill))
+                .on_press(message)
+                .padding([3, 2])
+                .width(Fill)
+                .style(theme::toggle_button(on, theme::ACCENT))
+                .into()
         }))
         .spacing(2),
     )
@@ -135,7 +130,11 @@ fn band_column<'a>(
                         Slope::Db12 => "12",
                         Slope::Db24 => "24",
                     };
-                    (label, c.0 == p.slope, Message::Choose(Choice::Slope(id, band, c.0)))
+                    (
+                        label,
+                        c.0 == p.slope,
+                        Message::Choose(Choice::Slope(id, band, c.0)),
+                    )
                 }),
                 format!("t{}-{}-slope", id.0, band.key()),
             ),

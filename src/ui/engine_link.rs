@@ -115,6 +115,8 @@ pub struct EngineView {
     pub tracks: HashMap<TrackId, Meter>,
     /// The master meter (gain reduction = the limiter's).
     pub master: Meter,
+    /// The reverb return's meter.
+    pub reverb: Meter,
     /// Master loudness.
     pub loudness: Loudness,
     /// One line about the output device ("Built-in Audio, 48 kHz", "no audio device: silent").
@@ -126,7 +128,7 @@ pub struct EngineView {
 impl EngineView {
     /// Whether every meter has settled (nothing moves while stopped).
     pub fn settled(&self) -> bool {
-        self.master.settled() && self.tracks.values().all(Meter::settled)
+        self.master.settled() && self.reverb.settled() && self.tracks.values().all(Meter::settled)
     }
 }
 
@@ -411,7 +413,9 @@ impl Backend for RealtimeBackend {
             OutputStatus::Starting => "opening the audio output…".to_string(),
             OutputStatus::Device(info) => format!("playing on {info}"),
             OutputStatus::Unavailable { reason } => {
-                format!("no audio output ({reason}): silent playback")
+                // The full reason went out once as a message; the status line stays short.
+                let short = reason.split(" (").next().unwrap_or(&reason);
+                format!("{short}: silent playback, the transport and meters still run")
             }
         };
         let meters = self.handle.meters_mut();
@@ -426,6 +430,7 @@ impl Backend for RealtimeBackend {
         }
         let master = meters.master;
         view.master = meter_of(&master.levels, playing);
+        view.reverb = meter_of(&master.reverb, playing);
         view.loudness = Loudness {
             momentary: master.momentary_lufs,
             short_term: master.short_term_lufs,
@@ -508,8 +513,8 @@ mod tests {
     #[test]
     fn realtime_backend_plays_on_a_clock_and_meters_settle() {
         use crate::engine::device::{
-            ActiveStream, Backend as DeviceBackend, OutputError, PullFn, StreamHealth,
-            StreamInfo, StreamRequest,
+            ActiveStream, Backend as DeviceBackend, OutputError, PullFn, StreamHealth, StreamInfo,
+            StreamRequest,
         };
         use std::time::Duration;
         // An audio system without devices: the handle runs its silent clock.
@@ -546,7 +551,11 @@ mod tests {
             }
         }
         assert!(moved, "{:?}", link.view());
-        assert!(link.view().status.contains("silent"), "{}", link.view().status);
+        assert!(
+            link.view().status.contains("silent"),
+            "{}",
+            link.view().status
+        );
         link.pause();
         let mut settled = false;
         for _ in 0..600 {

@@ -14,8 +14,7 @@ use super::theme;
 use crate::media::{self, StemAudio};
 use crate::project::{self, Color, Project, Track, TrackId};
 use iced::widget::{
-    Space, button, column, container, progress_bar, row, space, text, text_input,
-    tooltip,
+    Space, button, column, container, progress_bar, row, space, text, text_input, tooltip,
 };
 use iced::{Alignment, Element, Fill, Length, Task};
 use std::collections::HashMap;

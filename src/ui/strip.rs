@@ -244,16 +244,24 @@ pub fn reverb(app: &App) -> Element<'_, Message> {
             "reverb-mute".into(),
             "Mute the reverb return"
         ),
-        controls::fader(
-            app,
-            Param::Reverb(super::params::ReverbField::Return),
-            color
-        ),
+        row![
+            controls::fader(
+                app,
+                Param::Reverb(super::params::ReverbField::Return),
+                color
+            ),
+            tip(
+                meter_of(&app.link.view().reverb).height(Fill),
+                "Reverb return peak / RMS"
+            ),
+        ]
+        .spacing(3)
+        .height(Fill),
     ]
     .spacing(6)
     .align_x(Alignment::Center)
     .padding(6);
-    mouse_area(container(col).width(84).height(Fill))
+    mouse_area(container(col).width(96).height(Fill))
         .on_press(Message::Select(Selection::Reverb))
         .into()
 }
