@@ -299,6 +299,9 @@ pub fn view(app: &App) -> Element<'_, Message> {
                 .width(Fill)
                 .height(Fill),
         ]
+        // Clipped, the overlay's layer covers the timeline only; unclipped it would span the
+        // window and every region repainted anywhere (meters, clock) would pass through it.
+        .clip(true)
         .width(Fill),
     )
     .padding([6, 12])
