@@ -492,3 +492,49 @@ fn replacing_the_graph_plays_the_new_project_like_its_bounce() {
     let want = offline::render(&mut reference, 0, 3_000, 1024, 1);
     assert_bits_eq(&got, &want, "graph at another rate");
 }
+
+#[test]
+fn the_reverb_return_meter_reads_what_the_return_adds_to_the_mix() {
+    // One track heard only through a pre-fader send: its fader is at −∞, so with the limiter
+    // off and the master at 0 dB the output is exactly the reverb return, delayed by the
+    // limiter's look-ahead. The return's meter must report the output's peak.
+    let mut p = Project {
+        sample_rate: RATE,
+        ..Project::default()
+    };
+    let mut t = stemmix::project::Track::default();
+    t.gain_db = f32::NEG_INFINITY;
+    t.reverb_send_db = 0.0;
+    t.reverb_send_pre_fader = true;
+    let mut rng = Rng(7);
+    let mut s: Vec<f32> = (0..RATE as usize / 2)
+        .map(|_| rng.range(-0.25, 0.25))
+        .collect();
+    s.resize(RATE as usize * 3, 0.0);
+    let mut stems = Stems::new();
+    stems.insert(t.id, synth::stem(vec![s], RATE));
+    p.tracks.push(t);
+    p.master.limiter = Limiter {
+        enabled: false,
+        ..Limiter::default()
+    };
+    for muted in [false, true] {
+        p.reverb.mute = muted;
+        let mut g = synth::graph(&p, &stems, MAX_BLOCK);
+        let mut peak = 0.0f32;
+        let (mut l, mut r) = (vec![0.0f32; MAX_BLOCK], vec![0.0f32; MAX_BLOCK]);
+        for _ in 0..(3 * RATE as usize / MAX_BLOCK) {
+            g.process(&mut l, &mut r);
+            peak = l.iter().chain(&r).fold(peak, |m, x| m.max(x.abs()));
+        }
+        let metered = g.reverb_mut().take_levels();
+        let metered_peak = metered.peak[0].max(metered.peak[1]);
+        if muted {
+            assert_eq!(metered_peak, 0.0, "a muted return reads silence");
+            assert_eq!(peak, 0.0);
+        } else {
+            assert!(peak > 0.01, "the send reaches the reverb ({peak})");
+            assert_eq!(metered_peak, peak, "meter vs output peak");
+        }
+    }
+}

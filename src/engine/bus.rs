@@ -2,7 +2,7 @@
 
 use super::params;
 use super::strip::ramp_samples;
-use crate::dsp::{Ramp, Reverb, TruePeakLimiter};
+use crate::dsp::{LevelMeter, LevelReport, Ramp, Reverb, TruePeakLimiter};
 use crate::project::{self, Limiter, ReverbBus, db_to_gain};
 
 /// The shared reverb: 100% wet on the summed sends, with a return level.
@@ -10,6 +10,7 @@ pub struct ReverbReturn {
     reverb: Reverb,
     ret: Ramp,
     faulted: bool,
+    levels: LevelMeter,
 }
 
 impl ReverbReturn {
@@ -19,6 +20,7 @@ impl ReverbReturn {
             reverb: Reverb::new(rate as f64, &params::reverb(p)),
             ret: Ramp::with_length(ramp_samples(rate), return_gain(p)),
             faulted: false,
+            levels: LevelMeter::new(2),
         }
     }
 
@@ -48,6 +50,12 @@ impl ReverbReturn {
             self.reverb.reset();
             self.faulted = true;
         }
+        self.levels.process_stereo(l, r);
+    }
+
+    /// Output levels (after the return level) since the last call.
+    pub fn take_levels(&mut self) -> LevelReport {
+        self.levels.take()
     }
 }
 

@@ -106,6 +106,10 @@ pub struct MasterMeter {
     pub integrated_lufs: f32,
     /// Master limiter gain reduction in dB (≥ 0).
     pub limiter_gr_db: f32,
+    /// Largest |sample| per side of the reverb return (linear).
+    pub reverb_peak: [f32; 2],
+    /// RMS per side of the reverb return (linear).
+    pub reverb_rms: [f32; 2],
 }
 
 /// A message from the audio thread.

@@ -117,6 +117,11 @@ impl MixGraph {
         self.tracks.iter_mut().map(|b| &mut **b)
     }
 
+    /// The reverb return (for its meters).
+    pub fn reverb_mut(&mut self) -> &mut ReverbReturn {
+        &mut self.reverb
+    }
+
     /// The master bus (for its meters and gain reduction).
     pub fn master(&self) -> &MasterBus {
         &self.master

@@ -209,6 +209,8 @@ pub struct MasterMeterState {
     pub short_term_lufs: f32,
     /// Integrated loudness since the meters were reset, LUFS.
     pub integrated_lufs: f32,
+    /// The reverb return's peak/RMS bars and hold.
+    pub reverb: ChannelMeter,
 }
 
 impl Default for MasterMeterState {
@@ -220,6 +222,7 @@ impl Default for MasterMeterState {
             momentary_lufs: f32::NEG_INFINITY,
             short_term_lufs: f32::NEG_INFINITY,
             integrated_lufs: f32::NEG_INFINITY,
+            reverb: ChannelMeter::default(),
         }
     }
 }
@@ -290,6 +293,7 @@ impl MeterState {
     pub fn is_idle(&self) -> bool {
         self.transport.state != PlayState::Playing
             && self.master.levels.is_silent()
+            && self.master.reverb.is_silent()
             && self.tracks.values().all(ChannelMeter::is_silent)
     }
 
@@ -302,6 +306,7 @@ impl MeterState {
             m.decay(dt, now);
         }
         self.master.levels.decay(dt, now);
+        self.master.reverb.decay(dt, now);
     }
 
     fn apply(&mut self, f: Feedback, now: Instant) {
@@ -333,9 +338,13 @@ impl MeterState {
                 short_term_lufs,
                 integrated_lufs,
                 limiter_gr_db,
+                reverb_peak,
+                reverb_rms,
             }) => {
                 let m = &mut self.master;
                 m.levels.add(peak, rms, clipped, now);
+                let reverb_clipped = reverb_peak.iter().any(|&p| p >= 1.0);
+                m.reverb.add(reverb_peak, reverb_rms, reverb_clipped, now);
                 m.levels.gain_reduction_db = limiter_gr_db;
                 m.true_peak_dbtp = true_peak_dbtp;
                 m.true_peak_max_dbtp = m.true_peak_max_dbtp.max(true_peak_dbtp);

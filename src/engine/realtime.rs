@@ -419,6 +419,7 @@ impl AudioEngine {
             let _ = self.feedback.push(Feedback::Track(m));
         }
         let levels = self.master_levels.take();
+        let reverb = self.graph.reverb_mut().take_levels();
         let playing = self.state == PlayState::Playing;
         let (mut momentary, mut short_term, mut integrated, mut true_peak) = (
             f32::NEG_INFINITY,
@@ -445,6 +446,8 @@ impl AudioEngine {
             short_term_lufs: short_term,
             integrated_lufs: integrated,
             limiter_gr_db: self.graph.master().gain_reduction_db(),
+            reverb_peak: reverb.peak,
+            reverb_rms: reverb.rms,
         };
         let _ = self.feedback.push(Feedback::Master(m));
     }

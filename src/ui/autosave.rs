@@ -69,8 +69,12 @@ impl Autosaver {
         let info_text = ron::ser::to_string_pretty(&info, ron::ser::PrettyConfig::new())
             .map_err(std::io::Error::other)?;
         use std::io::Write;
-        atomic_file::write_atomic(&self.project_file(), false, |f| f.write_all(text.as_bytes()))?;
-        atomic_file::write_atomic(&self.info_file(), false, |f| f.write_all(info_text.as_bytes()))
+        atomic_file::write_atomic(&self.project_file(), false, |f| {
+            f.write_all(text.as_bytes())
+        })?;
+        atomic_file::write_atomic(&self.info_file(), false, |f| {
+            f.write_all(info_text.as_bytes())
+        })
     }
 
     /// Removes the autosave (after a save, or when the user discards the changes).
@@ -89,13 +93,17 @@ pub fn find_recoveries(dir: &Path) -> Vec<Recovery> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.to_string_lossy().ends_with(".info.ron"))
         .filter_map(|info_path| {
-            let info: AutosaveInfo = ron::from_str(&std::fs::read_to_string(&info_path).ok()?).ok()?;
-            let name = info_path.file_name()?.to_string_lossy().replace(".info.ron", ".stemmix");
+            let info: AutosaveInfo =
+                ron::from_str(&std::fs::read_to_string(&info_path).ok()?).ok()?;
+            let name = info_path
+                .file_name()?
+                .to_string_lossy()
+                .replace(".info.ron", ".stemmix");
             let file = info_path.with_file_name(name);
             (file.is_file() && !process_alive(info.pid)).then_some(Recovery { info, file })
         })
         .collect();
-    found.sort_by(|a, b| b.info.saved_at.cmp(&a.info.saved_at));
+    found.sort_by_key(|r| std::cmp::Reverse(r.info.saved_at));
     found
 }
 
@@ -140,12 +148,16 @@ mod tests {
         assert!(find_recoveries(dir.path()).is_empty());
         // Pretend the writer died: rewrite the info with a pid that cannot exist.
         let info_file = a.info_file();
-        let mut info: AutosaveInfo = ron::from_str(&std::fs::read_to_string(&info_file).unwrap()).unwrap();
+        let mut info: AutosaveInfo =
+            ron::from_str(&std::fs::read_to_string(&info_file).unwrap()).unwrap();
         info.pid = u32::MAX - 7;
         std::fs::write(&info_file, ron::to_string(&info).unwrap()).unwrap();
         let found = find_recoveries(dir.path());
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].info.project_path.as_deref(), Some(Path::new("/music/song.stemmix")));
+        assert_eq!(
+            found[0].info.project_path.as_deref(),
+            Some(Path::new("/music/song.stemmix"))
+        );
         let restored = load_recovery(&found[0]).unwrap();
         assert!(restored.same_content(&p));
         discard_recovery(&found[0]);

@@ -1,11 +1,106 @@
-//! The iced GUI (built by a later issue).
+//! The mixer window (iced): transport, timeline, channel strips, strip editor, files, bounce.
+//!
+//! The GUI edits only the [`Project`](crate::project::Project) and talks to the engine only
+//! through [`engine_link`]. Nothing outside `ui/` imports iced.
 
+pub mod app;
+pub mod autosave;
+pub mod bounce_dialog;
+mod clock;
+mod controls;
+pub mod dirs;
+pub mod editor;
+pub mod engine_link;
+pub mod eq_response;
+pub mod files;
+mod help;
+mod icons;
+pub mod keys;
+mod mixer;
+pub mod notices;
+pub mod params;
+pub mod recent;
+pub mod strip;
 pub mod theme;
+pub mod timeline;
+pub mod transport;
 pub mod widgets;
 
-use std::path::PathBuf;
+pub use app::{App, CrashState, Message};
 
-/// Starts the window with `project` (or the bundled example).
-pub fn run(_project: Option<PathBuf>) -> Result<(), String> {
-    Err("the mixer window is not built yet; see `stemmix --help` for the commands".into())
+use dirs::AppDirs;
+use engine_link::EngineLink;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Where the bundled example project lives relative to a folder.
+const EXAMPLE: &str = "projects-examples/demo/demo.stemmix";
+
+/// The bundled example project: next to the executable (or up to three folders above it, which
+/// covers `target/release/`), else in the source tree this binary was built from.
+pub fn example_project() -> Option<PathBuf> {
+    let mut candidates = Vec::new();
+    if let Ok(exe) = std::env::current_exe() {
+        let mut dir = exe.parent().map(Path::to_path_buf);
+        for _ in 0..4 {
+            let Some(d) = dir else { break };
+            candidates.push(d.join(EXAMPLE));
+            candidates.push(d.join("share/stemmix").join(EXAMPLE));
+            dir = d.parent().map(Path::to_path_buf);
+        }
+    }
+    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join(EXAMPLE));
+    candidates.into_iter().find(|p| p.is_file())
+}
+
+/// Writes the autosave of a session that is ending abnormally (panic, Ctrl+C).
+fn emergency_autosave(dirs: &Option<AppDirs>, crash: &Arc<Mutex<CrashState>>) {
+    let Some(d) = dirs else { return };
+    let state = match crash.try_lock() {
+        Ok(s) => s.clone(),
+        Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner().clone(),
+        Err(std::sync::TryLockError::WouldBlock) => return,
+    };
+    if let (true, Some(p)) = (state.dirty, &state.project) {
+        let _ = autosave::Autosaver::new(&d.autosave_dir()).save(p, state.path.as_deref());
+    }
+}
+
+fn install_crash_handlers(dirs: Option<AppDirs>, crash: Arc<Mutex<CrashState>>) {
+    let (d, c) = (dirs.clone(), crash.clone());
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        emergency_autosave(&d, &c);
+        previous(info);
+    }));
+    let _ = ctrlc::set_handler(move || {
+        emergency_autosave(&dirs, &crash);
+        std::process::exit(130);
+    });
+}
+
+/// Starts the window with `project` (or the bundled example, or an empty project).
+pub fn run(project: Option<PathBuf>) -> Result<(), String> {
+    let dirs = AppDirs::locate();
+    let crash = Arc::new(Mutex::new(CrashState::default()));
+    install_crash_handlers(dirs.clone(), crash.clone());
+    let path = project.clone().or_else(example_project);
+    let boot = move || {
+        let mut app = App::new(dirs.clone(), EngineLink::realtime());
+        app.set_crash_state(crash.clone());
+        if let Some(p) = &path {
+            app.open_path(p);
+        }
+        app
+    };
+    iced::application(boot, App::update, App::view)
+        .title(App::title)
+        .subscription(App::subscription)
+        .theme(App::theme)
+        .window_size((1440.0, 900.0))
+        .exit_on_close_request(false)
+        .default_font(iced::Font::with_name("Fira Sans"))
+        .antialiasing(true)
+        .run()
+        .map_err(|e| format!("the window could not be opened: {e}"))
 }

@@ -60,7 +60,10 @@ mod tests {
         r.touch(&dir.path().join("3.stemmix"));
         assert_eq!(r.paths.len(), MAX_RECENT);
         assert_eq!(r.paths[0], dir.path().join("3.stemmix"));
-        assert_eq!(r.paths.iter().filter(|p| p.ends_with("3.stemmix")).count(), 1);
+        assert_eq!(
+            r.paths.iter().filter(|p| p.ends_with("3.stemmix")).count(),
+            1
+        );
         r.save(dir.path()).unwrap();
         assert_eq!(RecentProjects::load(dir.path()), r);
         std::fs::write(dir.path().join("recent.ron"), "garbage").unwrap();

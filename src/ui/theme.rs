@@ -171,6 +171,35 @@ pub fn strip(selected: bool) -> impl Fn(&Theme) -> container::Style {
     }
 }
 
+/// A strip's name: highlighted when the strip is selected. (Strips themselves have no
+/// background: with the software renderer, a strip-sized quad would be repainted with every
+/// meter frame.)
+pub fn strip_name(selected: bool) -> impl Fn(&Theme, button::Status) -> button::Style {
+    move |_theme, status| button::Style {
+        background: match (selected, status) {
+            (true, _) => Some(Background::Color(fade(ACCENT, 0.28))),
+            (false, button::Status::Hovered) => Some(Background::Color(fade(TEXT, 0.06))),
+            _ => None,
+        },
+        text_color: TEXT,
+        border: Border {
+            color: if selected { ACCENT } else { Color::TRANSPARENT },
+            width: if selected { 1.0 } else { 0.0 },
+            radius: 3.0.into(),
+        },
+        shadow: Shadow::default(),
+        snap: true,
+    }
+}
+
+/// A 1-pixel line between strips.
+pub fn separator(_theme: &Theme) -> container::Style {
+    container::Style {
+        background: Some(Background::Color(BORDER)),
+        ..container::Style::default()
+    }
+}
+
 /// A thin bar in the track's colour, e.g. above a strip's name or beside a lane's header.
 pub fn color_bar(c: Color) -> impl Fn(&Theme) -> container::Style {
     move |_theme| container::Style {

@@ -1,7 +1,7 @@
 //! A geometry cache that redraws when a key changes, so a widget can cache what it draws from
 //! its inputs (a waveform for a view, a curve for its parameters) without the app clearing it.
 
-use iced::widget::canvas::{self, Frame, Geometry};
+use iced::widget::canvas::{self, Frame, Geometry, Text};
 use iced::{Renderer, Size};
 use std::cell::Cell;
 
@@ -45,4 +45,15 @@ pub(crate) fn hash_floats(values: impl IntoIterator<Item = f32>) -> u64 {
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     h
+}
+
+/// Draws `text` as filled glyph outlines, part of the frame's geometry.
+///
+/// `Frame::fill_text` would make a text item that iced 0.14's software renderer gives unbounded
+/// clip bounds: whenever anything in the same layer is repainted (a meter moving while
+/// playing), every such text in the layer is redrawn through a window-sized clip mask, which
+/// cost more than everything else together. Outlines are repainted only where their own area
+/// is, and look the same on both renderers.
+pub(crate) fn fill_text(frame: &mut Frame, text: Text) {
+    text.draw_with(|path, color| frame.fill(&path, color));
 }

@@ -262,6 +262,9 @@ impl<Message> Travel for Fader<'_, Message> {
 pub(crate) struct State {
     gesture: Gesture,
     scale: KeyedCache<()>,
+    /// The cap, fill and value: redrawn only when they change, so an unchanged fader costs
+    /// nothing when the window redraws for something else.
+    dynamic: KeyedCache<(u32, bool, [u8; 4])>,
 }
 
 impl<Message: Clone> Control<Message> for Fader<'_, Message> {
@@ -304,7 +307,35 @@ impl<Message: Clone> Control<Message> for Fader<'_, Message> {
             .scale
             .draw(renderer, size, (), |f| draw_scale(f, &l, size));
 
-        let mut f = Frame::new(renderer, size);
+        let grabbed = state.gesture.is_dragging();
+        let key = (self.db.to_bits(), grabbed, self.color.into_rgba8());
+        let dynamic = state.dynamic.draw(renderer, size, key, |f| {
+            self.draw_dynamic(f, &l, grabbed);
+        });
+        vec![scale, dynamic]
+    }
+
+    fn interaction(
+        &self,
+        state: &State,
+        bounds: Rectangle,
+        cursor: mouse::Cursor,
+    ) -> mouse::Interaction {
+        if state.gesture.is_dragging() {
+            return mouse::Interaction::Grabbing;
+        }
+        let Some(p) = cursor.position_in(bounds) else {
+            return mouse::Interaction::default();
+        };
+        match Layout::of(bounds.size()).value_box {
+            Some(b) if b.contains(p) && self.on_value_click.is_some() => mouse::Interaction::Text,
+            _ => mouse::Interaction::Grab,
+        }
+    }
+}
+
+impl<Message> Fader<'_, Message> {
+    fn draw_dynamic(&self, f: &mut Frame, l: &Layout, grabbed: bool) {
         let pos = db_to_pos(self.db);
         let y = l.y_of(pos);
         // Level fill in the slot, below the cap.
@@ -318,7 +349,6 @@ impl<Message: Clone> Control<Message> for Fader<'_, Message> {
         }
         // The cap: a light block with a dark groove and a line in the track colour.
         let cap = Point::new(l.slot_x - l.cap_w / 2.0, y - CAP_H / 2.0);
-        let grabbed = state.gesture.is_dragging();
         f.fill(
             &Path::rounded_rectangle(cap, Size::new(l.cap_w, CAP_H), 2.0.into()),
             if grabbed {
@@ -337,34 +367,18 @@ impl<Message: Clone> Control<Message> for Fader<'_, Message> {
                 &Path::rounded_rectangle(b.position(), b.size(), 3.0.into()),
                 theme::WELL_BG,
             );
-            f.fill_text(Text {
-                content: format::db(self.db),
-                position: b.center(),
-                color: theme::TEXT,
-                size: 11.0.into(),
-                align_x: iced::widget::text::Alignment::Center,
-                align_y: alignment::Vertical::Center,
-                ..Text::default()
-            });
-        }
-        vec![scale, f.into_geometry()]
-    }
-
-    fn interaction(
-        &self,
-        state: &State,
-        bounds: Rectangle,
-        cursor: mouse::Cursor,
-    ) -> mouse::Interaction {
-        if state.gesture.is_dragging() {
-            return mouse::Interaction::Grabbing;
-        }
-        let Some(p) = cursor.position_in(bounds) else {
-            return mouse::Interaction::default();
-        };
-        match Layout::of(bounds.size()).value_box {
-            Some(b) if b.contains(p) && self.on_value_click.is_some() => mouse::Interaction::Text,
-            _ => mouse::Interaction::Grab,
+            super::cache::fill_text(
+                f,
+                Text {
+                    content: format::db(self.db),
+                    position: b.center(),
+                    color: theme::TEXT,
+                    size: 11.0.into(),
+                    align_x: iced::widget::text::Alignment::Center,
+                    align_y: alignment::Vertical::Center,
+                    ..Text::default()
+                },
+            );
         }
     }
 }
@@ -411,19 +425,22 @@ fn draw_scale(f: &mut Frame, l: &Layout, size: Size) {
         // Skip labels that would overlap the one above (short faders).
         if show_labels && y - last_label_y >= 10.0 && size.height > 0.0 {
             last_label_y = y;
-            f.fill_text(Text {
-                content: label.into(),
-                position: Point::new(LABEL_W - 3.0, y),
-                color: if db == 0.0 {
-                    theme::TEXT
-                } else {
-                    theme::TEXT_DIM
+            super::cache::fill_text(
+                f,
+                Text {
+                    content: label.into(),
+                    position: Point::new(LABEL_W - 3.0, y),
+                    color: if db == 0.0 {
+                        theme::TEXT
+                    } else {
+                        theme::TEXT_DIM
+                    },
+                    size: 9.0.into(),
+                    align_x: iced::widget::text::Alignment::Right,
+                    align_y: alignment::Vertical::Center,
+                    ..Text::default()
                 },
-                size: 9.0.into(),
-                align_x: iced::widget::text::Alignment::Right,
-                align_y: alignment::Vertical::Center,
-                ..Text::default()
-            });
+            );
         }
     }
 }

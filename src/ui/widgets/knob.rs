@@ -14,7 +14,7 @@ use crate::project::SILENCE_DB;
 use crate::ui::theme;
 use iced::advanced::Shell;
 use iced::widget::canvas::path::Arc;
-use iced::widget::canvas::{Frame, Geometry, LineCap, Path, Stroke, Text};
+use iced::widget::canvas::{Geometry, LineCap, Path, Stroke, Text};
 use iced::{
     Color, Element, Event, Length, Point, Radians, Rectangle, Renderer, Theme, alignment, mouse,
 };
@@ -136,6 +136,7 @@ pub struct Knob<'a, Message> {
     bipolar: bool,
     /// Draws L and R at the ends of the arc.
     pan_marks: bool,
+    on_value_click: Option<Message>,
 }
 
 /// A knob showing `value` on `mapping` that reports new values through `on_change`.
@@ -153,6 +154,7 @@ pub fn knob<'a, Message>(
         color: theme::ACCENT,
         bipolar: false,
         pan_marks: false,
+        on_value_click: None,
     }
 }
 
@@ -196,6 +198,12 @@ impl<'a, Message> Knob<'a, Message> {
         self
     }
 
+    /// Message sent when the value label under the dial is clicked (to type a value).
+    pub fn on_value_click(mut self, message: Message) -> Self {
+        self.on_value_click = Some(message);
+        self
+    }
+
     /// How the value is written under the knob (e.g. [`format::hz`]).
     pub fn format(mut self, format: impl Fn(f32) -> String + 'a) -> Self {
         self.format = Box::new(format);
@@ -222,6 +230,12 @@ impl<'a, Message> Knob<'a, Message> {
 
     fn norm(&self) -> f32 {
         self.mapping.to_norm(self.value)
+    }
+
+    /// Whether `p` (local coordinates) is on the value label under the dial.
+    fn in_label(&self, p: Point, size: iced::Size) -> bool {
+        let d = self.diameter.min(size.width).min(size.height);
+        size.height >= d + 10.0 && p.y >= d
     }
 }
 
@@ -250,6 +264,16 @@ impl<Message> Travel for Knob<'_, Message> {
 pub(crate) struct State {
     gesture: Gesture,
     dial: KeyedCache<(u32, bool)>,
+    /// Arc, pointer and value: redrawn only when they change.
+    dynamic: KeyedCache<(u32, bool, [u8; 4], bool, u64)>,
+}
+
+/// A hash of a label, for cache keys.
+fn label_hash(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
 }
 
 /// Angle of travel `n` (0…1), clockwise from the +x axis: 135° (lower left) … 405° (lower right).
@@ -279,6 +303,15 @@ impl<Message: Clone> Control<Message> for Knob<'_, Message> {
         cursor: mouse::Cursor,
         shell: &mut Shell<'_, Message>,
     ) {
+        if let (Event::Mouse(mouse::Event::ButtonPressed(mouse::Button::Left)), Some(m)) =
+            (event, &self.on_value_click)
+            && let Some(p) = cursor.position_in(bounds)
+            && self.in_label(p, bounds.size())
+        {
+            shell.publish(m.clone());
+            shell.capture_event();
+            return;
+        }
         state
             .gesture
             .update(self, &self.messages, event, bounds, cursor, shell);
@@ -315,62 +348,74 @@ impl<Message: Clone> Control<Message> for Knob<'_, Message> {
                         ("R", 1.0, iced::widget::text::Alignment::Left),
                     ] {
                         let a = angle(n);
-                        f.fill_text(Text {
-                            content: label.into(),
-                            position: Point::new(
-                                center.x + a.cos() * r + if n == 0.0 { -1.0 } else { 1.0 },
-                                center.y + a.sin() * r,
-                            ),
-                            color: theme::TEXT_DIM,
-                            size: 9.0.into(),
-                            align_x: align,
-                            align_y: alignment::Vertical::Center,
-                            ..Text::default()
-                        });
+                        super::cache::fill_text(
+                            f,
+                            Text {
+                                content: label.into(),
+                                position: Point::new(
+                                    center.x + a.cos() * r + if n == 0.0 { -1.0 } else { 1.0 },
+                                    center.y + a.sin() * r,
+                                ),
+                                color: theme::TEXT_DIM,
+                                size: 9.0.into(),
+                                align_x: align,
+                                align_y: alignment::Vertical::Center,
+                                ..Text::default()
+                            },
+                        );
                     }
                 }
             });
 
-        let mut f = Frame::new(renderer, size);
-        let n = self.norm();
-        let origin = if self.bipolar { 0.5 } else { 0.0 };
-        if (n - origin).abs() > 0.002 {
+        let grabbed = state.gesture.is_dragging();
+        let label = (self.format)(self.value);
+        let key = (
+            self.value.to_bits(),
+            grabbed,
+            self.color.into_rgba8(),
+            self.bipolar,
+            label_hash(&label),
+        );
+        let dynamic = state.dynamic.draw(renderer, size, key, |f| {
+            let n = self.norm();
+            let origin = if self.bipolar { 0.5 } else { 0.0 };
+            if (n - origin).abs() > 0.002 {
+                f.stroke(
+                    &arc(center, r, angle(origin), angle(n)),
+                    Stroke::default()
+                        .with_color(self.color)
+                        .with_width(3.0)
+                        .with_line_cap(LineCap::Round),
+                );
+            }
+            let a = angle(n);
+            let (c, s) = (a.cos(), a.sin());
             f.stroke(
-                &arc(center, r, angle(origin), angle(n)),
+                &Path::line(
+                    Point::new(center.x + c * r * 0.25, center.y + s * r * 0.25),
+                    Point::new(center.x + c * (r - 5.0), center.y + s * (r - 5.0)),
+                ),
                 Stroke::default()
-                    .with_color(self.color)
-                    .with_width(3.0)
+                    .with_color(if grabbed { Color::WHITE } else { theme::TEXT })
+                    .with_width(2.0)
                     .with_line_cap(LineCap::Round),
             );
-        }
-        let a = angle(n);
-        let (c, s) = (a.cos(), a.sin());
-        f.stroke(
-            &Path::line(
-                Point::new(center.x + c * r * 0.25, center.y + s * r * 0.25),
-                Point::new(center.x + c * (r - 5.0), center.y + s * (r - 5.0)),
-            ),
-            Stroke::default()
-                .with_color(if state.gesture.is_dragging() {
-                    Color::WHITE
-                } else {
-                    theme::TEXT
-                })
-                .with_width(2.0)
-                .with_line_cap(LineCap::Round),
-        );
-        if size.height >= d + 10.0 {
-            f.fill_text(Text {
-                content: (self.format)(self.value),
-                position: Point::new(size.width / 2.0, d + 1.0),
-                color: theme::TEXT,
-                size: 10.0.into(),
-                align_x: iced::widget::text::Alignment::Center,
-                align_y: alignment::Vertical::Top,
-                ..Text::default()
-            });
-        }
-        vec![dial, f.into_geometry()]
+            if size.height >= d + 10.0 {
+                super::cache::fill_text(
+                    f,
+                    Text {
+                        content: label,
+                        position: Point::new(size.width / 2.0, d + 1.0),
+                        color: theme::TEXT,
+                        size: 10.0.into(),
+                        align_x: iced::widget::text::Alignment::Center,
+                        align_y: alignment::Vertical::Top,
+                        ..Text::default()
+                    },
+                );
+            }
+        });
+        vec![dial, dynamic]
     }
 
     fn interaction(
@@ -381,6 +426,11 @@ impl<Message: Clone> Control<Message> for Knob<'_, Message> {
     ) -> mouse::Interaction {
         if state.gesture.is_dragging() {
             mouse::Interaction::Grabbing
+        } else if let Some(p) = cursor.position_in(bounds)
+            && self.on_value_click.is_some()
+            && self.in_label(p, bounds.size())
+        {
+            mouse::Interaction::Text
         } else if cursor.is_over(bounds) {
             mouse::Interaction::Grab
         } else {

@@ -1,0 +1,571 @@
+//! The GUI's one door to the audio engine.
+//!
+//! The app never touches a mix graph: it tells the [`EngineLink`] what changed in the project
+//! (`load`, `edit`, `stem_loaded`) and what the transport should do (`play`, `pause`, `stop`,
+//! `seek`, `set_loop`), and once per display frame asks for an [`EngineView`] (`tick`) with the
+//! playhead, the meters and the device status. Every project change goes through
+//! [`sync::diff`], so undo, redo and opening stems reach the engine by the same path as a fader
+//! move.
+//!
+//! What actually receives the commands is a [`Backend`]:
+//! - [`RealtimeBackend`]: the real-time engine ([`EngineHandle`]): the audio device, or a silent
+//!   clock when there is none, and the meters fed back from the audio thread;
+//! - [`RecordingBackend`] keeps every command it was given (tests assert on them).
+
+use crate::engine::device::{OutputConfig, OutputStatus};
+use crate::engine::feedback::PlayState;
+use crate::engine::graph::StemLookup;
+use crate::engine::handle::{ChannelMeter, EngineHandle};
+use crate::engine::{Command, GraphCommand, MixGraph, sync};
+use crate::project::{Project, Region, TrackId};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+/// Levels below this (dBFS) count as silence: a meter showing nothing above it has settled.
+pub const SETTLED_DB: f32 = -70.0;
+
+/// What the engine side must do for the GUI.
+pub trait Backend {
+    /// Delivers one command (graph change or transport).
+    fn send(&mut self, command: Command);
+    /// Brings `view` up to date: playhead, transport state, meters (with their ballistics:
+    /// decay, peak hold, latched clip lights) for the tracks whose ids are keys of
+    /// `view.tracks`, device status, and any new messages for the user.
+    fn poll(&mut self, view: &mut EngineView);
+    /// Largest block of the live graph (graphs and tracks built for it must use this).
+    fn max_block(&self) -> usize;
+    /// Clears a latched clip light (`None`: the master's).
+    fn clear_clip(&mut self, track: Option<TrackId>);
+}
+
+/// One meter's levels in dBFS (−∞ for silence).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Meter {
+    /// Sample peak per side, with decay.
+    pub peak_db: [f32; 2],
+    /// RMS per side.
+    pub rms_db: [f32; 2],
+    /// Held peak per side.
+    pub hold_db: [f32; 2],
+    /// The clip light: lit when a sample reached full scale, until cleared.
+    pub clipped: bool,
+    /// Gain reduction of the strip's compressor (or the master limiter), dB ≥ 0.
+    pub gr_db: f32,
+}
+
+impl Meter {
+    /// Nothing to show.
+    pub const SILENT: Meter = Meter {
+        peak_db: [f32::NEG_INFINITY; 2],
+        rms_db: [f32::NEG_INFINITY; 2],
+        hold_db: [f32::NEG_INFINITY; 2],
+        clipped: false,
+        gr_db: 0.0,
+    };
+
+    /// Whether nothing is left to draw (all levels under [`SETTLED_DB`], no gain reduction).
+    pub fn settled(&self) -> bool {
+        self.peak_db
+            .iter()
+            .chain(&self.rms_db)
+            .chain(&self.hold_db)
+            .all(|&d| d.is_nan() || d < SETTLED_DB)
+            && self.gr_db.abs() < 0.05
+    }
+}
+
+impl Default for Meter {
+    fn default() -> Self {
+        Meter::SILENT
+    }
+}
+
+/// The master's loudness figures (EBU R128).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Loudness {
+    /// Momentary loudness (400 ms), LUFS.
+    pub momentary: f32,
+    /// Short-term loudness (3 s), LUFS.
+    pub short_term: f32,
+    /// Integrated loudness since the meters were reset, LUFS.
+    pub integrated: f32,
+    /// Highest true peak since the meters were reset, dBTP.
+    pub true_peak_dbtp: f32,
+}
+
+impl Default for Loudness {
+    fn default() -> Self {
+        Loudness {
+            momentary: f32::NEG_INFINITY,
+            short_term: f32::NEG_INFINITY,
+            integrated: f32::NEG_INFINITY,
+            true_peak_dbtp: f32::NEG_INFINITY,
+        }
+    }
+}
+
+/// What the GUI shows of the engine, refreshed by [`EngineLink::tick`].
+#[derive(Clone, Debug, Default)]
+pub struct EngineView {
+    /// Whether the transport is running.
+    pub playing: bool,
+    /// The playhead, in frames at the project rate.
+    pub position: u64,
+    /// Per-track meters.
+    pub tracks: HashMap<TrackId, Meter>,
+    /// The master meter (gain reduction = the limiter's).
+    pub master: Meter,
+    /// The reverb return's meter.
+    pub reverb: Meter,
+    /// Master loudness.
+    pub loudness: Loudness,
+    /// One line about the output device ("Built-in Audio, 48 kHz", "no audio device: silent").
+    pub status: String,
+    /// New messages for the user (device lost, …); the app takes them.
+    pub messages: Vec<String>,
+}
+
+impl EngineView {
+    /// Whether every meter has settled (nothing moves while stopped).
+    pub fn settled(&self) -> bool {
+        self.master.settled() && self.reverb.settled() && self.tracks.values().all(Meter::settled)
+    }
+}
+
+/// The app's handle on the engine; see the module documentation.
+pub struct EngineLink {
+    backend: Box<dyn Backend>,
+    view: EngineView,
+    sample_rate: u32,
+    loop_state: (bool, Option<Region>),
+}
+
+impl std::fmt::Debug for EngineLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineLink")
+            .field("view", &self.view)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The commands a [`RecordingBackend`] received, shared with the test that made it.
+pub type Recorded = Arc<Mutex<Vec<Command>>>;
+
+impl EngineLink {
+    /// A link sending to `backend`.
+    pub fn new(mut backend: Box<dyn Backend>) -> EngineLink {
+        // Poll once so the device status is there for the first frame.
+        let mut view = EngineView::default();
+        backend.poll(&mut view);
+        EngineLink {
+            backend,
+            view,
+            sample_rate: 48_000,
+            loop_state: (false, None),
+        }
+    }
+
+    /// A link whose backend only records the commands (for tests), and the record.
+    pub fn recording() -> (EngineLink, Recorded) {
+        let backend = RecordingBackend::default();
+        let record = backend.commands.clone();
+        (EngineLink::new(Box::new(backend)), record)
+    }
+
+    /// A link to the real-time engine on the default output device (or a silent clock when
+    /// there is none).
+    pub fn realtime() -> EngineLink {
+        EngineLink::new(Box::new(RealtimeBackend::start(OutputConfig::default())))
+    }
+
+    /// Replaces whatever the engine had by a graph for `project` (a project was opened).
+    pub fn load(&mut self, project: &Project, stems: &StemLookup<'_>) {
+        self.sample_rate = project.sample_rate.max(1);
+        let graph = MixGraph::from_project(project, stems, self.backend.max_block());
+        self.backend.send(Command::Pause);
+        self.send_graph(GraphCommand::ReplaceGraph(Box::new(graph)));
+        self.backend.send(Command::Seek(0));
+        self.loop_state = (false, None);
+        self.sync_loop(project);
+        self.track_list(project);
+    }
+
+    /// Tells the engine about an edit of the project from `old` to `new` (any edit: a fader
+    /// move, undo, redo, new tracks).
+    pub fn edit(&mut self, old: &Project, new: &Project, stems: &StemLookup<'_>) {
+        if sync::needs_rebuild(old, new) {
+            let position = self.view.position;
+            self.load(new, stems);
+            self.seek(position);
+            return;
+        }
+        for cmd in sync::diff(old, new, stems, self.backend.max_block()) {
+            self.send_graph(cmd);
+        }
+        self.sync_loop(new);
+        self.track_list(new);
+    }
+
+    /// Makes the meters in the view those of `project`'s tracks.
+    fn track_list(&mut self, project: &Project) {
+        let ids: HashSet<TrackId> = project.tracks.iter().map(|t| t.id).collect();
+        self.view.tracks.retain(|id, _| ids.contains(id));
+        for id in ids {
+            self.view.tracks.entry(id).or_default();
+        }
+    }
+
+    /// The stem of `track` has been decoded (or has gone offline): rebuilds its strip around
+    /// the audio `stems` now gives for it.
+    pub fn stem_loaded(&mut self, project: &Project, track: TrackId, stems: &StemLookup<'_>) {
+        if let Some(t) = project.track(track) {
+            let cmd = sync::replace_track(t, stems, project.sample_rate, self.backend.max_block());
+            self.send_graph(cmd);
+        }
+    }
+
+    /// Starts or resumes playback.
+    pub fn play(&mut self) {
+        self.backend.send(Command::Play);
+    }
+
+    /// Pauses, keeping the position and the DSP state.
+    pub fn pause(&mut self) {
+        self.backend.send(Command::Pause);
+    }
+
+    /// Stops (reverb tails and compressor memory are cleared); the position stays.
+    pub fn stop(&mut self) {
+        self.backend.send(Command::Stop);
+    }
+
+    /// Moves the playhead to `frame`.
+    pub fn seek(&mut self, frame: u64) {
+        self.backend.send(Command::Seek(frame));
+        // Show the new position at once, also while stopped (no tick runs then).
+        self.view.position = frame;
+    }
+
+    /// Clears a latched clip light (`None`: the master's).
+    pub fn clear_clip(&mut self, track: Option<TrackId>) {
+        self.backend.clear_clip(track);
+        match track {
+            Some(id) => {
+                if let Some(m) = self.view.tracks.get_mut(&id) {
+                    m.clipped = false;
+                }
+            }
+            None => self.view.master.clipped = false,
+        }
+    }
+
+    /// Whether the clip light of `track` (`None`: master) is lit.
+    pub fn clipped(&self, track: Option<TrackId>) -> bool {
+        match track {
+            Some(id) => self.view.tracks.get(&id).is_some_and(|m| m.clipped),
+            None => self.view.master.clipped,
+        }
+    }
+
+    /// Clears the peak holds, clip lights and integrated loudness.
+    pub fn reset_meters(&mut self) {
+        self.backend.send(Command::ResetMeters);
+        self.backend.poll(&mut self.view);
+    }
+
+    /// Pulls the latest playhead, meters and status from the engine.
+    pub fn tick(&mut self) -> &EngineView {
+        self.backend.poll(&mut self.view);
+        &self.view
+    }
+
+    /// The state as of the last [`tick`](Self::tick).
+    pub fn view(&self) -> &EngineView {
+        &self.view
+    }
+
+    /// Messages for the user that arrived since the last call.
+    pub fn take_messages(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.view.messages)
+    }
+
+    /// Whether the display needs ticks: playing, or meters still falling.
+    pub fn is_active(&self) -> bool {
+        self.view.playing || !self.view.settled()
+    }
+
+    /// The project rate the engine runs at.
+    pub fn sample_rate(&self) -> u32 {
+        self.sample_rate
+    }
+
+    fn send_graph(&mut self, cmd: GraphCommand) {
+        self.backend.send(Command::Graph(cmd));
+    }
+
+    /// Sends the project's loop settings if they changed.
+    fn sync_loop(&mut self, project: &Project) {
+        let state = (project.loop_enabled, project.loop_region);
+        if state == self.loop_state {
+            return;
+        }
+        self.loop_state = state;
+        let (start, end) = match project.loop_region {
+            Some(r) => r.frames(project.sample_rate),
+            None => (0, 0),
+        };
+        self.backend.send(Command::SetLoop {
+            enabled: project.loop_enabled && project.loop_region.is_some(),
+            start,
+            end,
+        });
+    }
+}
+
+/// Keeps the commands it is given, for tests. Transport commands also move its playhead so the
+/// app's view of the transport behaves.
+#[derive(Default)]
+pub struct RecordingBackend {
+    /// Everything received, in order.
+    pub commands: Recorded,
+    playing: bool,
+    position: u64,
+}
+
+impl Backend for RecordingBackend {
+    fn send(&mut self, command: Command) {
+        match &command {
+            Command::Play => self.playing = true,
+            Command::Pause | Command::Stop => self.playing = false,
+            Command::Seek(f) => self.position = *f,
+            _ => {}
+        }
+        if let Ok(mut c) = self.commands.lock() {
+            c.push(command);
+        }
+    }
+
+    fn poll(&mut self, view: &mut EngineView) {
+        view.playing = self.playing;
+        view.position = self.position;
+        view.status = "test engine".into();
+    }
+
+    fn max_block(&self) -> usize {
+        256
+    }
+
+    fn clear_clip(&mut self, _track: Option<TrackId>) {}
+}
+
+/// Largest block of the live graph: device buffers of any size are split into blocks of at
+/// most this many frames (as `stemmix play` does).
+pub const LIVE_MAX_BLOCK: usize = 512;
+
+/// The real-time engine: an [`EngineHandle`] with its output (the device, or a silent clock).
+pub struct RealtimeBackend {
+    handle: EngineHandle,
+}
+
+impl RealtimeBackend {
+    /// An engine with an empty graph, its output started with `config`.
+    pub fn start(config: OutputConfig) -> RealtimeBackend {
+        RealtimeBackend {
+            handle: EngineHandle::start(MixGraph::new(48_000, LIVE_MAX_BLOCK), config),
+        }
+    }
+
+    /// An engine around `handle` (e.g. one whose output a test drives).
+    pub fn with_handle(handle: EngineHandle) -> RealtimeBackend {
+        RealtimeBackend { handle }
+    }
+}
+
+fn meter_of(m: &ChannelMeter, playing: bool) -> Meter {
+    Meter {
+        peak_db: m.peak_db,
+        rms_db: m.rms_db,
+        hold_db: m.hold_db,
+        clipped: m.clip,
+        // The engine keeps the last reduction while stopped; show none then.
+        gr_db: if playing {
+            m.gain_reduction_db.abs()
+        } else {
+            0.0
+        },
+    }
+}
+
+impl Backend for RealtimeBackend {
+    fn send(&mut self, command: Command) {
+        match command {
+            // At another sample rate the handle restarts the output; it must do that itself.
+            Command::Graph(GraphCommand::ReplaceGraph(g)) => self.handle.replace_graph(*g),
+            c => self.handle.send(c),
+        }
+    }
+
+    fn poll(&mut self, view: &mut EngineView) {
+        let _ = self.handle.tick();
+        view.messages.extend(self.handle.take_messages());
+        view.status = match self.handle.output_status() {
+            OutputStatus::Off => "audio output off".to_string(),
+            OutputStatus::Starting => "opening the audio output…".to_string(),
+            OutputStatus::Device(info) => format!("playing on {info}"),
+            OutputStatus::Unavailable { reason } => {
+                // The full reason went out once as a message; the status line stays short.
+                let short = reason.split(" (").next().unwrap_or(&reason);
+                format!("{short}: silent playback, the transport and meters still run")
+            }
+        };
+        let meters = self.handle.meters_mut();
+        let _ = meters.take_ended();
+        let playing = meters.state() == PlayState::Playing;
+        view.playing = playing;
+        view.position = meters.position();
+        for (id, m) in view.tracks.iter_mut() {
+            *m = meters
+                .track(*id)
+                .map_or(Meter::SILENT, |c| meter_of(c, playing));
+        }
+        let master = meters.master;
+        view.master = meter_of(&master.levels, playing);
+        view.reverb = meter_of(&master.reverb, playing);
+        view.loudness = Loudness {
+            momentary: master.momentary_lufs,
+            short_term: master.short_term_lufs,
+            integrated: master.integrated_lufs,
+            true_peak_dbtp: master.true_peak_max_dbtp,
+        };
+    }
+
+    fn max_block(&self) -> usize {
+        LIVE_MAX_BLOCK
+    }
+
+    fn clear_clip(&mut self, track: Option<TrackId>) {
+        match track {
+            Some(id) => self.handle.clear_clip(id),
+            None => self.handle.clear_master_clip(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::TrackParam;
+    use crate::project::Track;
+
+    #[test]
+    fn edits_become_graph_commands_and_transport_commands_pass_through() {
+        let (mut link, rec) = EngineLink::recording();
+        let mut p = Project::default();
+        p.tracks.push(Track::default());
+        link.load(&p, &|_| None);
+        let mut q = p.clone();
+        q.tracks[0].gain_db = -6.0;
+        link.edit(&p, &q, &|_| None);
+        link.play();
+        link.seek(480);
+        let cmds = rec.lock().unwrap();
+        assert!(matches!(
+            cmds.iter().find(|c| matches!(c, Command::Graph(GraphCommand::Track(..)))),
+            Some(Command::Graph(GraphCommand::Track(_, TrackParam::GainDb(g)))) if *g == -6.0
+        ));
+        assert!(
+            cmds.iter()
+                .any(|c| matches!(c, Command::Graph(GraphCommand::ReplaceGraph(_))))
+        );
+        assert!(matches!(cmds[cmds.len() - 2], Command::Play));
+        assert!(matches!(cmds[cmds.len() - 1], Command::Seek(480)));
+    }
+
+    #[test]
+    fn loop_changes_are_sent_once() {
+        let (mut link, rec) = EngineLink::recording();
+        let p = Project::default();
+        link.load(&p, &|_| None);
+        let mut q = p.clone();
+        q.loop_region = Some(Region {
+            start_s: 1.0,
+            end_s: 2.0,
+        });
+        q.loop_enabled = true;
+        link.edit(&p, &q, &|_| None);
+        link.edit(&q, &q, &|_| None);
+        let loops: Vec<_> = rec
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|c| match c {
+                Command::SetLoop {
+                    enabled,
+                    start,
+                    end,
+                } => Some((*enabled, *start, *end)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(loops, [(true, 48_000, 96_000)]);
+    }
+
+    #[test]
+    fn realtime_backend_plays_on_a_clock_and_meters_settle() {
+        use crate::engine::device::{
+            ActiveStream, Backend as DeviceBackend, OutputError, PullFn, StreamHealth, StreamInfo,
+            StreamRequest,
+        };
+        use std::time::Duration;
+        // An audio system without devices: the handle runs its silent clock.
+        struct NoDevice;
+        impl DeviceBackend for NoDevice {
+            fn open(
+                &mut self,
+                _: &StreamRequest,
+                _: &dyn Fn() -> PullFn,
+                _: Arc<StreamHealth>,
+            ) -> Result<(Box<dyn ActiveStream>, StreamInfo), OutputError> {
+                Err(OutputError::NoDevice(" (test)".into()))
+            }
+        }
+        let mut handle = EngineHandle::new(MixGraph::new(48_000, LIVE_MAX_BLOCK));
+        handle.start_output_with(OutputConfig::default(), || Box::new(NoDevice));
+        let mut link = EngineLink::new(Box::new(RealtimeBackend::with_handle(handle)));
+        let mut p = Project::default();
+        p.tracks.push(Track::default());
+        let id = p.tracks[0].id;
+        let stem = Arc::new(crate::media::StemAudio::from_channels(
+            vec![vec![0.5; 48_000 * 4]],
+            48_000,
+        ));
+        link.load(&p, &|_| Some(stem.clone()));
+        link.play();
+        let mut moved = false;
+        for _ in 0..200 {
+            std::thread::sleep(Duration::from_millis(10));
+            let v = link.tick();
+            if v.playing && v.position > 4800 && v.tracks[&id].peak_db[0] > -20.0 {
+                moved = true;
+                break;
+            }
+        }
+        assert!(moved, "{:?}", link.view());
+        assert!(
+            link.view().status.contains("silent"),
+            "{}",
+            link.view().status
+        );
+        link.pause();
+        let mut settled = false;
+        for _ in 0..600 {
+            std::thread::sleep(Duration::from_millis(10));
+            if !link.tick().playing && link.view().settled() {
+                settled = true;
+                break;
+            }
+        }
+        assert!(settled, "{:?}", link.view());
+        assert!(!link.is_active());
+    }
+}

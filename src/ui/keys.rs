@@ -1,0 +1,159 @@
+//! Keyboard shortcuts and the window events the app listens to, as one plain function for
+//! `iced::event::listen_with` (it must not capture anything).
+//!
+//! Shortcuts act only on key presses no widget used: typing in a text box never plays or
+//! mutes anything. Escape is the exception: it also leaves a text box.
+
+use super::app::Message;
+use super::bounce_dialog::BounceMsg;
+use super::files::FileMsg;
+use super::transport::TransportMsg;
+use iced::keyboard::{self, Key, key::Named};
+use iced::{Event, event, window};
+
+/// Tooltip texts naming the shortcuts.
+pub mod tip {
+    /// Play/pause.
+    pub const PLAY: &str = "Play / pause (Space)";
+    /// Stop.
+    pub const STOP: &str = "Stop (clears reverb tails; the position stays)";
+    /// Return to start.
+    pub const TO_START: &str = "Return to start (Home or Enter)";
+    /// Loop.
+    pub const LOOP: &str = "Loop on/off (L); drag on the timeline to set the region";
+    /// Mute.
+    pub const MUTE: &str = "Mute (M on the selected strip)";
+    /// Solo.
+    pub const SOLO: &str = "Solo (S on the selected strip)";
+    /// Polarity.
+    pub const POLARITY: &str = "Invert polarity";
+    /// New.
+    pub const NEW: &str = "New project (Ctrl+N)";
+    /// Open.
+    pub const OPEN: &str = "Open a project (Ctrl+O)";
+    /// Save.
+    pub const SAVE: &str = "Save (Ctrl+S)";
+    /// Save as.
+    pub const SAVE_AS: &str = "Save under another name (Ctrl+Shift+S)";
+    /// Add stems.
+    pub const ADD_STEMS: &str =
+        "Add audio files as new tracks (Ctrl+I), or drop them on the window";
+    /// Add folder.
+    pub const ADD_FOLDER: &str = "Add every audio file of a folder as new tracks";
+    /// Undo.
+    pub const UNDO: &str = "Undo (Ctrl+Z)";
+    /// Redo.
+    pub const REDO: &str = "Redo (Ctrl+Shift+Z or Ctrl+Y)";
+    /// Bounce.
+    pub const BOUNCE: &str = "Bounce the mix to a WAV file (Ctrl+B)";
+    /// Help.
+    pub const HELP: &str = "Keyboard and mouse help (F1 or ?)";
+    /// Fader.
+    pub const FADER: &str =
+        "Drag (Shift: fine), wheel, double-click for 0 dB, click the value to type";
+}
+
+/// Every shortcut, for the help overlay: (keys, what they do).
+pub const SHORTCUTS: [(&str, &str); 17] = [
+    ("Space", "Play / pause"),
+    ("Home, Enter", "Return to start"),
+    ("L", "Loop on/off"),
+    ("M / S", "Mute / solo the selected strip"),
+    ("← →", "Select the previous / next strip"),
+    ("↑ ↓", "Selected fader ±0.5 dB (Shift: ±0.1 dB)"),
+    ("Ctrl+N", "New project"),
+    ("Ctrl+O", "Open a project"),
+    ("Ctrl+S", "Save"),
+    ("Ctrl+Shift+S", "Save as"),
+    ("Ctrl+I", "Add stems"),
+    ("Ctrl+B", "Bounce the mix to WAV"),
+    ("Ctrl+Z", "Undo"),
+    ("Ctrl+Shift+Z, Ctrl+Y", "Redo"),
+    ("F1, ?", "This help"),
+    ("Esc", "Close a panel, cancel typing"),
+    ("Double-click", "Reset a control (fader 0 dB, pan centre)"),
+];
+
+/// Mouse gestures, for the help overlay.
+pub const MOUSE: [(&str, &str); 7] = [
+    ("Drag a fader or knob", "Change it (Shift: fine)"),
+    ("Wheel over a control", "Step it (Shift: fine)"),
+    (
+        "Click a value",
+        "Type a value (-6, 1.2k, 250ms, L 30, -inf)",
+    ),
+    ("Click the timeline", "Move the playhead"),
+    ("Drag on the timeline", "Set the loop region"),
+    ("Wheel / Ctrl+wheel on the timeline", "Scroll / zoom"),
+    ("Click a clip light", "Clear it"),
+];
+
+/// Turns a runtime event into a message: window events, and shortcuts for key presses no
+/// widget captured.
+pub fn on_event(event: Event, status: event::Status, _window: window::Id) -> Option<Message> {
+    match event {
+        Event::Window(window::Event::CloseRequested) => Some(Message::CloseRequested),
+        Event::Window(window::Event::FileDropped(path)) => {
+            Some(Message::File(FileMsg::Dropped(path)))
+        }
+        Event::Window(window::Event::Resized(size)) => Some(Message::Resized(size)),
+        Event::Keyboard(k) => shortcut(&k, status == event::Status::Ignored),
+        _ => None,
+    }
+}
+
+/// The message of a key press; `free` is whether no widget used the key.
+pub fn shortcut(event: &keyboard::Event, free: bool) -> Option<Message> {
+    let keyboard::Event::KeyPressed {
+        key,
+        modified_key,
+        physical_key,
+        modifiers,
+        repeat,
+        ..
+    } = event
+    else {
+        return None;
+    };
+    if let Key::Named(Named::Escape) = key {
+        return Some(Message::Escape);
+    }
+    if !free {
+        return None;
+    }
+    let ctrl = modifiers.command();
+    let shift = modifiers.shift();
+    if let Key::Named(named) = key {
+        return match named {
+            Named::Space if !ctrl && !repeat => Some(Message::Transport(TransportMsg::TogglePlay)),
+            Named::Home | Named::Enter if !ctrl => Some(Message::Transport(TransportMsg::ToStart)),
+            Named::ArrowLeft => Some(Message::SelectStep(-1)),
+            Named::ArrowRight => Some(Message::SelectStep(1)),
+            Named::ArrowUp => Some(Message::Nudge(if shift { 0.1 } else { 0.5 })),
+            Named::ArrowDown => Some(Message::Nudge(if shift { -0.1 } else { -0.5 })),
+            Named::F1 if !repeat => Some(Message::ToggleHelp),
+            _ => None,
+        };
+    }
+    if !ctrl && matches!(modified_key.as_ref(), Key::Character("?")) {
+        return (!repeat).then_some(Message::ToggleHelp);
+    }
+    let c = key.to_latin(*physical_key)?.to_ascii_lowercase();
+    if *repeat && c != 'z' && c != 'y' {
+        return None;
+    }
+    Some(match (ctrl, shift, c) {
+        (true, false, 's') => Message::File(FileMsg::Save),
+        (true, true, 's') => Message::File(FileMsg::SaveAs),
+        (true, _, 'o') => Message::File(FileMsg::Open),
+        (true, _, 'n') => Message::File(FileMsg::New),
+        (true, _, 'i') => Message::File(FileMsg::AddStems),
+        (true, _, 'b') => Message::Bounce(BounceMsg::Open),
+        (true, false, 'z') => Message::Undo,
+        (true, true, 'z') | (true, _, 'y') => Message::Redo,
+        (false, false, 'l') => Message::Transport(TransportMsg::ToggleLoop),
+        (false, false, 'm') => Message::MuteSelected,
+        (false, false, 's') => Message::SoloSelected,
+        _ => return None,
+    })
+}
