@@ -502,10 +502,12 @@ fn the_reverb_return_meter_reads_what_the_return_adds_to_the_mix() {
         sample_rate: RATE,
         ..Project::default()
     };
-    let mut t = stemmix::project::Track::default();
-    t.gain_db = f32::NEG_INFINITY;
-    t.reverb_send_db = 0.0;
-    t.reverb_send_pre_fader = true;
+    let t = stemmix::project::Track {
+        gain_db: f32::NEG_INFINITY,
+        reverb_send_db: 0.0,
+        reverb_send_pre_fader: true,
+        ..Default::default()
+    };
     let mut rng = Rng(7);
     let mut s: Vec<f32> = (0..RATE as usize / 2)
         .map(|_| rng.range(-0.25, 0.25))

@@ -16,7 +16,7 @@ use super::timeline::{self, TimelineMsg, TimelineState};
 use super::transport::{self, TransportMsg};
 use super::{editor, eq_response, help, keys, mixer, notices, theme};
 use crate::project::undo::History;
-use crate::project::{Color, Detector, Project, Slope, TrackId};
+use crate::project::{Color, Detector, Project, Slope, Track, TrackId};
 use iced::widget::{column, container, opaque, stack};
 use iced::{Element, Fill, Size, Subscription, Task, Theme};
 use std::collections::HashMap;
@@ -737,42 +737,29 @@ impl App {
         Task::none()
     }
 
+    /// Flips one switch of a track as an undoable edit named "<track>: <what>".
+    fn toggle_track(&mut self, id: TrackId, what: &str, flip: fn(&mut Track)) {
+        let n = self.project.track(id).map_or("track", |t| t.name.as_str());
+        let label = format!("{n}: {what}");
+        self.edit(None, label, |p| {
+            if let Some(t) = p.track_mut(id) {
+                flip(t);
+            }
+        });
+    }
+
     fn toggle(&mut self, t: Toggle) {
         let name =
             |p: &Project, id: TrackId| p.track(id).map_or("track", |t| t.name.as_str()).to_string();
         match t {
-            Toggle::Mute(id) => {
-                let n = name(&self.project, id);
-                self.edit(None, format!("{n}: mute"), |p| {
-                    if let Some(t) = p.track_mut(id) {
-                        t.mute = !t.mute;
-                    }
-                });
-            }
-            Toggle::Solo(id) => {
-                let n = name(&self.project, id);
-                self.edit(None, format!("{n}: solo"), |p| {
-                    if let Some(t) = p.track_mut(id) {
-                        t.solo = !t.solo;
-                    }
-                });
-            }
+            Toggle::Mute(id) => self.toggle_track(id, "mute", |t| t.mute = !t.mute),
+            Toggle::Solo(id) => self.toggle_track(id, "solo", |t| t.solo = !t.solo),
             Toggle::Polarity(id) => {
-                let n = name(&self.project, id);
-                self.edit(None, format!("{n}: polarity"), |p| {
-                    if let Some(t) = p.track_mut(id) {
-                        t.polarity_invert = !t.polarity_invert;
-                    }
-                });
+                self.toggle_track(id, "polarity", |t| t.polarity_invert = !t.polarity_invert)
             }
-            Toggle::SendPre(id) => {
-                let n = name(&self.project, id);
-                self.edit(None, format!("{n}: send pre/post"), |p| {
-                    if let Some(t) = p.track_mut(id) {
-                        t.reverb_send_pre_fader = !t.reverb_send_pre_fader;
-                    }
-                });
-            }
+            Toggle::SendPre(id) => self.toggle_track(id, "send pre/post", |t| {
+                t.reverb_send_pre_fader = !t.reverb_send_pre_fader
+            }),
             Toggle::Eq(id) => {
                 let Some(t) = self.project.track(id) else {
                     return;

@@ -382,33 +382,17 @@ pub fn view(app: &App) -> Option<Element<'_, Message>> {
         None => {}
     }
     Some(
-        container(
-            container(body)
-                .padding(14)
-                .width(440)
-                .style(|_| container::Style {
-                    text_color: Some(theme::TEXT),
-                    background: Some(theme::STRIP_BG.into()),
-                    border: iced::Border {
-                        color: theme::ACCENT,
-                        width: 1.0,
-                        radius: 6.0.into(),
-                    },
-                    // No shadow (see `files::card`).
-                    shadow: iced::Shadow::default(),
-                    snap: true,
-                }),
-        )
-        .width(Fill)
-        .height(Fill)
-        .padding(iced::Padding {
-            top: 0.0,
-            right: 16.0,
-            bottom: 36.0,
-            left: 0.0,
-        })
-        .align_right(Fill)
-        .align_bottom(Fill)
-        .into(),
+        container(container(body).padding(14).width(440).style(theme::card))
+            .width(Fill)
+            .height(Fill)
+            .padding(iced::Padding {
+                top: 0.0,
+                right: 16.0,
+                bottom: 36.0,
+                left: 0.0,
+            })
+            .align_right(Fill)
+            .align_bottom(Fill)
+            .into(),
     )
 }

@@ -414,7 +414,7 @@ impl Backend for RealtimeBackend {
             OutputStatus::Device(info) => format!("playing on {info}"),
             OutputStatus::Unavailable { reason } => {
                 // The full reason went out once as a message; the status line stays short.
-                let short = reason.split(" (").next().unwrap_or(&reason);
+                let short = reason.split(" (").next().unwrap_or(reason);
                 format!("{short}: silent playback, the transport and meters still run")
             }
         };

@@ -1052,19 +1052,7 @@ fn card<'a>(content: impl Into<Element<'a, Message>>) -> Element<'a, Message> {
         container(content)
             .padding(18)
             .max_width(560)
-            .style(|_| container::Style {
-                text_color: Some(theme::TEXT),
-                background: Some(theme::STRIP_BG.into()),
-                border: iced::Border {
-                    color: theme::ACCENT,
-                    width: 1.0,
-                    radius: 6.0.into(),
-                },
-                // No shadow: the software renderer draws shadows outside the region it
-                // repaints, which leaves dark smears.
-                shadow: iced::Shadow::default(),
-                snap: true,
-            }),
+            .style(theme::card),
     )
     .center(Fill)
     .style(|_| container::Style {

@@ -45,16 +45,7 @@ pub fn view<'a>() -> Element<'a, Message> {
     )
     .padding(20)
     .max_width(900)
-    .style(|_| container::Style {
-        text_color: Some(theme::TEXT),
-        background: Some(theme::STRIP_BG.into()),
-        border: iced::Border {
-            color: theme::ACCENT,
-            width: 1.0,
-            radius: 6.0.into(),
-        },
-        ..container::Style::default()
-    });
+    .style(theme::card);
     container(card)
         .center(Fill)
         .style(|_| container::Style {

@@ -227,6 +227,22 @@ pub fn panel(_theme: &Theme) -> container::Style {
     }
 }
 
+/// A dialog card (bounce, prompts, help): strip background with an accent border. No shadow:
+/// the software renderer draws shadows outside the region it repaints, which leaves dark smears.
+pub fn card(_theme: &Theme) -> container::Style {
+    container::Style {
+        text_color: Some(TEXT),
+        background: Some(STRIP_BG.into()),
+        border: Border {
+            color: ACCENT,
+            width: 1.0,
+            radius: 6.0.into(),
+        },
+        shadow: Shadow::default(),
+        snap: true,
+    }
+}
+
 /// Non-modal error and warning messages.
 pub fn notice(danger: bool) -> impl Fn(&Theme) -> container::Style {
     move |_theme| {
