@@ -25,10 +25,12 @@ pub(crate) fn avx_available() -> bool {
     }
 }
 
-/// Runs `secs` (1 to 8 sections) over the block in place; `use_avx` only when
-/// [`avx_available`] said so.
+/// Runs the sections `secs[order[0]]`, `secs[order[1]]`, … (1 to 8 of them) over the block in
+/// place; `use_avx` only when [`avx_available`] said so. Taking the order as indices lets the
+/// EQ run its active sections where they are, without copying them out and back.
 pub(crate) fn run<const STEREO: bool>(
     secs: &mut [StereoBiquad],
+    order: &[u8],
     left: &mut [f32],
     right: &mut [f32],
     use_avx: bool,
@@ -37,27 +39,27 @@ pub(crate) fn run<const STEREO: bool>(
     if use_avx {
         // SAFETY: the caller checked that the CPU supports AVX.
         unsafe {
-            match secs.len() {
+            match order.len() {
                 0 => {}
-                1 | 2 => avx::run::<1, STEREO>(secs, left, right),
-                3 | 4 => avx::run::<2, STEREO>(secs, left, right),
-                5 | 6 => avx::run::<3, STEREO>(secs, left, right),
-                _ => avx::run::<4, STEREO>(secs, left, right),
+                1 | 2 => avx::run::<1, STEREO>(secs, order, left, right),
+                3 | 4 => avx::run::<2, STEREO>(secs, order, left, right),
+                5 | 6 => avx::run::<3, STEREO>(secs, order, left, right),
+                _ => avx::run::<4, STEREO>(secs, order, left, right),
             }
         }
         return;
     }
     let _ = use_avx;
-    match secs.len() {
+    match order.len() {
         0 => {}
-        1 => run_sse::<1, STEREO>(secs, left, right),
-        2 => run_sse::<2, STEREO>(secs, left, right),
-        3 => run_sse::<3, STEREO>(secs, left, right),
-        4 => run_sse::<4, STEREO>(secs, left, right),
-        5 => run_sse::<5, STEREO>(secs, left, right),
-        6 => run_sse::<6, STEREO>(secs, left, right),
-        7 => run_sse::<7, STEREO>(secs, left, right),
-        _ => run_sse::<8, STEREO>(secs, left, right),
+        1 => run_sse::<1, STEREO>(secs, order, left, right),
+        2 => run_sse::<2, STEREO>(secs, order, left, right),
+        3 => run_sse::<3, STEREO>(secs, order, left, right),
+        4 => run_sse::<4, STEREO>(secs, order, left, right),
+        5 => run_sse::<5, STEREO>(secs, order, left, right),
+        6 => run_sse::<6, STEREO>(secs, order, left, right),
+        7 => run_sse::<7, STEREO>(secs, order, left, right),
+        _ => run_sse::<8, STEREO>(secs, order, left, right),
     }
 }
 
@@ -82,10 +84,11 @@ fn write<const STEREO: bool>(t: usize, v: F64x2, left: &mut [f32], right: &mut [
 #[inline(always)]
 fn run_sse<const N: usize, const STEREO: bool>(
     sections: &mut [StereoBiquad],
+    order: &[u8],
     left: &mut [f32],
     right: &mut [f32],
 ) {
-    let mut secs: [StereoBiquad; N] = std::array::from_fn(|k| sections[k]);
+    let mut secs: [StereoBiquad; N] = std::array::from_fn(|k| sections[order[k] as usize]);
     let m = left.len();
     // pipe[k]: section k's latest output, the next input of section k + 1.
     let mut pipe = [F64x2::zero(); N];
@@ -123,7 +126,9 @@ fn run_sse<const N: usize, const STEREO: bool>(
             write::<STEREO>(t + 1 - N, pipe[N - 1], left, right);
         }
     }
-    sections[..N].copy_from_slice(&secs);
+    for (k, s) in secs.iter().enumerate() {
+        sections[order[k] as usize] = *s;
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -148,15 +153,18 @@ mod avx {
     #[target_feature(enable = "avx")]
     pub(super) unsafe fn run<const P: usize, const STEREO: bool>(
         secs: &mut [StereoBiquad],
+        order: &[u8],
         left: &mut [f32],
         right: &mut [f32],
     ) {
-        let n = secs.len();
+        let n = order.len();
         let identity = StereoBiquad::default();
         let pack = |lo: __m128d, hi: __m128d| _mm256_set_m128d(hi, lo);
         let mut pairs: [Pair; P] = std::array::from_fn(|k| {
-            let lo = &secs[2 * k];
-            let hi = secs.get(2 * k + 1).unwrap_or(&identity);
+            let lo = &secs[order[2 * k] as usize];
+            let hi = order
+                .get(2 * k + 1)
+                .map_or(&identity, |&i| &secs[i as usize]);
             let (lc, ls) = lo.raw_parts();
             let (hc, hs) = hi.raw_parts();
             Pair {
@@ -218,7 +226,9 @@ mod avx {
                 }
             }
             if t >= last {
-                let v = y[last / 2];
+                // last / 2 is always P − 1 (n is 2P − 1 or 2P); a constant index keeps y in
+                // registers.
+                let v = y[P - 1];
                 let half = if last.is_multiple_of(2) {
                     _mm256_castpd256_pd128(v)
                 } else {
@@ -234,9 +244,9 @@ mod avx {
         for k in 0..P {
             let p = &pairs[k];
             let lo_s = [_mm256_castpd256_pd128(p.s1), _mm256_castpd256_pd128(p.s2)];
-            secs[2 * k].set_raw_state(lo_s);
-            if let Some(hi) = secs.get_mut(2 * k + 1) {
-                hi.set_raw_state([
+            secs[order[2 * k] as usize].set_raw_state(lo_s);
+            if let Some(&hi) = order.get(2 * k + 1) {
+                secs[hi as usize].set_raw_state([
                     _mm256_extractf128_pd(p.s1, 1),
                     _mm256_extractf128_pd(p.s2, 1),
                 ]);
@@ -270,8 +280,20 @@ mod tests {
             .collect()
     }
 
+    /// The sections laid out in reverse at the end of an 8-slot pool (as the EQ's active
+    /// sections sit among inactive ones), with the order that runs them first to last.
+    fn pool(n: usize) -> (Vec<StereoBiquad>, Vec<u8>) {
+        let mut pool = vec![StereoBiquad::default(); 8];
+        let order: Vec<u8> = (0..n).map(|k| (7 - k) as u8).collect();
+        for (s, &slot) in sections(n).into_iter().zip(&order) {
+            pool[slot as usize] = s;
+        }
+        (pool, order)
+    }
+
     /// Both kernels give exactly what the sections give when run one after the other, for every
-    /// section count and block lengths shorter and longer than the pipeline.
+    /// section count and block lengths shorter and longer than the pipeline, reading and
+    /// updating the sections in place through their order, and leaving the others alone.
     #[test]
     fn pipelined_kernels_are_bit_identical_to_sequential() {
         let mut rng = Rng::new(21);
@@ -298,21 +320,25 @@ mod tests {
                     variants.push(true);
                 }
                 for use_avx in variants {
-                    let mut secs = sections(n);
+                    let (mut secs, order) = pool(n);
                     let (mut pl, mut pr) = (l.clone(), r.clone());
                     // Three blocks, so state carries across calls.
                     for b in 0..3 {
                         let range = b * len..(b + 1) * len;
-                        run::<true>(&mut secs, &mut pl[range.clone()], &mut pr[range], use_avx);
+                        let (bl, br) = (&mut pl[range.clone()], &mut pr[range]);
+                        run::<true>(&mut secs, &order, bl, br, use_avx);
                     }
                     assert_eq!((&pl, &pr), (&el, &er), "n {n} len {len} avx {use_avx}");
-                    for (a, b) in secs.iter().zip(&reference) {
-                        assert_eq!(a.state(), b.state());
+                    for (&slot, b) in order.iter().zip(&reference) {
+                        assert_eq!(secs[slot as usize].state(), b.state());
+                    }
+                    for spare in &secs[..8 - n] {
+                        assert_eq!(spare.state(), StereoBiquad::default().state());
                     }
                     // Mono: the right lane stays silent.
-                    let mut secs = sections(n);
+                    let (mut secs, order) = pool(n);
                     let mut ml = l.clone();
-                    run::<false>(&mut secs, &mut ml, &mut [], use_avx);
+                    run::<false>(&mut secs, &order, &mut ml, &mut [], use_avx);
                     let mut mono_ref = sections(n);
                     let expected: Vec<f32> = l
                         .iter()
@@ -325,8 +351,8 @@ mod tests {
                         })
                         .collect();
                     assert_eq!(ml, expected, "mono n {n} len {len} avx {use_avx}");
-                    for (a, b) in secs.iter().zip(&mono_ref) {
-                        assert_eq!(a.state(), b.state());
+                    for (&slot, b) in order.iter().zip(&mono_ref) {
+                        assert_eq!(secs[slot as usize].state(), b.state());
                     }
                 }
             }

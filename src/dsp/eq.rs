@@ -545,16 +545,8 @@ impl ChannelEq {
             }
         };
         if !self.active_slow {
-            // Gather the active sections, run them as one pipelined cascade, scatter back.
-            let n = self.active_len;
-            let mut local = [StereoBiquad::default(); SECTIONS];
-            for k in 0..n {
-                local[k] = sections[active[k] as usize];
-            }
-            cascade::run::<STEREO>(&mut local[..n], left, right, self.use_avx);
-            for k in 0..n {
-                sections[active[k] as usize] = local[k];
-            }
+            // The active sections, in place, as one pipelined cascade.
+            cascade::run::<STEREO>(sections, active, left, right, self.use_avx);
         } else {
             let fades = &mut self.fades;
             let gliding = &self.gliding;
