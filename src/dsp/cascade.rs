@@ -8,7 +8,9 @@
 //!
 //! Two kernels produce identical results: an SSE2 one (both channels of one section per
 //! 128-bit vector), and, when the CPU has AVX, one that holds two sections per 256-bit vector —
-//! half the instructions, and few enough registers that nothing spills.
+//! half the instructions. (With four vectors, 7–8 sections, LLVM still spills some state to
+//! the stack, and store forwarding then sits on the recursion: about 27 cycles per frame
+//! measured against a 10-cycle arithmetic bound. Left as a follow-up.)
 
 use super::biquad::StereoBiquad;
 use super::simd::F64x2;
