@@ -228,8 +228,7 @@ mod avx {
                 }
             }
             if t >= last {
-                // last / 2 is always P − 1 (n is 2P − 1 or 2P); a constant index keeps y in
-                // registers.
+                // last / 2 is always P − 1 (n is 2P − 1 or 2P).
                 let v = y[P - 1];
                 let half = if last.is_multiple_of(2) {
                     _mm256_castpd256_pd128(v)

@@ -534,7 +534,7 @@ impl Compressor {
         #[cfg(target_arch = "x86_64")]
         if self.use_avx2 {
             // SAFETY: `use_avx2` is only set when the CPU has AVX2.
-            unsafe { avx2::targets_smooth_apply::<STEREO>(self, &mut buf, len, left, right) };
+            unsafe { avx2::targets_smooth_apply::<STEREO>(self, &buf, len, left, right) };
             return;
         }
         // Targets, two frames per vector (the odd last lane is computed and ignored).
@@ -736,7 +736,7 @@ mod avx2 {
     #[target_feature(enable = "avx2")]
     pub(super) fn targets_smooth_apply<const STEREO: bool>(
         c: &mut Compressor,
-        buf: &mut [f64; CHUNK],
+        buf: &[f64; CHUNK],
         len: usize,
         left: &mut [f32],
         right: &mut [f32],
