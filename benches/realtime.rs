@@ -207,7 +207,7 @@ fn clocked_run(tracks: usize, frames: usize, seconds: f64, fifo: bool) {
             1 => TrackParam::Pan(rng.range(-1.0, 1.0)),
             2 => TrackParam::SendDb(rng.range(-30.0, -6.0)),
             3 => {
-                let mut eq = stemmix::project::Eq::default();
+                let mut eq = stemmix::project::EqSettings::default();
                 eq.peak1.enabled = true;
                 eq.peak1.gain_db = rng.range(-6.0, 6.0);
                 TrackParam::Eq(eq)

@@ -3,12 +3,12 @@
 
 use std::path::{Path, PathBuf};
 use stemmix::project::{
-    self, Color, Compressor, Detector, Eq, EqBand, Limiter, Marker, Master, PassBand, Project,
-    Reference, Region, ReverbBus, Slope, Track, file,
+    self, Color, CompressorSettings, Detector, EqBand, EqSettings, LimiterSettings, Marker, Master,
+    PassBand, Project, Reference, Region, ReverbBus, Slope, Track, file,
 };
 
 fn rich_project(dir: &Path) -> Project {
-    let eq = Eq {
+    let eq = EqSettings {
         high_pass: PassBand {
             enabled: true,
             freq_hz: 80.0,
@@ -21,7 +21,7 @@ fn rich_project(dir: &Path) -> Project {
             gain_db: -3.5,
             q: 2.0,
         },
-        ..Eq::default()
+        ..EqSettings::default()
     };
     let vocal = Track {
         name: "Lead vocal".into(),
@@ -34,7 +34,7 @@ fn rich_project(dir: &Path) -> Project {
         polarity_invert: true,
         color: Color::rgb(1, 2, 3),
         eq,
-        compressor: Compressor {
+        compressor: CompressorSettings {
             enabled: true,
             threshold_db: -20.0,
             ratio: 3.0,
@@ -65,7 +65,7 @@ fn rich_project(dir: &Path) -> Project {
         },
         master: Master {
             gain_db: -1.0,
-            limiter: Limiter {
+            limiter: LimiterSettings {
                 enabled: true,
                 ceiling_dbtp: -1.5,
                 release_ms: 80.0,

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use stemmix::engine::device::{
-    ActiveStream, Backend, OutputConfig, OutputError, OutputStatus, PullFn, StreamHealth,
+    ActiveStream, AudioHost, OutputConfig, OutputError, OutputStatus, PullFn, StreamHealth,
     StreamInfo, StreamRequest,
 };
 use stemmix::engine::feedback::PlayState;
@@ -26,7 +26,7 @@ struct World {
     opens: AtomicU32,
 }
 
-struct FakeBackend(Arc<World>);
+struct FakeHost(Arc<World>);
 
 struct FakeStream {
     world: Arc<World>,
@@ -36,7 +36,7 @@ struct FakeStream {
     thread: Option<JoinHandle<()>>,
 }
 
-impl Backend for FakeBackend {
+impl AudioHost for FakeHost {
     fn open(
         &mut self,
         req: &StreamRequest,
@@ -135,7 +135,7 @@ fn device_loss_pauses_falls_back_to_a_clock_and_reconnects_keeping_state() {
         buffer_frames: Some(256),
         ..OutputConfig::default()
     };
-    h.start_output_with(config, move || Box::new(FakeBackend(w)) as Box<dyn Backend>);
+    h.start_output_with(config, move || Box::new(FakeHost(w)) as Box<dyn AudioHost>);
     let mut msgs = Vec::new();
 
     // 1. No device: told so, and the dummy clock keeps the transport moving.

@@ -17,7 +17,7 @@ use stemmix::engine::device::{DeviceSample, ResampleStage};
 use stemmix::engine::graph::TrackNode;
 use stemmix::engine::handle::EngineHandle;
 use stemmix::engine::slot::Render;
-use stemmix::project::{Compressor, Detector, Limiter, ReverbBus, Slope, TrackId};
+use stemmix::project::{CompressorSettings, Detector, LimiterSettings, ReverbBus, Slope, TrackId};
 use synth::Rng;
 
 #[global_allocator]
@@ -59,7 +59,7 @@ fn any_track_param(rng: &mut Rng, base: &stemmix::project::Track) -> TrackParam 
             eq.low_pass.freq_hz = rng.range(2000.0, 20000.0);
             TrackParam::Eq(eq)
         }
-        _ => TrackParam::Compressor(Compressor {
+        _ => TrackParam::Compressor(CompressorSettings {
             enabled: rng.unit() < 0.8,
             threshold_db: rng.range(-40.0, 0.0),
             ratio: rng.range(1.0, 20.0),
@@ -148,7 +148,7 @@ fn the_callback_never_allocates_or_frees() {
         for _ in 0..rng.int(0, 6) {
             match rng.int(0, 9) {
                 0 => h.set_master_gain_db(rng.range(-12.0, 3.0)),
-                1 => h.set_limiter(Limiter {
+                1 => h.set_limiter(LimiterSettings {
                     enabled: rng.unit() < 0.7,
                     ceiling_dbtp: rng.range(-6.0, 0.0),
                     release_ms: rng.range(5.0, 500.0),

@@ -17,7 +17,7 @@ use stemmix::engine::handle::EngineHandle;
 use stemmix::engine::offline;
 use stemmix::engine::realtime::AudioEngine;
 use stemmix::engine::slot::{Render, RenderSlot};
-use stemmix::project::{Compressor, Limiter, Project, ReverbBus, TrackId};
+use stemmix::project::{CompressorSettings, LimiterSettings, Project, ReverbBus, TrackId};
 use synth::Rng;
 
 const RATE: u32 = 48_000;
@@ -104,16 +104,16 @@ fn change(k: usize, p: &Project, stems: &Stems, extra: &mut Vec<TrackId>) -> Gra
         }
         9 => GraphCommand::Track(
             id,
-            TrackParam::Compressor(Compressor {
+            TrackParam::Compressor(CompressorSettings {
                 enabled: true,
                 threshold_db: -30.0,
-                ..Compressor::default()
+                ..CompressorSettings::default()
             }),
         ),
         10 => GraphCommand::MasterGainDb(-2.0),
-        11 => GraphCommand::Limiter(Limiter {
+        11 => GraphCommand::Limiter(LimiterSettings {
             enabled: true,
-            ..Limiter::default()
+            ..LimiterSettings::default()
         }),
         12 => GraphCommand::Reverb(ReverbBus {
             return_db: -3.0,
@@ -516,9 +516,9 @@ fn the_reverb_return_meter_reads_what_the_return_adds_to_the_mix() {
     let mut stems = Stems::new();
     stems.insert(t.id, synth::stem(vec![s], RATE));
     p.tracks.push(t);
-    p.master.limiter = Limiter {
+    p.master.limiter = LimiterSettings {
         enabled: false,
-        ..Limiter::default()
+        ..LimiterSettings::default()
     };
     for muted in [false, true] {
         p.reverb.mute = muted;

@@ -13,14 +13,14 @@ use std::time::{Duration, Instant};
 use stemmix::engine::command::TrackParam;
 use stemmix::engine::handle::EngineHandle;
 use stemmix::engine::slot::Render;
-use stemmix::project::{Compressor, Limiter, ReverbBus, TrackId};
+use stemmix::project::{CompressorSettings, LimiterSettings, ReverbBus, TrackId};
 use synth::Rng;
 
 const RATE: u32 = 48_000;
 const BLOCK: usize = 256;
 const COMMANDS: usize = 100_000;
 
-fn param(rng: &mut Rng, eq: stemmix::project::Eq) -> TrackParam {
+fn param(rng: &mut Rng, eq: stemmix::project::EqSettings) -> TrackParam {
     match rng.int(0, 9) {
         0 => TrackParam::TrimDb(rng.range(-12.0, 12.0)),
         1 => TrackParam::GainDb(rng.range(-60.0, 6.0)),
@@ -37,11 +37,11 @@ fn param(rng: &mut Rng, eq: stemmix::project::Eq) -> TrackParam {
             eq.peak2.freq_hz = rng.range(200.0, 8000.0);
             TrackParam::Eq(eq)
         }
-        _ => TrackParam::Compressor(Compressor {
+        _ => TrackParam::Compressor(CompressorSettings {
             enabled: true,
             threshold_db: rng.range(-40.0, 0.0),
             ratio: rng.range(1.0, 10.0),
-            ..Compressor::default()
+            ..CompressorSettings::default()
         }),
     }
 }
@@ -90,9 +90,9 @@ fn a_hundred_thousand_commands_lose_no_final_value_and_block_nobody() {
         let t = Instant::now();
         match i % 50 {
             0 => h.set_master_gain_db(rng.range(-12.0, 0.0)),
-            1 => h.set_limiter(Limiter {
+            1 => h.set_limiter(LimiterSettings {
                 ceiling_dbtp: rng.range(-3.0, 0.0),
-                ..Limiter::default()
+                ..LimiterSettings::default()
             }),
             2 => h.set_reverb(ReverbBus {
                 return_db: rng.range(-20.0, 0.0),

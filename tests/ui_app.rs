@@ -17,7 +17,7 @@ use stemmix::project::{self, Track, TrackId};
 use stemmix::ui::app::{Message, Selection, TypeMsg};
 use stemmix::ui::bounce_dialog::{BounceMsg, BounceResult};
 use stemmix::ui::dirs::AppDirs;
-use stemmix::ui::engine_link::{Backend, EngineLink, EngineView, Meter, Recorded};
+use stemmix::ui::engine_link::{EngineLink, EnginePort, EngineView, Meter, Recorded};
 use stemmix::ui::files::{FileMsg, Purpose};
 use stemmix::ui::params::{Band, Param, TrackField};
 use stemmix::ui::{App, keys};
@@ -873,13 +873,13 @@ fn autosave_and_crash_recovery() {
 
 /// A backend whose track clips while `clip` is set; like the engine, it latches the light
 /// until it is cleared.
-struct ClippingBackend {
+struct ClippingPort {
     track: TrackId,
     clip: std::sync::Arc<std::sync::atomic::AtomicBool>,
     latched: bool,
 }
 
-impl Backend for ClippingBackend {
+impl EnginePort for ClippingPort {
     fn send(&mut self, _: Command) {}
     fn poll(&mut self, view: &mut EngineView) {
         let clip = self.clip.load(std::sync::atomic::Ordering::Relaxed);
@@ -909,7 +909,7 @@ fn clip_lights_latch_until_clicked() {
     let p = project::load(&demo_path()).unwrap();
     let id = p.tracks[0].id;
     let clip = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
-    let link = EngineLink::new(Box::new(ClippingBackend {
+    let link = EngineLink::new(Box::new(ClippingPort {
         track: id,
         clip: clip.clone(),
         latched: false,

@@ -8,8 +8,8 @@ use super::{CliError, CliResult, bounce::format_duration, progress::ProgressLine
 use crate::engine::device::{self, OutputConfig, OutputStatus};
 use crate::engine::feedback::{EndReason, PlayState};
 use crate::engine::graph::MixGraph;
-use crate::engine::handle::{ChannelMeter, EngineHandle};
 use crate::engine::stems::ProjectStems;
+use crate::engine::{ChannelMeter, EngineHandle};
 use crate::project;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

@@ -11,7 +11,7 @@ pub(crate) const DB_PER_OCTAVE: f64 = 6.020_599_913_279_624;
 /// log2(10)/20: octaves per decibel.
 pub(crate) const OCTAVES_PER_DB: f64 = 0.166_096_404_744_368_12;
 
-/// Converts decibels to a linear amplitude gain (exact, for parameter changes).
+/// Converts decibels to a linear amplitude gain (exact, for parameter changes); −∞ gives 0.
 pub fn db_to_gain(db: f64) -> f64 {
     10f64.powf(db / 20.0)
 }
@@ -19,6 +19,15 @@ pub fn db_to_gain(db: f64) -> f64 {
 /// Converts a linear amplitude gain to decibels (exact; −∞ for 0, NaN for negative input).
 pub fn gain_to_db(gain: f64) -> f64 {
     20.0 * gain.log10()
+}
+
+/// [`gain_to_db`] for `f32` levels (meters, reports): −∞ for 0 and for negative input.
+pub fn gain_to_db_f32(gain: f32) -> f32 {
+    if gain > 0.0 {
+        gain_to_db(gain as f64) as f32
+    } else {
+        f32::NEG_INFINITY
+    }
 }
 
 /// Rounds to the nearest integer (ties to even) without a libm call: adding and subtracting

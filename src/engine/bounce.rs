@@ -4,7 +4,7 @@
 
 use super::graph::{MixGraph, StemLookup};
 use crate::media::{WavFormat, WavWriter};
-use crate::project::{Limiter, Project};
+use crate::project::{LimiterSettings, Project};
 use ebur128::{EbuR128, Mode};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -234,7 +234,7 @@ pub fn bounce(
         let mut p = project.clone();
         if pass > 1 {
             p.master.gain_db += gain_db as f32;
-            p.master.limiter = Limiter {
+            p.master.limiter = LimiterSettings {
                 enabled: true,
                 ceiling_dbtp: norm.ceiling_dbtp,
                 ..p.master.limiter

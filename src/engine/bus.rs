@@ -1,9 +1,10 @@
 //! The reverb return and the master bus.
 
 use super::params;
+use super::params::level_gain;
 use super::strip::ramp_samples;
 use crate::dsp::{LevelMeter, LevelReport, Ramp, Reverb, TruePeakLimiter};
-use crate::project::{self, Limiter, ReverbBus, db_to_gain};
+use crate::project::{self, LimiterSettings, ReverbBus};
 
 /// The shared reverb: 100% wet on the summed sends, with a return level.
 pub struct ReverbReturn {
@@ -60,7 +61,7 @@ impl ReverbReturn {
 }
 
 fn return_gain(p: &ReverbBus) -> f32 {
-    if p.mute { 0.0 } else { db_to_gain(p.return_db) }
+    if p.mute { 0.0 } else { level_gain(p.return_db) }
 }
 
 /// Whether every sample is finite (an inf or NaN makes the sum of `x·0` NaN).
@@ -78,7 +79,7 @@ impl MasterBus {
     /// A master bus at `rate` with settings `m`.
     pub fn new(rate: u32, m: &project::Master) -> Self {
         MasterBus {
-            gain: Ramp::with_length(ramp_samples(rate), db_to_gain(m.gain_db)),
+            gain: Ramp::with_length(ramp_samples(rate), level_gain(m.gain_db)),
             limiter: TruePeakLimiter::new(rate as f64, 2, &params::limiter(&m.limiter)),
         }
     }
@@ -90,11 +91,11 @@ impl MasterBus {
 
     /// Master fader.
     pub fn set_gain_db(&mut self, db: f32) {
-        self.gain.set_target(db_to_gain(db));
+        self.gain.set_target(level_gain(db));
     }
 
     /// Limiter settings.
-    pub fn set_limiter(&mut self, l: &Limiter) {
+    pub fn set_limiter(&mut self, l: &LimiterSettings) {
         self.limiter.set_params(&params::limiter(l));
     }
 

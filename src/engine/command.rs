@@ -6,7 +6,7 @@
 
 use super::graph::{MixGraph, TrackNode};
 use crate::media::StemAudio;
-use crate::project::{Compressor, Eq, Limiter, ReverbBus, TrackId};
+use crate::project::{CompressorSettings, EqSettings, LimiterSettings, ReverbBus, TrackId};
 use std::sync::Arc;
 
 /// One parameter of one channel strip (levels in dB, pan −1…+1).
@@ -29,9 +29,9 @@ pub enum TrackParam {
     /// Reverb send taps before the fader.
     SendPreFader(bool),
     /// The whole EQ (every band).
-    Eq(Eq),
+    Eq(EqSettings),
     /// The whole compressor.
-    Compressor(Compressor),
+    Compressor(CompressorSettings),
 }
 
 impl TrackParam {
@@ -62,7 +62,7 @@ pub enum GraphCommand {
     /// Master fader in dB.
     MasterGainDb(f32),
     /// Master limiter settings.
-    Limiter(Limiter),
+    Limiter(LimiterSettings),
     /// Inserts a prebuilt track at `index` (clamped to the end).
     AddTrack {
         /// Position in mixer order.

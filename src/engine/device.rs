@@ -202,7 +202,7 @@ pub trait ActiveStream {
 }
 
 /// An audio system the supervisor can open streams on (cpal, or a fake in tests).
-pub trait Backend {
+pub trait AudioHost {
     /// Opens a stream pulling audio from `source()` (called once per stream built) and
     /// reporting into `health`. The stream must not call back before [`ActiveStream::start`].
     fn open(
@@ -238,7 +238,7 @@ impl Output {
         config: OutputConfig,
     ) -> Output {
         Output::start_with(slot, sample_rate, config, || {
-            Box::new(CpalBackend) as Box<dyn Backend>
+            Box::new(CpalHost) as Box<dyn AudioHost>
         })
     }
 
@@ -248,7 +248,7 @@ impl Output {
         slot: Arc<RenderSlot<R>>,
         sample_rate: u32,
         config: OutputConfig,
-        backend: impl FnOnce() -> Box<dyn Backend> + Send + 'static,
+        backend: impl FnOnce() -> Box<dyn AudioHost> + Send + 'static,
     ) -> Output {
         let (quit_tx, quit_rx) = mpsc::channel();
         let (ev_tx, ev_rx) = mpsc::channel();
@@ -331,7 +331,7 @@ enum Running {
 }
 
 fn supervise(
-    mut backend: Box<dyn Backend>,
+    mut backend: Box<dyn AudioHost>,
     source: &dyn Fn() -> PullFn,
     rate: u32,
     config: OutputConfig,
@@ -708,7 +708,7 @@ impl OutputAdapter {
 }
 
 /// The cpal default host.
-pub struct CpalBackend;
+pub struct CpalHost;
 
 struct CpalStream(cpal::Stream);
 
@@ -720,7 +720,7 @@ impl ActiveStream for CpalStream {
     }
 }
 
-impl Backend for CpalBackend {
+impl AudioHost for CpalHost {
     fn open(
         &mut self,
         req: &StreamRequest,

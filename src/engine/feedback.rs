@@ -130,25 +130,9 @@ pub enum Feedback {
     },
 }
 
-/// Linear amplitude to dB (−∞ for zero).
-pub fn to_db(x: f32) -> f32 {
-    if x > 0.0 {
-        20.0 * x.log10()
-    } else {
-        f32::NEG_INFINITY
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn db_of_amplitudes() {
-        assert_eq!(to_db(1.0), 0.0);
-        assert!((to_db(0.5) + 6.0206).abs() < 1e-3);
-        assert_eq!(to_db(0.0), f32::NEG_INFINITY);
-    }
 
     #[test]
     fn feedback_messages_stay_small() {

@@ -4,8 +4,19 @@
 use crate::dsp::{self, BandParams, CompressorParams, EqParams, LimiterParams, ReverbParams};
 use crate::project;
 
+/// The linear gain of a level setting in dB (fader, trim, send, return): the project's
+/// convention makes [`project::SILENCE_DB`] and below (and NaN) exactly silent.
+pub fn level_gain(db: f32) -> f32 {
+    if db.is_nan() || db <= project::SILENCE_DB {
+        0.0
+    } else {
+        // f64 so that e.g. −6.0206 dB halves to within f32 rounding.
+        dsp::db_to_gain(db as f64) as f32
+    }
+}
+
 /// The EQ settings of a track as DSP parameters (bands in processing order).
-pub fn eq(e: &project::Eq) -> EqParams {
+pub fn eq(e: &project::EqSettings) -> EqParams {
     let pass = |b: &project::PassBand| BandParams {
         enabled: b.enabled,
         freq_hz: b.freq_hz,
@@ -36,7 +47,7 @@ pub fn eq(e: &project::Eq) -> EqParams {
 }
 
 /// The compressor settings of a track as DSP parameters.
-pub fn compressor(c: &project::Compressor) -> CompressorParams {
+pub fn compressor(c: &project::CompressorSettings) -> CompressorParams {
     CompressorParams {
         enabled: c.enabled,
         threshold_db: c.threshold_db,
@@ -64,7 +75,7 @@ pub fn reverb(r: &project::ReverbBus) -> ReverbParams {
 }
 
 /// The master limiter settings as DSP parameters.
-pub fn limiter(l: &project::Limiter) -> LimiterParams {
+pub fn limiter(l: &project::LimiterSettings) -> LimiterParams {
     LimiterParams {
         enabled: l.enabled,
         ceiling_dbtp: l.ceiling_dbtp,

@@ -3,9 +3,10 @@
 
 use super::command::TrackParam;
 use super::params;
+use super::params::level_gain;
 use crate::dsp::{ChannelEq, Compressor, Ramp, mono_pan, stereo_balance};
 use crate::media::StemAudio;
-use crate::project::{self, TrackId, db_to_gain};
+use crate::project::{self, TrackId};
 use std::sync::Arc;
 
 /// Length of gain, pan, send, mute and solo ramps.
@@ -127,9 +128,9 @@ pub struct StripParams {
     /// Send before the fader.
     pub send_pre_fader: bool,
     /// EQ settings.
-    pub eq: project::Eq,
+    pub eq: project::EqSettings,
     /// Compressor settings.
-    pub compressor: project::Compressor,
+    pub compressor: project::CompressorSettings,
 }
 
 impl StripParams {
@@ -364,9 +365,9 @@ impl TrackNode {
     fn retarget(&mut self, immediate: bool) {
         let p = &self.params;
         let pol = if p.polarity_invert { -1.0 } else { 1.0 };
-        let trim = pol * db_to_gain(p.trim_db);
+        let trim = pol * level_gain(p.trim_db);
         let gate = if self.gate { 1.0 } else { 0.0 };
-        let fader = db_to_gain(p.gain_db) * gate;
+        let fader = level_gain(p.gain_db) * gate;
         let pan = p.pan.clamp(-1.0, 1.0);
         let pan = if pan.is_nan() { 0.0 } else { pan };
         let (pl, pr) = if self.channels == 1 {
@@ -374,7 +375,7 @@ impl TrackNode {
         } else {
             stereo_balance(pan)
         };
-        let send = db_to_gain(p.send_db) * gate;
+        let send = level_gain(p.send_db) * gate;
         let send_lr = if p.send_pre_fader {
             let s = if self.channels == 1 {
                 send * MONO_CENTRE

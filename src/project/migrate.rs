@@ -103,7 +103,7 @@ impl V1Project {
                 reverb_send_db: t.send_db.unwrap_or(f32::NEG_INFINITY),
                 reverb_send_pre_fader: t.send_pre_fader,
                 compressor: match t.compressor {
-                    Some(c) => model::Compressor {
+                    Some(c) => model::CompressorSettings {
                         enabled: true,
                         threshold_db: c.threshold_db,
                         ratio: c.ratio,
@@ -113,7 +113,7 @@ impl V1Project {
                         makeup_db: c.makeup_db,
                         detector: model::Detector::Peak,
                     },
-                    None => model::Compressor::default(),
+                    None => model::CompressorSettings::default(),
                 },
                 ..model::Track::default()
             })
@@ -124,12 +124,12 @@ impl V1Project {
             master: model::Master {
                 gain_db: self.master_gain_db,
                 limiter: match self.limiter_ceiling_db {
-                    Some(c) => model::Limiter {
+                    Some(c) => model::LimiterSettings {
                         enabled: true,
                         ceiling_dbtp: c,
-                        ..model::Limiter::default()
+                        ..model::LimiterSettings::default()
                     },
-                    None => model::Limiter::default(),
+                    None => model::LimiterSettings::default(),
                 },
             },
             ..Project::default()

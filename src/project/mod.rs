@@ -2,10 +2,12 @@
 //!
 //! Nothing here knows about audio devices, DSP or the GUI.
 
+pub mod eq;
 pub mod file;
 pub mod migrate;
 pub mod model;
 pub mod undo;
 
+pub use eq::*;
 pub use file::{ParseError, ProjectError, load, save};
 pub use model::*;

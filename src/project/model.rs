@@ -3,6 +3,7 @@
 //!
 //! Levels are in dB, pan is −1…+1, times are in seconds; the engine converts them once per change.
 
+use super::eq::EqSettings;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -127,9 +128,9 @@ pub struct Track {
     /// Strip and waveform colour.
     pub color: Color,
     /// The six-band parametric EQ.
-    pub eq: Eq,
+    pub eq: EqSettings,
     /// The channel compressor.
-    pub compressor: Compressor,
+    pub compressor: CompressorSettings,
     /// Send level to the reverb bus in dB; at or below [`SILENCE_DB`] the send is off.
     pub reverb_send_db: f32,
     /// Whether the send taps the signal before the fader (and pan) instead of after.
@@ -149,8 +150,8 @@ impl Default for Track {
             solo: false,
             polarity_invert: false,
             color: Color::default(),
-            eq: Eq::default(),
-            compressor: Compressor::default(),
+            eq: EqSettings::default(),
+            compressor: CompressorSettings::default(),
             reverb_send_db: f32::NEG_INFINITY,
             reverb_send_pre_fader: false,
         }
@@ -244,130 +245,6 @@ impl<'de> Deserialize<'de> for Color {
     }
 }
 
-/// The channel EQ: high-pass, low shelf, two peaking bands, high shelf, low-pass, in that order.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Eq {
-    /// Removes rumble below `freq_hz`.
-    pub high_pass: PassBand,
-    /// Boosts or cuts below `freq_hz`.
-    pub low_shelf: EqBand,
-    /// First bell band.
-    pub peak1: EqBand,
-    /// Second bell band.
-    pub peak2: EqBand,
-    /// Boosts or cuts above `freq_hz`.
-    pub high_shelf: EqBand,
-    /// Removes content above `freq_hz`.
-    pub low_pass: PassBand,
-}
-
-impl Default for Eq {
-    fn default() -> Self {
-        Eq {
-            high_pass: PassBand {
-                freq_hz: 30.0,
-                ..PassBand::default()
-            },
-            low_shelf: EqBand {
-                freq_hz: 100.0,
-                ..EqBand::default()
-            },
-            peak1: EqBand {
-                freq_hz: 500.0,
-                q: 1.0,
-                ..EqBand::default()
-            },
-            peak2: EqBand {
-                freq_hz: 3000.0,
-                q: 1.0,
-                ..EqBand::default()
-            },
-            high_shelf: EqBand {
-                freq_hz: 8000.0,
-                ..EqBand::default()
-            },
-            low_pass: PassBand {
-                freq_hz: 18_000.0,
-                ..PassBand::default()
-            },
-        }
-    }
-}
-
-impl Eq {
-    /// Whether any band is switched on.
-    pub fn any_enabled(&self) -> bool {
-        self.high_pass.enabled
-            || self.low_shelf.enabled
-            || self.peak1.enabled
-            || self.peak2.enabled
-            || self.high_shelf.enabled
-            || self.low_pass.enabled
-    }
-}
-
-/// A shelf or bell band.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct EqBand {
-    /// Whether the band is in the signal path.
-    pub enabled: bool,
-    /// Centre (bell) or corner (shelf) frequency.
-    pub freq_hz: f32,
-    /// Boost (positive) or cut (negative).
-    pub gain_db: f32,
-    /// Bandwidth for bells; for shelves the cookbook's Q (0.707 = no overshoot).
-    pub q: f32,
-}
-
-impl Default for EqBand {
-    fn default() -> Self {
-        EqBand {
-            enabled: false,
-            freq_hz: 1000.0,
-            gain_db: 0.0,
-            q: std::f32::consts::FRAC_1_SQRT_2,
-        }
-    }
-}
-
-/// A high-pass or low-pass band.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct PassBand {
-    /// Whether the band is in the signal path.
-    pub enabled: bool,
-    /// Corner frequency (−3 dB for the Butterworth settings).
-    pub freq_hz: f32,
-    /// 12 or 24 dB per octave.
-    pub slope: Slope,
-    /// Resonance of the 12 dB/oct filter (0.707 = Butterworth); 24 dB/oct is a fixed
-    /// fourth-order Butterworth.
-    pub q: f32,
-}
-
-impl Default for PassBand {
-    fn default() -> Self {
-        PassBand {
-            enabled: false,
-            freq_hz: 1000.0,
-            slope: Slope::Db12,
-            q: std::f32::consts::FRAC_1_SQRT_2,
-        }
-    }
-}
-
-/// Roll-off of a pass filter.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Slope {
-    /// Second order: one biquad.
-    #[default]
-    Db12,
-    /// Fourth order: two biquads.
-    Db24,
-}
-
 /// How the compressor measures level.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Detector {
@@ -381,7 +258,7 @@ pub enum Detector {
 /// A feed-forward, stereo-linked compressor.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct Compressor {
+pub struct CompressorSettings {
     /// Whether the compressor is in the signal path.
     pub enabled: bool,
     /// Level above which gain is reduced.
@@ -400,9 +277,9 @@ pub struct Compressor {
     pub detector: Detector,
 }
 
-impl Default for Compressor {
+impl Default for CompressorSettings {
     fn default() -> Self {
-        Compressor {
+        CompressorSettings {
             enabled: false,
             threshold_db: -18.0,
             ratio: 4.0,
@@ -456,14 +333,14 @@ pub struct Master {
     /// Master fader.
     pub gain_db: f32,
     /// The true-peak limiter at the end of the chain.
-    pub limiter: Limiter,
+    pub limiter: LimiterSettings,
 }
 
 impl Default for Master {
     fn default() -> Self {
         Master {
             gain_db: 0.0,
-            limiter: Limiter::default(),
+            limiter: LimiterSettings::default(),
         }
     }
 }
@@ -471,7 +348,7 @@ impl Default for Master {
 /// Settings of the master's true-peak limiter.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct Limiter {
+pub struct LimiterSettings {
     /// Whether the limiter acts (its look-ahead delay is always there, so toggling it does not
     /// shift the audio).
     pub enabled: bool,
@@ -481,9 +358,9 @@ pub struct Limiter {
     pub release_ms: f32,
 }
 
-impl Default for Limiter {
+impl Default for LimiterSettings {
     fn default() -> Self {
-        Limiter {
+        LimiterSettings {
             enabled: false,
             ceiling_dbtp: -1.0,
             release_ms: 50.0,
@@ -541,23 +418,4 @@ pub struct Marker {
     pub name: String,
     /// Position in seconds.
     pub time_s: f64,
-}
-
-/// Converts decibels to a linear gain; [`SILENCE_DB`] and below give exactly zero.
-pub fn db_to_gain(db: f32) -> f32 {
-    if db <= SILENCE_DB || db.is_nan() {
-        0.0
-    } else {
-        // f64 so that e.g. −6.0206 dB halves to within f32 rounding.
-        10f64.powf(db as f64 / 20.0) as f32
-    }
-}
-
-/// Converts a linear gain to decibels (−∞ for zero).
-pub fn gain_to_db(gain: f32) -> f32 {
-    if gain <= 0.0 {
-        f32::NEG_INFINITY
-    } else {
-        20.0 * gain.log10()
-    }
 }

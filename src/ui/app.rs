@@ -766,7 +766,7 @@ impl App {
                 };
                 let on: Vec<Band> = Band::ALL
                     .into_iter()
-                    .filter(|b| super::params::band_values(t, *b).0)
+                    .filter(|b| t.eq.band_values(*b).0)
                     .collect();
                 let n = t.name.clone();
                 if !on.is_empty() {
@@ -774,7 +774,7 @@ impl App {
                     self.edit(None, format!("{n}: EQ off"), |p| {
                         if let Some(t) = p.track_mut(id) {
                             for b in Band::ALL {
-                                super::params::set_band_enabled(t, b, false);
+                                t.eq.set_enabled(b, false);
                             }
                         }
                     });
@@ -782,7 +782,7 @@ impl App {
                     self.edit(None, format!("{n}: EQ on"), |p| {
                         if let Some(t) = p.track_mut(id) {
                             for b in bands {
-                                super::params::set_band_enabled(t, b, true);
+                                t.eq.set_enabled(b, true);
                             }
                         }
                     });
@@ -798,8 +798,8 @@ impl App {
                     format!("{n}: {} on/off", band.label().to_lowercase()),
                     |p| {
                         if let Some(t) = p.track_mut(id) {
-                            let on = super::params::band_values(t, band).0;
-                            super::params::set_band_enabled(t, band, !on);
+                            let on = t.eq.band_values(band).0;
+                            t.eq.set_enabled(band, !on);
                         }
                     },
                 );
@@ -832,7 +832,7 @@ impl App {
                     format!("{} slope", band.label().to_lowercase()),
                     |p| {
                         if let Some(t) = p.track_mut(id)
-                            && let Some(b) = super::params::pass_mut(t, band)
+                            && let Some(b) = t.eq.pass_mut(band)
                         {
                             b.slope = slope;
                         }

@@ -5,7 +5,7 @@
 
 use super::app::{App, Choice, Message, Selection, Toggle};
 use super::controls::{self, tip};
-use super::params::{Band, MasterField, Param, ReverbField, TrackField, band_values};
+use super::params::{Band, MasterField, Param, ReverbField, TrackField};
 use super::theme;
 use super::widgets as w;
 use crate::project::{Color, Detector, Slope, Track, TrackId};
@@ -119,9 +119,9 @@ fn band_column<'a>(
     color: iced::Color,
 ) -> Element<'a, Message> {
     let id = t.id;
-    let (on, ..) = band_values(t, band);
+    let (on, ..) = t.eq.band_values(band);
     let knob = |f: TrackField| controls::knob(app, Param::Track(id, f), 28.0, color);
-    let middle: Element<'a, Message> = match super::params::pass(t, band) {
+    let middle: Element<'a, Message> = match t.eq.pass(band) {
         Some(p) => column![
             text("dB/oct").size(10).color(theme::TEXT_DIM),
             segmented(

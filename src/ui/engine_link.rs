@@ -7,15 +7,15 @@
 //! [`sync::diff`], so undo, redo and opening stems reach the engine by the same path as a fader
 //! move.
 //!
-//! What actually receives the commands is a [`Backend`]:
-//! - [`RealtimeBackend`]: the real-time engine ([`EngineHandle`]): the audio device, or a silent
+//! What actually receives the commands is a [`EnginePort`]:
+//! - [`RealtimePort`]: the real-time engine ([`EngineHandle`]): the audio device, or a silent
 //!   clock when there is none, and the meters fed back from the audio thread;
-//! - [`RecordingBackend`] keeps every command it was given (tests assert on them).
+//! - [`RecordingPort`] keeps every command it was given (tests assert on them).
 
 use crate::engine::device::{OutputConfig, OutputStatus};
 use crate::engine::feedback::PlayState;
 use crate::engine::graph::StemLookup;
-use crate::engine::handle::{ChannelMeter, EngineHandle};
+use crate::engine::{ChannelMeter, EngineHandle};
 use crate::engine::{Command, GraphCommand, MixGraph, sync};
 use crate::project::{Project, Region, TrackId};
 use std::collections::{HashMap, HashSet};
@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 pub const SETTLED_DB: f32 = -70.0;
 
 /// What the engine side must do for the GUI.
-pub trait Backend {
+pub trait EnginePort {
     /// Delivers one command (graph change or transport).
     fn send(&mut self, command: Command);
     /// Brings `view` up to date: playhead, transport state, meters (with their ballistics:
@@ -134,7 +134,7 @@ impl EngineView {
 
 /// The app's handle on the engine; see the module documentation.
 pub struct EngineLink {
-    backend: Box<dyn Backend>,
+    backend: Box<dyn EnginePort>,
     view: EngineView,
     sample_rate: u32,
     loop_state: (bool, Option<Region>),
@@ -148,12 +148,12 @@ impl std::fmt::Debug for EngineLink {
     }
 }
 
-/// The commands a [`RecordingBackend`] received, shared with the test that made it.
+/// The commands a [`RecordingPort`] received, shared with the test that made it.
 pub type Recorded = Arc<Mutex<Vec<Command>>>;
 
 impl EngineLink {
     /// A link sending to `backend`.
-    pub fn new(mut backend: Box<dyn Backend>) -> EngineLink {
+    pub fn new(mut backend: Box<dyn EnginePort>) -> EngineLink {
         // Poll once so the device status is there for the first frame.
         let mut view = EngineView::default();
         backend.poll(&mut view);
@@ -167,7 +167,7 @@ impl EngineLink {
 
     /// A link whose backend only records the commands (for tests), and the record.
     pub fn recording() -> (EngineLink, Recorded) {
-        let backend = RecordingBackend::default();
+        let backend = RecordingPort::default();
         let record = backend.commands.clone();
         (EngineLink::new(Box::new(backend)), record)
     }
@@ -175,7 +175,7 @@ impl EngineLink {
     /// A link to the real-time engine on the default output device (or a silent clock when
     /// there is none).
     pub fn realtime() -> EngineLink {
-        EngineLink::new(Box::new(RealtimeBackend::start(OutputConfig::default())))
+        EngineLink::new(Box::new(RealtimePort::start(OutputConfig::default())))
     }
 
     /// Replaces whatever the engine had by a graph for `project` (a project was opened).
@@ -325,14 +325,14 @@ impl EngineLink {
 /// Keeps the commands it is given, for tests. Transport commands also move its playhead so the
 /// app's view of the transport behaves.
 #[derive(Default)]
-pub struct RecordingBackend {
+pub struct RecordingPort {
     /// Everything received, in order.
     pub commands: Recorded,
     playing: bool,
     position: u64,
 }
 
-impl Backend for RecordingBackend {
+impl EnginePort for RecordingPort {
     fn send(&mut self, command: Command) {
         match &command {
             Command::Play => self.playing = true,
@@ -363,21 +363,21 @@ impl Backend for RecordingBackend {
 pub const LIVE_MAX_BLOCK: usize = 512;
 
 /// The real-time engine: an [`EngineHandle`] with its output (the device, or a silent clock).
-pub struct RealtimeBackend {
+pub struct RealtimePort {
     handle: EngineHandle,
 }
 
-impl RealtimeBackend {
+impl RealtimePort {
     /// An engine with an empty graph, its output started with `config`.
-    pub fn start(config: OutputConfig) -> RealtimeBackend {
-        RealtimeBackend {
+    pub fn start(config: OutputConfig) -> RealtimePort {
+        RealtimePort {
             handle: EngineHandle::start(MixGraph::new(48_000, LIVE_MAX_BLOCK), config),
         }
     }
 
     /// An engine around `handle` (e.g. one whose output a test drives).
-    pub fn with_handle(handle: EngineHandle) -> RealtimeBackend {
-        RealtimeBackend { handle }
+    pub fn with_handle(handle: EngineHandle) -> RealtimePort {
+        RealtimePort { handle }
     }
 }
 
@@ -396,7 +396,7 @@ fn meter_of(m: &ChannelMeter, playing: bool) -> Meter {
     }
 }
 
-impl Backend for RealtimeBackend {
+impl EnginePort for RealtimePort {
     fn send(&mut self, command: Command) {
         match command {
             // At another sample rate the handle restarts the output; it must do that itself.
@@ -513,13 +513,12 @@ mod tests {
     #[test]
     fn realtime_backend_plays_on_a_clock_and_meters_settle() {
         use crate::engine::device::{
-            ActiveStream, Backend as DeviceBackend, OutputError, PullFn, StreamHealth, StreamInfo,
-            StreamRequest,
+            ActiveStream, AudioHost, OutputError, PullFn, StreamHealth, StreamInfo, StreamRequest,
         };
         use std::time::Duration;
         // An audio system without devices: the handle runs its silent clock.
         struct NoDevice;
-        impl DeviceBackend for NoDevice {
+        impl AudioHost for NoDevice {
             fn open(
                 &mut self,
                 _: &StreamRequest,
@@ -531,7 +530,7 @@ mod tests {
         }
         let mut handle = EngineHandle::new(MixGraph::new(48_000, LIVE_MAX_BLOCK));
         handle.start_output_with(OutputConfig::default(), || Box::new(NoDevice));
-        let mut link = EngineLink::new(Box::new(RealtimeBackend::with_handle(handle)));
+        let mut link = EngineLink::new(Box::new(RealtimePort::with_handle(handle)));
         let mut p = Project::default();
         p.tracks.push(Track::default());
         let id = p.tracks[0].id;

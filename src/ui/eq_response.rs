@@ -2,7 +2,7 @@
 //! cookbook" biquads the channel EQ is specified with (24 dB/oct pass filters are two
 //! Butterworth sections).
 
-use crate::project::{Eq, EqBand, PassBand, Slope};
+use crate::project::{EqBand, EqSettings, PassBand, Slope};
 use crate::ui::widgets::curve::eq_frequency;
 use std::f64::consts::PI;
 
@@ -113,7 +113,7 @@ fn band_section(b: &EqBand, kind: Kind, rate: f64, out: &mut Vec<Biquad>) {
 }
 
 /// The EQ's gain in dB at each of `freqs` (Hz) for audio at `rate`.
-pub fn response_db(eq: &Eq, rate: u32, freqs: impl Iterator<Item = f32>) -> Vec<f32> {
+pub fn response_db(eq: &EqSettings, rate: u32, freqs: impl Iterator<Item = f32>) -> Vec<f32> {
     let rate = f64::from(rate.max(8000));
     let mut sections = Vec::with_capacity(7);
     pass_sections(&eq.high_pass, Kind::HighPass, rate, &mut sections);
@@ -131,7 +131,7 @@ pub fn response_db(eq: &Eq, rate: u32, freqs: impl Iterator<Item = f32>) -> Vec<
 }
 
 /// The response at the `n` log-spaced points the curve preview widget expects.
-pub fn preview(eq: &Eq, rate: u32, n: usize) -> Vec<f32> {
+pub fn preview(eq: &EqSettings, rate: u32, n: usize) -> Vec<f32> {
     response_db(eq, rate, (0..n).map(|i| eq_frequency(i, n)))
 }
 
@@ -139,13 +139,13 @@ pub fn preview(eq: &Eq, rate: u32, n: usize) -> Vec<f32> {
 mod tests {
     use super::*;
 
-    fn at(eq: &Eq, f: f32) -> f32 {
+    fn at(eq: &EqSettings, f: f32) -> f32 {
         response_db(eq, 48_000, std::iter::once(f))[0]
     }
 
     #[test]
     fn flat_when_off_and_textbook_points_when_on() {
-        let mut eq = Eq::default();
+        let mut eq = EqSettings::default();
         assert!(preview(&eq, 48_000, 31).iter().all(|d| d.abs() < 1e-6));
         eq.peak1 = EqBand {
             enabled: true,
@@ -180,14 +180,14 @@ mod tests {
 
     #[test]
     fn silly_settings_stay_finite() {
-        let mut eq = Eq {
+        let mut eq = EqSettings {
             low_shelf: EqBand {
                 enabled: true,
                 freq_hz: f32::NAN,
                 gain_db: 1e9,
                 q: 0.0,
             },
-            ..Eq::default()
+            ..EqSettings::default()
         };
         eq.low_pass.enabled = true;
         eq.low_pass.freq_hz = 1e9;

@@ -3,126 +3,10 @@
 //! writes in the project, its range and mapping on a control, how it is written and how a
 //! typed value is understood.
 
-use crate::project::{EqBand, PassBand, Project, SILENCE_DB, Track, TrackId};
+use crate::project::{Project, SILENCE_DB, Track, TrackId};
 use crate::ui::widgets::{Mapping, format};
 
-/// One of the six EQ bands, in signal order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Band {
-    /// High-pass filter.
-    HighPass,
-    /// Low shelf.
-    LowShelf,
-    /// First bell.
-    Peak1,
-    /// Second bell.
-    Peak2,
-    /// High shelf.
-    HighShelf,
-    /// Low-pass filter.
-    LowPass,
-}
-
-impl Band {
-    /// All bands, low to high.
-    pub const ALL: [Band; 6] = [
-        Band::HighPass,
-        Band::LowShelf,
-        Band::Peak1,
-        Band::Peak2,
-        Band::HighShelf,
-        Band::LowPass,
-    ];
-
-    /// Short label.
-    pub fn label(self) -> &'static str {
-        match self {
-            Band::HighPass => "High-pass",
-            Band::LowShelf => "Low shelf",
-            Band::Peak1 => "Bell 1",
-            Band::Peak2 => "Bell 2",
-            Band::HighShelf => "High shelf",
-            Band::LowPass => "Low-pass",
-        }
-    }
-
-    /// Whether this is a pass filter (slope, no gain).
-    pub fn is_pass(self) -> bool {
-        matches!(self, Band::HighPass | Band::LowPass)
-    }
-
-    /// Machine name used in widget ids ("hp", "ls", …).
-    pub fn key(self) -> &'static str {
-        match self {
-            Band::HighPass => "hp",
-            Band::LowShelf => "ls",
-            Band::Peak1 => "p1",
-            Band::Peak2 => "p2",
-            Band::HighShelf => "hs",
-            Band::LowPass => "lp",
-        }
-    }
-}
-
-/// The band's settings as (enabled, freq, gain, q); pass bands report 0 dB gain.
-pub fn band_values(t: &Track, b: Band) -> (bool, f32, f32, f32) {
-    match pass(t, b) {
-        Some(p) => (p.enabled, p.freq_hz, 0.0, p.q),
-        None => {
-            let e = shelf_or_bell(t, b).copied().unwrap_or_default();
-            (e.enabled, e.freq_hz, e.gain_db, e.q)
-        }
-    }
-}
-
-/// The pass band `b` of `t`, if `b` is a pass band.
-pub fn pass(t: &Track, b: Band) -> Option<&PassBand> {
-    match b {
-        Band::HighPass => Some(&t.eq.high_pass),
-        Band::LowPass => Some(&t.eq.low_pass),
-        _ => None,
-    }
-}
-
-/// The pass band `b` of `t`, mutably.
-pub fn pass_mut(t: &mut Track, b: Band) -> Option<&mut PassBand> {
-    match b {
-        Band::HighPass => Some(&mut t.eq.high_pass),
-        Band::LowPass => Some(&mut t.eq.low_pass),
-        _ => None,
-    }
-}
-
-/// The shelf or bell band `b` of `t`, if `b` is one.
-pub fn shelf_or_bell(t: &Track, b: Band) -> Option<&EqBand> {
-    match b {
-        Band::LowShelf => Some(&t.eq.low_shelf),
-        Band::Peak1 => Some(&t.eq.peak1),
-        Band::Peak2 => Some(&t.eq.peak2),
-        Band::HighShelf => Some(&t.eq.high_shelf),
-        _ => None,
-    }
-}
-
-/// The shelf or bell band `b` of `t`, mutably.
-pub fn shelf_or_bell_mut(t: &mut Track, b: Band) -> Option<&mut EqBand> {
-    match b {
-        Band::LowShelf => Some(&mut t.eq.low_shelf),
-        Band::Peak1 => Some(&mut t.eq.peak1),
-        Band::Peak2 => Some(&mut t.eq.peak2),
-        Band::HighShelf => Some(&mut t.eq.high_shelf),
-        _ => None,
-    }
-}
-
-/// Sets whether band `b` is on.
-pub fn set_band_enabled(t: &mut Track, b: Band, on: bool) {
-    if let Some(p) = pass_mut(t, b) {
-        p.enabled = on;
-    } else if let Some(e) = shelf_or_bell_mut(t, b) {
-        e.enabled = on;
-    }
-}
+pub use crate::project::Band;
 
 /// A channel-strip parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -361,9 +245,9 @@ impl Param {
                     TrackField::Trim => t.trim_db,
                     TrackField::Pan => t.pan,
                     TrackField::Send => t.reverb_send_db,
-                    TrackField::Freq(b) => band_values(t, b).1,
-                    TrackField::BandGain(b) => band_values(t, b).2,
-                    TrackField::Q(b) => band_values(t, b).3,
+                    TrackField::Freq(b) => t.eq.band_values(b).1,
+                    TrackField::BandGain(b) => t.eq.band_values(b).2,
+                    TrackField::Q(b) => t.eq.band_values(b).3,
                     TrackField::Threshold => t.compressor.threshold_db,
                     TrackField::Ratio => t.compressor.ratio,
                     TrackField::Attack => t.compressor.attack_ms,
@@ -408,21 +292,21 @@ impl Param {
                     TrackField::Pan => t.pan = v,
                     TrackField::Send => t.reverb_send_db = v,
                     TrackField::Freq(b) => {
-                        if let Some(x) = pass_mut(t, b) {
+                        if let Some(x) = t.eq.pass_mut(b) {
                             x.freq_hz = v;
-                        } else if let Some(x) = shelf_or_bell_mut(t, b) {
+                        } else if let Some(x) = t.eq.shelf_or_bell_mut(b) {
                             x.freq_hz = v;
                         }
                     }
                     TrackField::BandGain(b) => {
-                        if let Some(x) = shelf_or_bell_mut(t, b) {
+                        if let Some(x) = t.eq.shelf_or_bell_mut(b) {
                             x.gain_db = v;
                         }
                     }
                     TrackField::Q(b) => {
-                        if let Some(x) = pass_mut(t, b) {
+                        if let Some(x) = t.eq.pass_mut(b) {
                             x.q = v;
-                        } else if let Some(x) = shelf_or_bell_mut(t, b) {
+                        } else if let Some(x) = t.eq.shelf_or_bell_mut(b) {
                             x.q = v;
                         }
                     }
@@ -504,7 +388,7 @@ impl Param {
 /// Default (enabled, freq, gain, q) of a band.
 fn default_band(b: Band) -> (bool, f32, f32, f32) {
     let t = Track::default();
-    band_values(&t, b)
+    t.eq.band_values(b)
 }
 
 impl Spec {
