@@ -11,7 +11,7 @@ use symphonia::core::codecs::audio::AudioCodecId;
 use symphonia::core::codecs::audio::well_known::CODEC_ID_AAC;
 
 /// The priming every AAC-LC encoder but Apple's puts before the audio: one packet's overlap.
-pub(crate) const STANDARD_AAC_PRIMING: u64 = 1024;
+const STANDARD_AAC_PRIMING: u64 = 1024;
 
 /// Why frames are trimmed from the start (and where the length comes from).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

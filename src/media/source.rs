@@ -67,6 +67,7 @@ const EXACT_LENGTH_FORMATS: &[FormatId] = &[
     FORMAT_ID_MP3,
 ];
 
+/// Whether `format` is symphonia's MPEG audio reader (MP1/MP2/MP3 streams).
 fn is_mpeg_audio(format: FormatId) -> bool {
     [FORMAT_ID_MP1, FORMAT_ID_MP2, FORMAT_ID_MP3].contains(&format)
 }
@@ -75,12 +76,14 @@ fn is_mpeg_audio(format: FormatId) -> bool {
 /// grows as it decodes.
 const MAX_PREALLOCATED_FRAMES: u64 = 1 << 25;
 
-/// The most frames one byte of a compressed file holds in practice (AAC and FLAC of digital
-/// silence come closest); uncompressed PCM holds at most one.
+/// Frames per byte of a compressed file taken as plausible: music at the lowest practical
+/// bitrates holds under 16; a file of mostly digital silence can hold more, and then grows as
+/// it decodes. (Uncompressed PCM holds at most one frame per byte.)
 const MAX_FRAMES_PER_BYTE: u64 = 64;
 
 /// An opened file: the demuxer, the chosen track and what we know about it.
 pub(crate) struct Source<'p> {
+    /// The file, for error messages.
     pub path: &'p Path,
     format: Box<dyn FormatReader>,
     track_id: u32,
@@ -99,6 +102,7 @@ pub(crate) struct Source<'p> {
 }
 
 impl<'p> Source<'p> {
+    /// Opens and probes `path` and reads what its container says about length and delay.
     pub(crate) fn open(path: &'p Path) -> Result<Source<'p>, MediaError> {
         let file = File::open(path).map_err(|e| MediaError::io(path, e))?;
         let len = file.metadata().map_err(|e| MediaError::io(path, e))?.len();
@@ -204,6 +208,7 @@ impl<'p> Source<'p> {
             .min(MAX_PREALLOCATED_FRAMES) as usize
     }
 
+    /// A decoder for the track; `Unsupported` when symphonia has none for its codec.
     pub(crate) fn decoder(&self) -> Result<Box<dyn AudioDecoder>, MediaError> {
         let registry = symphonia::default::get_codecs();
         if registry.get_audio_decoder(self.params.codec).is_none() {
@@ -253,6 +258,7 @@ fn probe(path: &Path, source: Box<dyn MediaSource>) -> Result<Box<dyn FormatRead
         .map_err(|e| probe_error(path, e))
 }
 
+/// The frame count the reader gives its default audio track.
 fn default_track_frames(format: &dyn FormatReader) -> Option<u64> {
     format.default_track(TrackType::Audio)?.num_frames
 }
