@@ -3,37 +3,9 @@
 
 mod common;
 
-use common::{best_lag, db, fixture, rms, rms_diff, shared_testdata};
+use common::{best_lag, db, fixture, hound_planar, master, rms, rms_diff, shared_testdata};
 use std::path::Path;
 use stemmix::media::{MediaError, decode_file, probe_info};
-
-/// Reads a WAV with hound (an independent decoder) as planar f32: integers are divided by
-/// 2^(bits−1), exactly as symphonia scales them.
-fn hound_planar(path: &Path) -> (Vec<Vec<f32>>, u32) {
-    let mut r = hound::WavReader::open(path).unwrap();
-    let spec = r.spec();
-    let ch = spec.channels as usize;
-    let interleaved: Vec<f32> = match spec.sample_format {
-        hound::SampleFormat::Float => r.samples::<f32>().map(Result::unwrap).collect(),
-        hound::SampleFormat::Int => {
-            let scale = (1u64 << (spec.bits_per_sample - 1)) as f64;
-            r.samples::<i32>()
-                .map(|s| (f64::from(s.unwrap()) / scale) as f32)
-                .collect()
-        }
-    };
-    let planar = (0..ch)
-        .map(|c| interleaved.iter().skip(c).step_by(ch).copied().collect())
-        .collect();
-    (planar, spec.sample_rate)
-}
-
-/// The master every fixture was rendered from (24-bit stereo, 44.1 kHz, 22,050 frames).
-fn master() -> Vec<Vec<f32>> {
-    let (m, rate) = hound_planar(&fixture("signal_s24.wav"));
-    assert_eq!((m.len(), m[0].len(), rate), (2, 22_050, 44_100));
-    m
-}
 
 fn assert_bit_identical(what: &str, got: &[f32], want: &[f32]) {
     assert_eq!(got.len(), want.len(), "{what}: length");

@@ -2,9 +2,11 @@
 
 mod common;
 
-use common::{best_lag, fixture, shared_testdata};
+use common::{best_lag, fixture, padded_master, shared_testdata, write_f32_wav};
 use std::sync::Mutex;
-use stemmix::media::{ImportProgress, MediaError, decode_file, import_stems, load_stem, resample};
+use stemmix::media::{
+    ImportProgress, MediaError, decode_file, import_stems, load_stem, resample, resampled_len,
+};
 
 #[test]
 fn a_stem_at_the_project_rate_is_the_decoded_audio() {
@@ -123,6 +125,49 @@ fn import_returns_good_stems_and_errors_in_input_order() {
     }
     let last_overall = reports.iter().map(|r| r.overall).fold(0.0, f32::max);
     assert_eq!(last_overall, 1.0);
+}
+
+#[test]
+fn every_aac_form_imports_whole_and_in_time_with_its_wav_twin() {
+    // Issue 14: ADTS (no stated length, no gapless info), M4A without an edit list, M4A with
+    // iTunSMPB and AAC in Matroska, all of the same source, resampled to 48 kHz like a project
+    // import, against the WAV twin imported the same way.
+    let dir = tempfile::tempdir().unwrap();
+    let twin = dir.path().join("twin.wav");
+    write_f32_wav(&twin, 44_100, &padded_master(88_200, 88_200));
+    let names = [
+        "signal_padded_adts.aac",
+        "signal_padded_no_editlist.m4a",
+        "signal_padded_itunsmpb.m4a",
+        "signal_padded_aac.mka",
+    ];
+    let mut paths = vec![twin];
+    paths.extend(names.iter().map(|n| fixture(n)));
+    let results = import_stems(&paths, 48_000, &|_| {});
+    let wav = results[0].as_ref().unwrap();
+    assert_eq!(wav.frames, 216_000); // 4.5 s at 48 kHz
+    for (name, r) in names.iter().zip(&results[1..]) {
+        let stem = r.as_ref().unwrap_or_else(|e| panic!("{e}"));
+        // All of the audio (ADTS and Matroska keep the encoder's padding to a whole packet).
+        assert!(
+            (wav.frames..wav.frames + 1200).contains(&stem.frames),
+            "{name}: {} frames",
+            stem.frames
+        );
+        for c in 0..2 {
+            let (lag, corr) = best_lag(&wav.channels[c], &stem.channels[c], 3000);
+            assert_eq!(lag, 0, "{name} ch {c}");
+            assert!(corr > 0.99, "{name} ch {c}: {corr}");
+        }
+    }
+}
+
+#[test]
+fn a_tagless_vbr_mp3_imports_to_its_end() {
+    // 97 MPEG frames of 1,152 = 111,744 frames at 44.1 kHz (121,626 at 48 kHz); the estimate
+    // from the first frames' bitrate says 44,928.
+    let stem = load_stem(&fixture("signal_tail_vbr_no_tag.mp3"), 48_000).unwrap();
+    assert_eq!(stem.frames, resampled_len(111_744, 44_100, 48_000));
 }
 
 #[test]

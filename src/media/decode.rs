@@ -1,23 +1,13 @@
 //! Decoding any supported audio file to planar `f32` with symphonia, sample-aligned with its
-//! lossless twin (MP3 and Vorbis delay/padding via symphonia's gapless mode, the MP4 edit list via
-//! [`super::mp4`]).
+//! lossless twin (MP3 and Vorbis delay/padding via symphonia's gapless mode, AAC priming via
+//! [`super::gapless`]), to the end of the data unless the container states the length exactly.
 
 use super::MediaError;
-use super::mp4;
-use std::fs::File;
+use super::codec_name::codec_name;
+use super::source::{Source, map_error};
 use std::path::Path;
 use symphonia::core::audio::GenericAudioBufferRef;
-use symphonia::core::codecs::CodecParameters;
-use symphonia::core::codecs::audio::well_known::*;
-use symphonia::core::codecs::audio::{
-    AudioCodecId, AudioCodecParameters, AudioDecoder, AudioDecoderOptions,
-};
 use symphonia::core::errors::Error as SymError;
-use symphonia::core::formats::probe::Hint;
-use symphonia::core::formats::well_known::FORMAT_ID_ISOMP4;
-use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
-use symphonia::core::io::{MediaSourceStream, MediaSourceStreamOptions};
-use symphonia::core::meta::MetadataOptions;
 
 /// A whole file decoded to planar `f32` at its own sample rate.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -44,7 +34,8 @@ pub struct AudioInfo {
     pub sample_rate: u32,
     /// Channel count as decoded (not as the container claims).
     pub channels: usize,
-    /// Length in frames if the container states it (after encoder delay and padding).
+    /// Length in frames if the container states it exactly (after encoder delay and padding);
+    /// `None` for streams whose length is only a guess (ADTS, MP3 without a Xing/Info tag).
     pub frames: Option<u64>,
     /// Human-readable codec name, e.g. `FLAC` or `PCM 24-bit`.
     pub codec: String,
@@ -86,10 +77,7 @@ pub fn probe_info(path: &Path) -> Result<AudioInfo, MediaError> {
             Ok(buf) if buf.frames() > 0 => {
                 let channels = buf.spec().channels().count();
                 let sample_rate = buf.spec().rate();
-                let frames = match &src.edit_list {
-                    Some(edits) => src.num_frames.and_then(|n| mp4::edited_len(edits, n)),
-                    None => src.num_frames,
-                };
+                let frames = src.presentation.presented_len(src.length.exact());
                 return Ok(AudioInfo {
                     sample_rate,
                     channels,
@@ -159,7 +147,7 @@ pub(crate) fn decode_with_progress(
             }
             Err(e) => return Err(map_error(path, e)),
         }
-        if let (Some(total), Some(planes)) = (src.num_frames.filter(|&n| n > 0), &out.planes) {
+        if let (Some(total), Some(planes)) = (src.length.hint().filter(|&n| n > 0), &out.planes) {
             progress((planes[0].len() as f32 / total as f32).min(1.0));
         }
     }
@@ -208,9 +196,7 @@ impl Assembler {
             return Err(MediaError::corrupt(path, "the audio has no channels"));
         }
         let planes = self.planes.get_or_insert_with(|| {
-            // One allocation up front instead of repeated doubling (2× peak memory on long
-            // stems), bounded by the file size so a lying header cannot ask for gigabytes.
-            let capacity = src.num_frames.map_or(0, |n| n.min(src.file_len) as usize);
+            let capacity = src.preallocation();
             (0..channels)
                 .map(|_| Vec::with_capacity(capacity))
                 .collect()
@@ -232,7 +218,7 @@ impl Assembler {
             let gap = pos - src.origin - len as i64;
             // Audio missing before this buffer (skipped or undecodable packets): keep the rest
             // in time with silence. A huge jump is a broken timestamp, not a gap.
-            let limit = match src.num_frames {
+            let limit = match src.decoded_len_needed() {
                 Some(n) => n.saturating_sub(len as u64),
                 None => MAX_GAP_SECONDS * u64::from(self.sample_rate),
             };
@@ -269,7 +255,7 @@ impl Assembler {
         // Damaged packets at the very end: silence up to where they would have ended.
         if let Some(end) = self.damaged_end {
             let len = planes[0].len() as i64;
-            let cap = src.num_frames.map_or(i64::MAX, |n| n as i64);
+            let cap = src.decoded_len_needed().map_or(i64::MAX, |n| n as i64);
             let end = end.min(cap);
             if end > len {
                 for p in planes.iter_mut() {
@@ -279,10 +265,10 @@ impl Assembler {
             }
         }
         let decoded = planes[0].len() as u64;
-        if let Some(expected) = src.num_frames {
-            // The container's own frame count is exact for every format that states one; fewer
-            // frames means the data stops early (or the reader dropped frames it could not
-            // place in time).
+        if let Some(expected) = src.decoded_len_needed() {
+            // A length the container states exactly: fewer frames means the data stops early
+            // (or the reader dropped frames it could not place in time). Past it there is only
+            // the rest of the decoder's last packet (AAC returns whole packets of 1,024 frames).
             if decoded < expected {
                 let detail = if self.damaged == 0 && self.filled == 0 {
                     format!("the audio stops after {decoded} of {expected} frames")
@@ -291,25 +277,16 @@ impl Assembler {
                 };
                 return Err(MediaError::corrupt(path, detail));
             }
-        }
-        let mut warnings = Vec::new();
-        if src.is_mp4 {
-            // The sample table's length is exact; an AAC decoder still returns the whole last
-            // frame (up to 1,023 frames of padding), which the edit list must not count.
-            if let Some(n) = src.num_frames {
-                for p in planes.iter_mut() {
-                    p.truncate(n as usize);
-                }
+            for p in planes.iter_mut() {
+                p.truncate(expected as usize);
             }
         }
-        if let Some(edits) = &src.edit_list {
-            match mp4::apply(edits, &planes) {
-                Some(edited) => planes = edited,
-                None => warnings.push(
-                    "the MP4 edit list does not fit the audio, so it was ignored; the stem may \
-                     be slightly offset"
-                        .to_string(),
-                ),
+        let mut warnings = src.presentation.apply(&mut planes);
+        for p in planes.iter_mut() {
+            // A length guessed too long (or priming removed) leaves spare capacity; a lot of it
+            // is worth returning.
+            if p.capacity() - p.len() > p.len() / 8 {
+                p.shrink_to_fit();
             }
         }
         if self.damaged > 0 || self.filled > 0 {
@@ -330,13 +307,6 @@ impl Assembler {
                      are silent"
                 ),
             });
-        }
-        if src.mp3_without_delay_info {
-            warnings.push(
-                "the MP3 has no encoder-delay information (LAME header), so it may start \
-                 slightly late (typically 1,105 samples)"
-                    .to_string(),
-            );
         }
         let bad = replace_non_finite(&mut planes);
         if bad > 0 {
@@ -365,258 +335,6 @@ fn replace_non_finite(planes: &mut [Vec<f32>]) -> usize {
         }
     }
     count
-}
-
-/// An opened file: the demuxer, the chosen track and what we know about it.
-struct Source<'p> {
-    path: &'p Path,
-    format: Box<dyn FormatReader>,
-    track_id: u32,
-    params: AudioCodecParameters,
-    /// Frames the container says the track has (before an MP4 edit list is applied).
-    num_frames: Option<u64>,
-    /// Size of the file in bytes.
-    file_len: u64,
-    /// The timestamp of output frame 0.
-    origin: i64,
-    /// An MPEG audio file without encoder-delay information (it will start late).
-    mp3_without_delay_info: bool,
-    /// Whether packet durations are in frames (time base = 1 / sample rate).
-    time_base_is_frames: bool,
-    /// Whether the container is MP4/M4A (its sample table gives the exact length).
-    is_mp4: bool,
-    /// The MP4 edit list to apply after decoding, if the file has one.
-    edit_list: Option<Vec<mp4::Edit>>,
-}
-
-impl<'p> Source<'p> {
-    fn open(path: &'p Path) -> Result<Source<'p>, MediaError> {
-        let file = File::open(path).map_err(|e| MediaError::io(path, e))?;
-        let len = file.metadata().map_err(|e| MediaError::io(path, e))?.len();
-        if len == 0 {
-            return Err(MediaError::Empty {
-                path: path.to_path_buf(),
-            });
-        }
-        let mss = MediaSourceStream::new(Box::new(file), MediaSourceStreamOptions::default());
-        let mut hint = Hint::new();
-        if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
-            hint.with_extension(ext);
-        }
-        let format = symphonia::default::get_probe()
-            .probe(
-                &hint,
-                mss,
-                FormatOptions::default(),
-                MetadataOptions::default(),
-            )
-            .map_err(|e| probe_error(path, e))?;
-        let track = format
-            .default_track(TrackType::Audio)
-            .ok_or_else(|| MediaError::NotAudio {
-                path: path.to_path_buf(),
-            })?;
-        let Some(CodecParameters::Audio(params)) = track.codec_params.clone() else {
-            return Err(MediaError::NotAudio {
-                path: path.to_path_buf(),
-            });
-        };
-        let track_id = track.id;
-        let num_frames = track.num_frames;
-        // Frame 0 of the output; negative start times are encoder delay the decoder trims.
-        let origin = track.start_ts.get().max(0);
-        // An MP3 without a LAME/Xing header gives no encoder delay, so nothing gets trimmed.
-        let mp3_without_delay_info = [CODEC_ID_MP1, CODEC_ID_MP2, CODEC_ID_MP3]
-            .contains(&params.codec)
-            && track.delay.is_none();
-        let time_base_is_frames = match (track.time_base, params.sample_rate) {
-            (Some(tb), Some(rate)) => tb.numer.get() == 1 && tb.denom.get() == rate,
-            _ => false,
-        };
-        let is_mp4 = format.format_info().format == FORMAT_ID_ISOMP4;
-        let edit_list = if is_mp4 {
-            let rate = params.sample_rate.unwrap_or(0);
-            match mp4::edit_list(path, track_id, rate) {
-                Ok(edits) if rate > 0 => edits,
-                Ok(_) => None,
-                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                    return Err(MediaError::corrupt(path, "the MP4 structure is cut short"));
-                }
-                Err(e) => return Err(MediaError::io(path, e)),
-            }
-        } else {
-            None
-        };
-        Ok(Source {
-            path,
-            format,
-            track_id,
-            params,
-            num_frames,
-            file_len: len,
-            origin,
-            mp3_without_delay_info,
-            time_base_is_frames,
-            is_mp4,
-            edit_list,
-        })
-    }
-
-    fn decoder(&self) -> Result<Box<dyn AudioDecoder>, MediaError> {
-        let registry = symphonia::default::get_codecs();
-        if registry.get_audio_decoder(self.params.codec).is_none() {
-            return Err(MediaError::unsupported(
-                self.path,
-                format!("codec ({})", codec_name(&self.params)),
-            ));
-        }
-        registry
-            .make_audio_decoder(&self.params, &AudioDecoderOptions::default())
-            .map_err(|e| map_error(self.path, e))
-    }
-
-    /// The next packet of our track; `Ok(None)` at the end.
-    fn next_packet(&mut self) -> Result<Option<symphonia::core::packet::Packet>, MediaError> {
-        loop {
-            match self.format.next_packet() {
-                Ok(Some(p)) if p.track_id == self.track_id => return Ok(Some(p)),
-                Ok(Some(_)) => {}
-                Ok(None) => return Ok(None),
-                // The data stops inside a packet, or a streamed WAV (length 0xFFFFFFFF) simply
-                // ends: either way the audio ends here. Whether that is too early is decided by
-                // comparing with the length the header states, when it states one.
-                Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                    return Ok(None);
-                }
-                Err(e) => return Err(map_error(self.path, e)),
-            }
-        }
-    }
-}
-
-/// Audio formats symphonia has no reader for, by extension, so the user hears "unsupported
-/// format (WMA)" rather than "not an audio file".
-const UNSUPPORTED_FORMATS: &[(&str, &str)] = &[
-    ("wma", "WMA"),
-    ("asf", "WMA"),
-    ("ape", "Monkey's Audio"),
-    ("wv", "WavPack"),
-    ("dsf", "DSD"),
-    ("dff", "DSD"),
-    ("ac3", "AC-3"),
-    ("eac3", "E-AC-3"),
-    ("dts", "DTS"),
-    ("mpc", "Musepack"),
-    ("tta", "TTA"),
-    ("amr", "AMR"),
-    ("ra", "RealAudio"),
-    ("au", "Sun AU"),
-    ("snd", "Sun AU"),
-    ("mid", "MIDI"),
-    ("midi", "MIDI"),
-];
-
-/// Errors while probing: "no reader" means the bytes are not audio we know.
-fn probe_error(path: &Path, e: SymError) -> MediaError {
-    match e {
-        SymError::Unsupported(msg) if msg.contains("no suitable format reader") => {
-            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-            match UNSUPPORTED_FORMATS
-                .iter()
-                .find(|(x, _)| x.eq_ignore_ascii_case(ext))
-            {
-                Some((_, name)) => MediaError::unsupported(path, format!("format ({name})")),
-                None => MediaError::NotAudio {
-                    path: path.to_path_buf(),
-                },
-            }
-        }
-        e => map_error(path, e),
-    }
-}
-
-fn map_error(path: &Path, e: SymError) -> MediaError {
-    match e {
-        SymError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
-            MediaError::corrupt(path, "the file ends unexpectedly")
-        }
-        SymError::IoError(io) => MediaError::io(path, io),
-        SymError::DecodeError(msg) => MediaError::corrupt(path, msg),
-        SymError::Unsupported(msg) => MediaError::unsupported(path, format!("feature ({msg})")),
-        SymError::LimitError(msg) => MediaError::corrupt(path, format!("limit exceeded: {msg}")),
-        SymError::SeekError(_) => MediaError::corrupt(path, "seek failed"),
-        SymError::ResetRequired => {
-            MediaError::unsupported(path, "stream layout (the format changes part-way)")
-        }
-        other => MediaError::corrupt(path, other.to_string()),
-    }
-}
-
-/// A short name for the user: well-known codecs by their usual name, PCM with its bit depth.
-fn codec_name(params: &AudioCodecParameters) -> String {
-    let id = params.codec;
-    if let Some(name) = well_known_name(id) {
-        return name.to_string();
-    }
-    if let Some(pcm) = pcm_name(id, params.bits_per_sample) {
-        return pcm;
-    }
-    match symphonia::default::get_codecs().get_audio_decoder(id) {
-        Some(d) => d.codec.info.long_name.to_string(),
-        None => format!("unknown codec {id}"),
-    }
-}
-
-fn well_known_name(id: AudioCodecId) -> Option<&'static str> {
-    Some(match id {
-        CODEC_ID_FLAC => "FLAC",
-        CODEC_ID_ALAC => "ALAC",
-        CODEC_ID_MP1 => "MP1",
-        CODEC_ID_MP2 => "MP2",
-        CODEC_ID_MP3 => "MP3",
-        CODEC_ID_AAC => "AAC",
-        CODEC_ID_VORBIS => "Vorbis",
-        CODEC_ID_OPUS => "Opus",
-        CODEC_ID_SPEEX => "Speex",
-        CODEC_ID_MUSEPACK => "Musepack",
-        CODEC_ID_AC3 => "AC-3",
-        CODEC_ID_EAC3 => "E-AC-3",
-        CODEC_ID_AC4 => "AC-4",
-        CODEC_ID_DCA => "DTS",
-        CODEC_ID_WMA => "WMA",
-        CODEC_ID_WAVPACK => "WavPack",
-        CODEC_ID_MONKEYS_AUDIO => "Monkey's Audio",
-        CODEC_ID_TTA => "TTA",
-        CODEC_ID_TRUEHD => "Dolby TrueHD",
-        CODEC_ID_ATRAC1 | CODEC_ID_ATRAC3 | CODEC_ID_ATRAC3PLUS | CODEC_ID_ATRAC9 => "ATRAC",
-        CODEC_ID_PCM_ALAW => "A-law PCM",
-        CODEC_ID_PCM_MULAW => "µ-law PCM",
-        CODEC_ID_ADPCM_MS | CODEC_ID_ADPCM_IMA_WAV | CODEC_ID_ADPCM_IMA_QT => "ADPCM",
-        CODEC_ID_ADPCM_G722 | CODEC_ID_ADPCM_G726 | CODEC_ID_ADPCM_G726LE => "G.72x ADPCM",
-        _ => return None,
-    })
-}
-
-fn pcm_name(id: AudioCodecId, bits: Option<u32>) -> Option<String> {
-    let float = [
-        CODEC_ID_PCM_F32LE,
-        CODEC_ID_PCM_F32LE_PLANAR,
-        CODEC_ID_PCM_F32BE,
-        CODEC_ID_PCM_F32BE_PLANAR,
-        CODEC_ID_PCM_F64LE,
-        CODEC_ID_PCM_F64LE_PLANAR,
-        CODEC_ID_PCM_F64BE,
-        CODEC_ID_PCM_F64BE_PLANAR,
-    ];
-    let is_pcm = (CODEC_ID_PCM_S32LE..=CODEC_ID_PCM_F64BE_PLANAR).contains(&id);
-    if !is_pcm {
-        return None;
-    }
-    let kind = if float.contains(&id) { " float" } else { "" };
-    Some(match bits {
-        Some(b) => format!("PCM {b}-bit{kind}"),
-        None => format!("PCM{kind}"),
-    })
 }
 
 #[cfg(test)]

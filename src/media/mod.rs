@@ -5,11 +5,14 @@
 //! Nothing here depends on the engine or the GUI; errors for anything read from a file are values,
 //! never panics.
 
+mod codec_name;
 mod decode;
+mod gapless;
 mod import;
 mod mp4;
 mod peaks;
 mod resample;
+mod source;
 mod stem;
 mod wav;
 

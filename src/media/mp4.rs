@@ -1,8 +1,11 @@
-//! The MP4/M4A edit list (`moov/trak/edts/elst`), which symphonia 0.6 reads but does not apply.
+//! The MP4/M4A timing information symphonia 0.6 does not apply: the edit list
+//! (`moov/trak/edts/elst`) and iTunes' gapless tag (`moov/udta/meta/ilst/----` named
+//! `iTunSMPB`).
 //!
-//! AAC encoders put priming frames (usually 1,024) before the audio and say so with an edit whose
-//! `media_time` skips them; without applying it an AAC stem plays ~21 ms late against its
-//! lossless twin. Only the box headers and the small `moov` box are read, never the media data.
+//! AAC encoders put priming frames (1,024 for most, 2,112 for Apple's) before the audio and say so
+//! with an edit whose `media_time` skips them, or with the iTunes tag; without applying it an AAC
+//! stem plays ~21 ms late against its lossless twin. Only the box headers and the small `moov`
+//! box are read, never the media data.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -25,22 +28,79 @@ pub(crate) enum Edit {
     },
 }
 
+/// iTunes' gapless information (`iTunSMPB`), in frames at the track's sample rate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ItunesGapless {
+    /// Priming frames before the audio (the encoder delay).
+    pub priming: u64,
+    /// Frames of padding after the audio.
+    pub padding: u64,
+    /// Frames of audio; 0 when the tag does not say.
+    pub length: u64,
+}
+
+/// What the `moov` box says about presenting a track, beyond its sample table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Timing {
+    /// The track's edit list, if it has one.
+    pub edits: Option<Vec<Edit>>,
+    /// The file's iTunes gapless tag, if it has one.
+    pub itunes: Option<ItunesGapless>,
+}
+
 /// The largest `moov` box we read; real ones for audio are kilobytes, a few MB with cover art.
 const MAX_MOOV: u64 = 64 << 20;
 
 /// Reads the edit list of the track with `track_id` (the `tkhd` id, which symphonia uses as its
-/// track id). `Ok(None)` means the file has no edit list for that track (nothing to apply).
-pub(crate) fn edit_list(
-    path: &Path,
-    track_id: u32,
-    sample_rate: u32,
-) -> io::Result<Option<Vec<Edit>>> {
+/// track id) and the iTunes gapless tag. Missing pieces are `None` (nothing to apply).
+pub(crate) fn read_timing(path: &Path, track_id: u32, sample_rate: u32) -> io::Result<Timing> {
     let mut file = File::open(path)?;
     let len = file.metadata()?.len();
     let Some(moov) = read_top_level_box(&mut file, len, *b"moov")? else {
-        return Ok(None);
+        return Ok(Timing::default());
     };
-    Ok(parse_moov(&moov, track_id, sample_rate))
+    Ok(Timing {
+        edits: parse_moov(&moov, track_id, sample_rate),
+        itunes: itunes_gapless(&moov),
+    })
+}
+
+/// The `iTunSMPB` tag in `moov/udta/meta/ilst`, if present and well formed.
+fn itunes_gapless(moov: &[u8]) -> Option<ItunesGapless> {
+    let meta = child(child(moov, b"udta")?, b"meta")?;
+    // ISO `meta` is a full box (4 bytes of version and flags before its children); QuickTime's is
+    // not. The first child is `hdlr` either way, which tells them apart.
+    let meta = if meta.get(4..8) == Some(b"hdlr") {
+        meta
+    } else {
+        meta.get(4..)?
+    };
+    boxes(child(meta, b"ilst")?)
+        .filter(|(kind, _)| kind == b"----")
+        .find_map(|(_, item)| {
+            // `----` holds `mean` (the namespace), `name` and `data`; the first two are full
+            // boxes, `data` has a 4-byte type (1 = UTF-8) and a 4-byte locale before the value.
+            let text = |kind: &[u8; 4]| child(item, kind).and_then(|b| b.get(4..));
+            if text(b"mean")? != b"com.apple.iTunes" || text(b"name")? != b"iTunSMPB" {
+                return None;
+            }
+            parse_itunsmpb(child(item, b"data")?.get(8..)?)
+        })
+}
+
+/// The tag's value: hex fields ` 00000000 <priming> <padding> <length (64-bit)> …`.
+fn parse_itunsmpb(value: &[u8]) -> Option<ItunesGapless> {
+    let text = std::str::from_utf8(value).ok()?;
+    let mut fields = text.split_ascii_whitespace().skip(1);
+    let mut hex = || u64::from_str_radix(fields.next()?, 16).ok();
+    let (priming, padding, length) = (hex()?, hex()?, hex()?);
+    // More than a second of priming or padding at any rate is not an encoder's delay.
+    const MAX_DELAY: u64 = 1 << 18;
+    (priming <= MAX_DELAY && padding <= MAX_DELAY).then_some(ItunesGapless {
+        priming,
+        padding,
+        length,
+    })
 }
 
 /// Finds a top-level box by walking the box headers and returns its payload.
@@ -277,6 +337,62 @@ pub(crate) fn apply(edits: &[Edit], channels: &[Vec<f32>]) -> Option<Vec<Vec<f32
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn boxed(kind: &[u8; 4], payload: &[u8]) -> Vec<u8> {
+        let mut b = ((8 + payload.len()) as u32).to_be_bytes().to_vec();
+        b.extend_from_slice(kind);
+        b.extend_from_slice(payload);
+        b
+    }
+
+    /// A `moov` payload holding `udta/meta/ilst` with one `----` item.
+    fn moov_with_tag(mean: &str, name: &str, value: &str, full_meta: bool) -> Vec<u8> {
+        let full = |text: &str| [&[0u8; 4][..], text.as_bytes()].concat();
+        let data = [&[0, 0, 0, 1, 0, 0, 0, 0][..], value.as_bytes()].concat();
+        let item = [
+            boxed(b"mean", &full(mean)),
+            boxed(b"name", &full(name)),
+            boxed(b"data", &data),
+        ]
+        .concat();
+        let hdlr = boxed(b"hdlr", &[0u8; 25]);
+        let ilst = boxed(b"ilst", &boxed(b"----", &item));
+        let version = if full_meta { &[0u8; 4][..] } else { &[][..] };
+        let meta = boxed(b"meta", &[version, &hdlr, &ilst].concat());
+        boxed(b"udta", &meta)
+    }
+
+    const APPLE: &str = " 00000000 00000840 000001CA 00000000003F0A36 00000000 00000000 \
+                         00000000 00000000 00000000 00000000 00000000 00000000";
+
+    #[test]
+    fn itunsmpb_is_read_from_either_kind_of_meta_box() {
+        let want = Some(ItunesGapless {
+            priming: 2112,
+            padding: 458,
+            length: 0x3F_0A36,
+        });
+        for full in [true, false] {
+            let moov = moov_with_tag("com.apple.iTunes", "iTunSMPB", APPLE, full);
+            assert_eq!(itunes_gapless(&moov), want, "full box: {full}");
+        }
+    }
+
+    #[test]
+    fn other_tags_and_malformed_values_are_not_gapless_information() {
+        let other = moov_with_tag("com.apple.iTunes", "iTunNORM", APPLE, true);
+        assert_eq!(itunes_gapless(&other), None);
+        let foreign = moov_with_tag("org.example", "iTunSMPB", APPLE, true);
+        assert_eq!(itunes_gapless(&foreign), None);
+        for bad in [" 00000000 00000840", " 00000000 0000084G 000001CA 0", ""] {
+            let moov = moov_with_tag("com.apple.iTunes", "iTunSMPB", bad, true);
+            assert_eq!(itunes_gapless(&moov), None, "{bad:?}");
+        }
+        // A "delay" of minutes is not an encoder's.
+        let silly = " 00000000 10000000 00000000 0000000000001000";
+        let moov = moov_with_tag("com.apple.iTunes", "iTunSMPB", silly, true);
+        assert_eq!(itunes_gapless(&moov), None);
+    }
 
     fn elst_v0(entries: &[(u32, i32)]) -> Vec<u8> {
         let mut b = vec![0, 0, 0, 0];

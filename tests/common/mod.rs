@@ -22,6 +22,66 @@ pub fn fixture(name: &str) -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures")).join(name)
 }
 
+/// Reads a WAV with hound (an independent decoder) as planar f32 and its rate: integers are
+/// divided by 2^(bits−1), exactly as symphonia scales them.
+pub fn hound_planar(path: &std::path::Path) -> (Vec<Vec<f32>>, u32) {
+    let mut r = hound::WavReader::open(path).unwrap();
+    let spec = r.spec();
+    let ch = spec.channels as usize;
+    let interleaved: Vec<f32> = match spec.sample_format {
+        hound::SampleFormat::Float => r.samples::<f32>().map(Result::unwrap).collect(),
+        hound::SampleFormat::Int => {
+            let scale = (1u64 << (spec.bits_per_sample - 1)) as f64;
+            r.samples::<i32>()
+                .map(|s| (f64::from(s.unwrap()) / scale) as f32)
+                .collect()
+        }
+    };
+    let planar = (0..ch)
+        .map(|c| interleaved.iter().skip(c).step_by(ch).copied().collect())
+        .collect();
+    (planar, spec.sample_rate)
+}
+
+/// Writes planar `channels` as a 32-bit float WAV at `rate` (exact: the samples as they are).
+pub fn write_f32_wav(path: &std::path::Path, rate: u32, channels: &[Vec<f32>]) {
+    let spec = hound::WavSpec {
+        channels: channels.len() as u16,
+        sample_rate: rate,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    for i in 0..channels[0].len() {
+        for c in channels {
+            w.write_sample(c[i]).unwrap();
+        }
+    }
+    w.finalize().unwrap();
+}
+
+/// The master every fixture was rendered from (`signal_s24.wav`: 24-bit stereo, 44.1 kHz,
+/// 22,050 frames), planar.
+pub fn master() -> Vec<Vec<f32>> {
+    let (m, rate) = hound_planar(&fixture("signal_s24.wav"));
+    assert_eq!((m.len(), m[0].len(), rate), (2, 22_050, 44_100));
+    m
+}
+
+/// The master with `before` and `after` frames of digital silence around it: the lossless twin
+/// of the `signal_padded_*` and `signal_tail_*` fixtures (see `make_fixtures.sh`).
+pub fn padded_master(before: usize, after: usize) -> Vec<Vec<f32>> {
+    master()
+        .into_iter()
+        .map(|c| {
+            let mut p = vec![0.0; before];
+            p.extend_from_slice(&c);
+            p.resize(before + c.len() + after, 0.0);
+            p
+        })
+        .collect()
+}
+
 /// Least-squares fit of `y[n] ≈ R·sin(ω·n + φ) + dc` over `range`, with ω in radians per sample.
 #[derive(Clone, Copy, Debug)]
 pub struct SineFit {
