@@ -12,19 +12,17 @@
 pub mod curve;
 pub mod fader;
 pub mod format;
-pub mod gallery;
 pub mod knob;
 pub mod meter;
 pub mod timeline;
 
-mod cache;
+pub(crate) mod cache;
 mod gesture;
 mod host;
 
 pub use curve::{compressor_curve, eq_curve};
 pub use fader::fader;
-pub use gallery::{Gallery, GalleryMessage, gallery_view};
 pub use gesture::FINE;
 pub use knob::{Mapping, knob, pan_knob};
-pub use meter::{Level, gain_reduction_meter, loudness_bar, meter};
+pub use meter::{gain_reduction_meter, loudness_bar, meter};
 pub use timeline::{TimeView, lane, offline_lane, ruler};
