@@ -7,7 +7,6 @@
 //! levels through an RMS-detecting compressor (the detector level of a sine whose period
 //! divides the 10 ms window is constant), against the compressor off.
 
-#[allow(dead_code)]
 mod common;
 
 use common::{fit_sine, sine};

@@ -301,7 +301,7 @@ impl Bounce {
             row![
                 text_input("/path/to/mix.wav", &b.path_text)
                     .id(BOUNCE_PATH_ID)
-                    .on_input_maybe((!running).then_some(|s| Message::PathInput(s)))
+                    .on_input_maybe((!running).then_some(Message::PathInput))
                     .on_submit(Message::Start)
                     .size(12)
                     .padding(5),

@@ -1,7 +1,7 @@
 //! The editors of the buses: the reverb, and the master with its limiter, the loudness figures
 //! and the project settings (sample rate, markers).
 
-use super::{Message, RATES, RateChoice, divider, knob, section, small_toggle};
+use super::{Message, RATES, RateChoice, divider, knob, section, small_toggle, titled};
 use crate::ui::context::Context;
 use crate::ui::controls::tip;
 use crate::ui::edit::{Choice, Toggle};
@@ -35,8 +35,8 @@ pub(super) fn reverb_editor<'a>(cx: &Context<'a>) -> Element<'a, Message> {
         section("RETURN", space().into()),
         row![
             k(ReverbField::Return),
-            column![
-                text("Mute").size(10).color(theme::TEXT_DIM),
+            titled(
+                "Mute",
                 small_toggle(
                     "M",
                     cx.project().reverb.mute,
@@ -44,10 +44,8 @@ pub(super) fn reverb_editor<'a>(cx: &Context<'a>) -> Element<'a, Message> {
                     Message::Toggle(Toggle::ReverbMute),
                     "reverb-editor-mute".into(),
                     "Mute the reverb return",
-                ),
-            ]
-            .spacing(4)
-            .align_x(Alignment::Center),
+                )
+            ),
         ]
         .spacing(10),
     ]

@@ -246,6 +246,14 @@ pub(super) fn small_toggle<'a>(
         .into()
 }
 
+/// `content` under a small title (a switch among knobs, which have their own labels).
+pub(super) fn titled<'a>(title: &'a str, content: Element<'a, Message>) -> Element<'a, Message> {
+    iced::widget::column![text(title).size(10).color(theme::TEXT_DIM), content]
+        .spacing(4)
+        .align_x(Alignment::Center)
+        .into()
+}
+
 pub(super) fn divider<'a>() -> Element<'a, Message> {
     container(space().height(1).width(Fill))
         .style(|_| container::Style {

@@ -2,7 +2,9 @@
 //! pass-filter slope) with the EQ curve, every compressor parameter with its curve and gain
 //! reduction, input trim, polarity, pan and reverb send.
 
-use super::{DETECTORS, Editor, Message, SLOPES, divider, knob, section, segmented, small_toggle};
+use super::{
+    DETECTORS, Editor, Message, SLOPES, divider, knob, section, segmented, small_toggle, titled,
+};
 use crate::project::{Color, Detector, Slope, Track, TrackId};
 use crate::ui::context::Context;
 use crate::ui::controls::{self, tip};
@@ -167,8 +169,8 @@ impl Editor {
 
         let input = row![
             knob(cx, Param::Track(id, TrackField::Trim), 28.0, color),
-            column![
-                text("Polarity").size(10).color(theme::TEXT_DIM),
+            titled(
+                "Polarity",
                 small_toggle(
                     "Ø",
                     t.polarity_invert,
@@ -176,14 +178,12 @@ impl Editor {
                     Message::Toggle(Toggle::Polarity(id)),
                     format!("t{}-editor-polarity", id.0),
                     "Invert polarity",
-                ),
-            ]
-            .spacing(4)
-            .align_x(Alignment::Center),
+                )
+            ),
             knob(cx, Param::Track(id, TrackField::Pan), 28.0, color),
             knob(cx, Param::Track(id, TrackField::Send), 28.0, color),
-            column![
-                text("Send tap").size(10).color(theme::TEXT_DIM),
+            titled(
+                "Send tap",
                 small_toggle(
                     if t.reverb_send_pre_fader {
                         "PRE"
@@ -195,10 +195,8 @@ impl Editor {
                     Message::Toggle(Toggle::SendPre(id)),
                     format!("t{}-editor-pre", id.0),
                     "Send before (PRE) or after (POST) the fader",
-                ),
-            ]
-            .spacing(4)
-            .align_x(Alignment::Center),
+                )
+            ),
         ]
         .spacing(10)
         .align_y(Alignment::Start);

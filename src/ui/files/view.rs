@@ -351,7 +351,7 @@ impl Files {
                 text(p.purpose.question()).size(14),
                 text_input("/path/to/file", &p.text)
                     .id(PATH_INPUT_ID)
-                    .on_input(|s| Message::PathInput(s))
+                    .on_input(Message::PathInput)
                     .on_submit(Message::PathSubmit)
                     .size(13)
                     .padding(6),

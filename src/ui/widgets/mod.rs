@@ -1,7 +1,9 @@
 //! The mixer window's custom widgets: fader, knob, meters, timeline lanes and curve previews.
 //!
 //! Every widget is generic over the app's `Message` and takes its messages as builder
-//! arguments, like iced's own widgets; none of them knows about tracks or the engine. They keep
+//! arguments, like iced's own widgets; none of them knows about tracks. The stereo meter draws
+//! the engine's display meter type ([`ChannelMeter`](crate::engine::ChannelMeter)) as it
+//! comes; the curves draw points the app computes with the DSP's functions. They keep
 //! their UI state (drags, caches) in the widget tree and never ask for a redraw on their own:
 //! while idle they cost nothing.
 //!
@@ -16,7 +18,7 @@ pub mod knob;
 pub mod meter;
 pub mod timeline;
 
-pub(crate) mod cache;
+mod cache;
 mod gesture;
 mod host;
 
