@@ -6,21 +6,28 @@
 //! dialog's answer as a message. Run with `ICED_TEST_BACKEND=tiny-skia` (set by
 //! `.cargo/config.toml`).
 
+#[path = "support/recording_port.rs"]
+mod recording_port;
+
 use iced::keyboard::{self, Key, Modifiers, key::Named};
 use iced::mouse;
 use iced::{Event, Point, Rectangle, Settings, Size};
 use iced_test::{Simulator, selector};
+use recording_port::{Recorded, recording};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
-use stemmix::engine::{Command, GraphCommand, TrackParam};
+use std::time::{Duration, Instant};
+use stemmix::engine::{ChannelMeter, Command, GraphCommand, TrackParam};
 use stemmix::project::{self, Track, TrackId};
-use stemmix::ui::app::{Message, Selection, TypeMsg};
-use stemmix::ui::bounce_dialog::{BounceMsg, BounceResult};
+use stemmix::ui::app::Message;
+use stemmix::ui::bounce::{self, BounceResult};
+use stemmix::ui::context::Selection;
+use stemmix::ui::controls::{self, TypeMsg};
 use stemmix::ui::dirs::AppDirs;
-use stemmix::ui::engine_link::{EngineLink, EnginePort, EngineView, Meter, Recorded};
-use stemmix::ui::files::{FileMsg, Purpose};
+use stemmix::ui::edit::Toggle;
+use stemmix::ui::engine_link::{EngineLink, EnginePort, EngineView};
+use stemmix::ui::files::{self, Purpose};
 use stemmix::ui::params::{Band, Param, TrackField};
-use stemmix::ui::{App, keys};
+use stemmix::ui::{App, editor, help, keys, mixer, timeline, transport};
 
 const WINDOW: Size = Size::new(1440.0, 900.0);
 const JOBS: Duration = Duration::from_secs(60);
@@ -33,12 +40,51 @@ fn stems_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("projects-examples/demo/stems")
 }
 
+/// Applies display ticks until background decoding and bouncing are done (up to `timeout`);
+/// returns whether they finished.
+fn wait_for_jobs(app: &mut App, timeout: Duration) -> bool {
+    let end = Instant::now() + timeout;
+    loop {
+        let _ = app.update(Message::Tick(Instant::now()));
+        if !app.is_busy() {
+            return true;
+        }
+        if Instant::now() > end {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// A control moved, as the strips send it.
+fn set(param: Param, v: f32) -> Message {
+    Message::Mixer(mixer::Message::Control(controls::Message::Set(param, v)))
+}
+
+/// A control's gesture ended.
+fn release(param: Param) -> Message {
+    Message::Mixer(mixer::Message::Control(controls::Message::Release(param)))
+}
+
+/// Typing into a value box, as the editor sends it.
+fn typing(m: TypeMsg) -> Message {
+    Message::Editor(editor::Message::Control(controls::Message::Type(m)))
+}
+
+/// Selecting a strip.
+fn select(s: Selection) -> Message {
+    Message::Mixer(mixer::Message::Select(s))
+}
+
 /// The demo project open in a window state with a recording engine and app folders in `home`.
 fn demo_app(home: &Path) -> (App, Recorded) {
-    let (link, rec) = EngineLink::recording();
+    let (link, rec) = recording();
     let mut app = App::new(Some(AppDirs::under(home.to_path_buf())), link);
     app.open_path(&demo_path());
-    assert!(app.wait_for_jobs(JOBS), "stems did not decode in time");
+    assert!(
+        wait_for_jobs(&mut app, JOBS),
+        "stems did not decode in time"
+    );
     assert!(app.notice_texts().is_empty(), "{:?}", app.notice_texts());
     (app, rec)
 }
@@ -146,12 +192,12 @@ fn track_params(rec: &Recorded, id: TrackId) -> Vec<TrackParam> {
 #[test]
 fn opening_a_project_shows_its_strips_and_lanes() {
     let home = tempfile::tempdir().unwrap();
-    let (link, rec) = EngineLink::recording();
+    let (link, rec) = recording();
     let mut app = App::new(Some(AppDirs::under(home.path().to_path_buf())), link);
     assert!(app.project().tracks.is_empty());
     assert_eq!(app.title(), "Untitled — stemmix");
-    let _ = app.update(Message::File(FileMsg::OpenPath(demo_path())));
-    assert!(app.wait_for_jobs(JOBS));
+    let _ = app.update(Message::Files(files::Message::OpenPath(demo_path())));
+    assert!(wait_for_jobs(&mut app, JOBS));
     assert_eq!(app.project().tracks.len(), 4);
     assert_eq!(app.title(), "demo — stemmix");
     let mut ui = ui(&app);
@@ -274,7 +320,10 @@ fn fader_value_can_be_typed() {
         ],
     );
     assert_eq!(msgs.len(), 1, "{msgs:?}");
-    assert!(matches!(msgs[0], Message::Type(TypeMsg::Begin(p)) if p == gain));
+    assert!(matches!(
+        msgs[0],
+        Message::Mixer(mixer::Message::Control(controls::Message::Type(TypeMsg::Begin(p)))) if p == gain
+    ));
     // Type into the box that appeared: select all, type, Enter.
     let typed: Vec<Message> = {
         let mut ui = ui(&app);
@@ -311,9 +360,9 @@ fn fader_value_can_be_typed() {
         Some(&TrackParam::GainDb(-9.5))
     );
     // Nonsense is refused and leaves the value alone.
-    let _ = app.update(Message::Type(TypeMsg::Begin(gain)));
-    let _ = app.update(Message::Type(TypeMsg::Input("loud".into())));
-    let _ = app.update(Message::Type(TypeMsg::Submit));
+    let _ = app.update(typing(TypeMsg::Begin(gain)));
+    let _ = app.update(typing(TypeMsg::Input("loud".into())));
+    let _ = app.update(typing(TypeMsg::Submit));
     assert_eq!(track(&app, id).gain_db, -9.5);
     let _ = app.update(Message::Escape);
     assert_eq!(app.undo_steps(), 1);
@@ -374,7 +423,7 @@ fn strip_editor_edits_reach_the_engine_as_eq_and_compressor_commands() {
     let home = tempfile::tempdir().unwrap();
     let (mut app, rec) = demo_app(home.path());
     let id = track_id(&app, "Bass");
-    let _ = app.update(Message::Select(Selection::Track(id)));
+    let _ = app.update(select(Selection::Track(id)));
     clear(&rec);
 
     // Bell 1's gain knob: drag up 40 px = 40/200 of its −18…+18 dB travel.
@@ -427,9 +476,9 @@ fn strip_editor_edits_reach_the_engine_as_eq_and_compressor_commands() {
 
     // And a typed compressor value.
     let ratio = Param::Track(id, TrackField::Ratio);
-    let _ = app.update(Message::Type(TypeMsg::Begin(ratio)));
-    let _ = app.update(Message::Type(TypeMsg::Input("6:1".into())));
-    let _ = app.update(Message::Type(TypeMsg::Submit));
+    let _ = app.update(typing(TypeMsg::Begin(ratio)));
+    let _ = app.update(typing(TypeMsg::Input("6:1".into())));
+    let _ = app.update(typing(TypeMsg::Submit));
     assert_eq!(track(&app, id).compressor.ratio, 6.0);
     assert!(matches!(
         track_params(&rec, id).last(),
@@ -443,14 +492,14 @@ fn saving_writes_a_file_equal_to_the_model() {
     let out = tempfile::tempdir().unwrap();
     let (mut app, _) = demo_app(home.path());
     let id = track_id(&app, "Keys");
-    let _ = app.update(Message::Set(Param::Track(id, TrackField::Pan), 0.4));
-    let _ = app.update(Message::Release(Param::Track(id, TrackField::Pan)));
-    let _ = app.update(Message::Rename(id, "Piano".into()));
-    let _ = app.update(Message::RenameDone);
+    let _ = app.update(set(Param::Track(id, TrackField::Pan), 0.4));
+    let _ = app.update(release(Param::Track(id, TrackField::Pan)));
+    let _ = app.update(Message::Editor(editor::Message::Rename(id, "Piano".into())));
+    let _ = app.update(Message::Editor(editor::Message::RenameDone(id)));
     assert!(app.is_dirty());
     // Save As: the dialog answers with a path without extension.
     let target = out.path().join("mix");
-    let _ = app.update(Message::File(FileMsg::Picked(
+    let _ = app.update(Message::Files(files::Message::Picked(
         Purpose::SaveAs(None),
         Some(vec![target.clone()]),
         false,
@@ -464,14 +513,14 @@ fn saving_writes_a_file_equal_to_the_model() {
     assert_eq!(on_disk.tracks[2].name, "Piano");
     assert_eq!(on_disk.tracks[2].pan, 0.4);
     // Ctrl+S saves again in place after another edit.
-    let _ = app.update(Message::Set(Param::Track(id, TrackField::Gain), -7.0));
-    let _ = app.update(Message::Release(Param::Track(id, TrackField::Gain)));
+    let _ = app.update(set(Param::Track(id, TrackField::Gain), -7.0));
+    let _ = app.update(release(Param::Track(id, TrackField::Gain)));
     let ctrl_s = key_event(Key::Character("s".into()), Modifiers::CTRL);
     let _ = app.update(keys::shortcut(&ctrl_s, true).unwrap());
     assert!(!app.is_dirty());
     assert!(project::load(&saved).unwrap().same_content(app.project()));
     // A failing save says so and keeps the changes.
-    let _ = app.update(Message::Set(Param::Track(id, TrackField::Gain), -8.0));
+    let _ = app.update(set(Param::Track(id, TrackField::Gain), -8.0));
     let blocker = out.path().join("not-a-dir");
     std::fs::write(&blocker, "x").unwrap();
     assert!(!app.save_to(blocker.join("x.stemmix")));
@@ -486,13 +535,13 @@ fn saving_writes_a_file_equal_to_the_model() {
 #[test]
 fn missing_stem_shows_an_offline_strip_that_can_be_located() {
     let home = tempfile::tempdir().unwrap();
-    let (link, rec) = EngineLink::recording();
+    let (link, rec) = recording();
     let mut p = project::load(&demo_path()).unwrap();
     p.tracks[1].source = stems_dir().join("missing-bass.wav");
     p.tracks[1].gain_db = -7.25;
     let id = p.tracks[1].id;
     let mut app = App::with_project(p, None, Some(AppDirs::under(home.path().into())), link);
-    assert!(app.wait_for_jobs(JOBS));
+    assert!(wait_for_jobs(&mut app, JOBS));
     let reason = app.offline_reason(id).expect("offline").to_string();
     assert_eq!(reason, "missing-bass.wav: file not found");
     assert!(
@@ -506,15 +555,15 @@ fn missing_stem_shows_an_offline_strip_that_can_be_located() {
         assert!(ui.find(reason.as_str()).is_ok());
     }
     let msgs = click_id(&mut app, &format!("locate-{}", id.0));
-    assert!(matches!(msgs.as_slice(), [Message::File(FileMsg::Locate(i))] if *i == id));
+    assert!(matches!(msgs.as_slice(), [Message::Mixer(mixer::Message::Locate(i))] if *i == id));
     // The dialog answers with the real file.
     clear(&rec);
-    let _ = app.update(Message::File(FileMsg::Picked(
+    let _ = app.update(Message::Files(files::Message::Picked(
         Purpose::Locate(id),
         Some(vec![stems_dir().join("bass.wav")]),
         false,
     )));
-    assert!(app.wait_for_jobs(JOBS));
+    assert!(wait_for_jobs(&mut app, JOBS));
     assert_eq!(app.offline_reason(id), None);
     let t = track(&app, id);
     assert_eq!(t.source, stems_dir().join("bass.wav"));
@@ -528,15 +577,15 @@ fn missing_stem_shows_an_offline_strip_that_can_be_located() {
 #[test]
 fn dropped_files_become_tracks_in_one_undo_step() {
     let home = tempfile::tempdir().unwrap();
-    let (link, _) = EngineLink::recording();
+    let (link, _) = recording();
     let mut app = App::new(Some(AppDirs::under(home.path().into())), link);
     for f in ["drums.wav", "bass.wav"] {
-        let _ = app.update(Message::File(FileMsg::Dropped(stems_dir().join(f))));
+        let _ = app.update(Message::Files(files::Message::Dropped(stems_dir().join(f))));
     }
-    let _ = app.update(Message::File(FileMsg::Dropped(
+    let _ = app.update(Message::Files(files::Message::Dropped(
         demo_path().with_file_name("README"),
     )));
-    assert!(app.wait_for_jobs(JOBS));
+    assert!(wait_for_jobs(&mut app, JOBS));
     let names: Vec<&str> = app
         .project()
         .tracks
@@ -549,12 +598,12 @@ fn dropped_files_become_tracks_in_one_undo_step() {
     assert!(app.notice_texts().iter().any(|t| t.contains("README")));
     assert!(app.offline_reason(app.project().tracks[0].id).is_none());
     // A folder adds every audio file in it.
-    let _ = app.update(Message::File(FileMsg::Picked(
+    let _ = app.update(Message::Files(files::Message::Picked(
         Purpose::AddFolder,
         Some(vec![stems_dir()]),
         false,
     )));
-    assert!(app.wait_for_jobs(JOBS));
+    assert!(wait_for_jobs(&mut app, JOBS));
     assert_eq!(app.project().tracks.len(), 6);
     let _ = app.update(Message::Undo);
     assert_eq!(app.project().tracks.len(), 2);
@@ -641,7 +690,7 @@ fn keyboard_shortcuts() {
     };
     let _ = app.update(keys::shortcut(&question, true).unwrap());
     assert!(ui(&app).find("Keyboard and mouse").is_ok());
-    let _ = app.update(Message::ToggleHelp);
+    let _ = app.update(Message::Help(help::Message::Toggle));
 
     // Ctrl+B opens the bounce panel (its dialog is a task the test does not run).
     press(&mut app, ch("b"), Modifiers::CTRL);
@@ -662,27 +711,27 @@ fn a_bounce_from_the_window_equals_stemmix_bounce() {
     let (mut app, _) = demo_app(home.path());
     // Mix something, save it, bounce it from the window.
     let id = track_id(&app, "Lead");
-    let _ = app.update(Message::Set(Param::Track(id, TrackField::Gain), -2.0));
-    let _ = app.update(Message::Set(Param::Track(id, TrackField::Pan), -0.5));
+    let _ = app.update(set(Param::Track(id, TrackField::Gain), -2.0));
+    let _ = app.update(set(Param::Track(id, TrackField::Pan), -0.5));
     let project_file = out.path().join("edited.stemmix");
     assert!(app.save_to(project_file.clone()));
 
     let gui_wav = out.path().join("gui.wav");
     let cli_wav = out.path().join("cli.wav");
     let _ = click_id_text(&mut app, "Bounce…");
-    let _ = app.update(Message::Bounce(BounceMsg::PathInput(
+    let _ = app.update(Message::Bounce(bounce::Message::PathInput(
         gui_wav.display().to_string(),
     )));
     let msgs = click_id(&mut app, "bounce-start");
     assert!(matches!(
         msgs.as_slice(),
-        [Message::Bounce(BounceMsg::Start)]
+        [Message::Bounce(bounce::Message::Start)]
     ));
     assert!(
         ui(&app).find(selector::id("bounce-cancel")).is_ok(),
         "progress shows"
     );
-    assert!(app.wait_for_jobs(JOBS));
+    assert!(wait_for_jobs(&mut app, JOBS));
     let Some(BounceResult::Done { summary, path, .. }) = app.bounce_result().cloned() else {
         panic!("{:?}", app.bounce_result());
     };
@@ -734,14 +783,15 @@ fn a_bounce_can_be_cancelled_and_leaves_no_file() {
     let out = tempfile::tempdir().unwrap();
     let (mut app, _) = demo_app(home.path());
     let wav = out.path().join("never.wav");
-    let _ = app.update(Message::Bounce(BounceMsg::PathChosen(wav.clone())));
-    let _ = app.update(Message::Bounce(BounceMsg::Cancel));
-    assert!(app.wait_for_jobs(JOBS));
+    // The cancel flag is set microseconds after the worker starts; the bounce polls it between
+    // blocks and takes far longer than that, so it must see it. A bounce that finished anyway
+    // means the cancel was not seen: a failure, not a pass.
+    let _ = app.update(Message::Bounce(bounce::Message::PathChosen(wav.clone())));
+    let _ = app.update(Message::Bounce(bounce::Message::Cancel));
+    assert!(wait_for_jobs(&mut app, JOBS));
     match app.bounce_result() {
         Some(BounceResult::Failed(e)) => assert!(e.contains("cancelled"), "{e}"),
-        // The demo is short: the bounce may finish before the flag is seen.
-        Some(BounceResult::Done { .. }) => return,
-        other => panic!("{other:?}"),
+        other => panic!("the bounce was not cancelled: {other:?}"),
     }
     assert!(!wav.exists());
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
@@ -760,7 +810,7 @@ fn unsaved_changes_are_offered_for_saving_on_quit_new_and_open() {
     let copy = out.path().join("copy.stemmix");
     assert!(app.save_to(copy.clone()));
     let id = app.project().tracks[0].id;
-    let _ = app.update(Message::Toggle(stemmix::ui::app::Toggle::Mute(id)));
+    let _ = app.update(Message::Mixer(mixer::Message::Toggle(Toggle::Mute(id))));
     // Quit → Cancel keeps everything.
     let _ = app.update(Message::CloseRequested);
     assert!(app.is_prompting());
@@ -772,27 +822,27 @@ fn unsaved_changes_are_offered_for_saving_on_quit_new_and_open() {
     click_id(&mut app, "prompt-cancel");
     assert!(!app.is_prompting() && !app.is_quitting() && app.is_dirty());
     // New → Save saves, then starts a new project.
-    let _ = app.update(Message::File(FileMsg::New));
+    let _ = app.update(Message::Files(files::Message::New));
     assert!(app.is_prompting());
     click_id(&mut app, "prompt-save");
     assert!(project::load(&copy).unwrap().tracks[0].mute);
     assert!(app.project().tracks.is_empty());
     assert!(!app.is_dirty());
     // Open → Don't save drops the changes.
-    let _ = app.update(Message::File(FileMsg::Dropped(
+    let _ = app.update(Message::Files(files::Message::Dropped(
         stems_dir().join("keys.wav"),
     )));
     assert!(app.is_dirty());
-    let _ = app.update(Message::File(FileMsg::OpenPath(copy.clone())));
+    let _ = app.update(Message::Files(files::Message::OpenPath(copy.clone())));
     assert!(app.is_prompting());
     click_id(&mut app, "prompt-discard");
     assert_eq!(app.path(), Some(copy.as_path()));
     assert_eq!(app.project().tracks.len(), 4);
-    assert!(app.wait_for_jobs(JOBS));
+    assert!(wait_for_jobs(&mut app, JOBS));
     // A project that cannot be read leaves the current one open and says why.
     let bad = out.path().join("bad.stemmix");
     std::fs::write(&bad, "(tracks: [").unwrap();
-    let _ = app.update(Message::File(FileMsg::OpenPath(bad)));
+    let _ = app.update(Message::Files(files::Message::OpenPath(bad)));
     assert_eq!(app.path(), Some(copy.as_path()));
     assert!(
         app.notice_texts()
@@ -828,9 +878,9 @@ fn autosave_and_crash_recovery() {
     let dirs = AppDirs::under(home.path().into());
     let (mut app, _) = demo_app(home.path());
     let id = track_id(&app, "Drums");
-    let _ = app.update(Message::Set(Param::Track(id, TrackField::Gain), -11.0));
-    let _ = app.update(Message::Release(Param::Track(id, TrackField::Gain)));
-    let _ = app.update(Message::Autosave);
+    let _ = app.update(set(Param::Track(id, TrackField::Gain), -11.0));
+    let _ = app.update(release(Param::Track(id, TrackField::Gain)));
+    let _ = app.update(Message::Files(files::Message::Autosave));
     assert_eq!(std::fs::read_dir(dirs.autosave_dir()).unwrap().count(), 2);
     // This session is alive, so it is not offered.
     assert!(stemmix::ui::autosave::find_recoveries(&dirs.autosave_dir()).is_empty());
@@ -839,13 +889,13 @@ fn autosave_and_crash_recovery() {
     drop(app);
 
     // The next start offers it.
-    let (link, _) = EngineLink::recording();
+    let (link, _) = recording();
     let mut app = App::new(Some(dirs.clone()), link);
     app.open_path(&demo_path());
     assert_eq!(app.recoveries().len(), 1);
     assert!(ui(&app).find(selector::id("recovery-restore")).is_ok());
     click_id(&mut app, "recovery-restore");
-    assert!(app.wait_for_jobs(JOBS));
+    assert!(wait_for_jobs(&mut app, JOBS));
     assert!(app.recoveries().is_empty());
     assert_eq!(track(&app, track_id(&app, "Drums")).gain_db, -11.0);
     assert!(app.is_dirty(), "restored changes are unsaved");
@@ -858,16 +908,16 @@ fn autosave_and_crash_recovery() {
 
     // An offer can also be discarded, for good.
     let id = track_id(&app, "Drums");
-    let _ = app.update(Message::Set(Param::Track(id, TrackField::Gain), -12.0));
-    let _ = app.update(Message::Autosave);
+    let _ = app.update(set(Param::Track(id, TrackField::Gain), -12.0));
+    let _ = app.update(Message::Files(files::Message::Autosave));
     fake_crash(&dirs.autosave_dir());
-    let (link, _) = EngineLink::recording();
+    let (link, _) = recording();
     let mut app = App::new(Some(dirs.clone()), link);
     assert_eq!(app.recoveries().len(), 1);
     click_id(&mut app, "recovery-discard");
     assert!(app.recoveries().is_empty());
     assert_eq!(std::fs::read_dir(dirs.autosave_dir()).unwrap().count(), 0);
-    let (link, _) = EngineLink::recording();
+    let (link, _) = recording();
     assert!(App::new(Some(dirs), link).recoveries().is_empty());
 }
 
@@ -884,13 +934,11 @@ impl EnginePort for ClippingPort {
     fn poll(&mut self, view: &mut EngineView) {
         let clip = self.clip.load(std::sync::atomic::Ordering::Relaxed);
         self.latched |= clip;
-        let m = Meter {
-            peak_db: [if clip { 0.5 } else { -6.0 }; 2],
-            rms_db: [-12.0; 2],
-            hold_db: [0.5; 2],
-            clipped: self.latched,
-            gr_db: 0.0,
-        };
+        let mut m = ChannelMeter::default();
+        m.peak_db = [if clip { 0.5 } else { -6.0 }; 2];
+        m.rms_db = [-12.0; 2];
+        m.hold_db = [0.5; 2];
+        m.clip = self.latched;
         view.tracks.insert(self.track, m);
     }
     fn max_block(&self) -> usize {
@@ -915,7 +963,7 @@ fn clip_lights_latch_until_clicked() {
         latched: false,
     }));
     let mut app = App::with_project(p, None, Some(AppDirs::under(home.path().into())), link);
-    assert!(app.wait_for_jobs(JOBS));
+    assert!(wait_for_jobs(&mut app, JOBS));
     let _ = app.update(Message::Tick(std::time::Instant::now()));
     assert!(app.link().clipped(Some(id)));
     clip.store(false, std::sync::atomic::Ordering::Relaxed);
@@ -931,7 +979,7 @@ fn clip_lights_latch_until_clicked() {
         ],
     );
     assert!(
-        matches!(msgs.as_slice(), [Message::ClearClip(Some(i))] if *i == id),
+        matches!(msgs.as_slice(), [Message::Mixer(mixer::Message::ClearClip(Some(i)))] if *i == id),
         "{msgs:?}"
     );
     assert!(!app.link().clipped(Some(id)));
@@ -945,47 +993,39 @@ fn idle_needs_no_ticks() {
     let (mut app, _) = demo_app(home.path());
     // Stopped, meters settled, nothing decoding: no tick subscription.
     assert!(!app.needs_frames());
-    let _ = app.update(Message::Transport(
-        stemmix::ui::transport::TransportMsg::TogglePlay,
-    ));
+    let _ = app.update(Message::Transport(transport::Message::TogglePlay));
     assert!(app.needs_frames());
-    let _ = app.update(Message::Transport(
-        stemmix::ui::transport::TransportMsg::TogglePlay,
-    ));
+    let _ = app.update(Message::Transport(transport::Message::TogglePlay));
     let _ = app.update(Message::Tick(std::time::Instant::now()));
     assert!(!app.needs_frames());
 }
 
 #[test]
 fn markers_and_sample_rate_are_editable() {
-    use stemmix::ui::app::Choice;
+    use stemmix::ui::edit::Choice;
     let home = tempfile::tempdir().unwrap();
     let (mut app, rec) = demo_app(home.path());
     assert_eq!(app.project().markers.len(), 1);
     // Markers: add at the playhead, rename (one undo step), move, go to, remove.
-    let _ = app.update(Message::Timeline(stemmix::ui::timeline::TimelineMsg::Seek(
-        48_000,
-    )));
-    let _ = app.update(Message::AddMarker);
+    let _ = app.update(Message::Timeline(timeline::Message::Seek(48_000)));
+    let _ = app.update(Message::Editor(editor::Message::AddMarker));
     let m = &app.project().markers;
     assert_eq!(m.len(), 2);
     assert_eq!((m[0].name.as_str(), m[0].time_s), ("Marker 2", 1.0));
-    let _ = app.update(Message::Select(Selection::Master));
+    let _ = app.update(select(Selection::Master));
     assert!(
         ui(&app).find("Bar 3").is_ok(),
         "the master panel lists the markers"
     );
     let steps = app.undo_steps();
     for name in ["I", "In", "Intro"] {
-        let _ = app.update(Message::MarkerName(0, name.into()));
+        let _ = app.update(Message::Editor(editor::Message::MarkerName(0, name.into())));
     }
-    let _ = app.update(Message::MarkerNameDone);
+    let _ = app.update(Message::Editor(editor::Message::MarkerNameDone(0)));
     assert_eq!(app.project().markers[0].name, "Intro");
     assert_eq!(app.undo_steps(), steps + 1);
-    let _ = app.update(Message::Timeline(stemmix::ui::timeline::TimelineMsg::Seek(
-        48_000 * 6,
-    )));
-    let _ = app.update(Message::MoveMarker(0));
+    let _ = app.update(Message::Timeline(timeline::Message::Seek(48_000 * 6)));
+    let _ = app.update(Message::Editor(editor::Message::MoveMarker(0)));
     let names: Vec<&str> = app
         .project()
         .markers
@@ -994,22 +1034,24 @@ fn markers_and_sample_rate_are_editable() {
         .collect();
     assert_eq!(names, ["Bar 3", "Intro"], "kept in time order");
     clear(&rec);
-    let _ = app.update(Message::GoToMarker(0));
+    let _ = app.update(Message::Editor(editor::Message::GoToMarker(0)));
     assert_eq!(commands(&rec), ["Seek(230400)"]);
-    let _ = app.update(Message::RemoveMarker(0));
+    let _ = app.update(Message::Editor(editor::Message::RemoveMarker(0)));
     assert_eq!(app.project().markers.len(), 1);
 
     // Sample rate: the stems are decoded again at the new rate and the graph rebuilt.
     clear(&rec);
     assert_eq!(app.length_frames(), 480_000);
-    let _ = app.update(Message::Choose(Choice::SampleRate(44_100)));
+    let _ = app.update(Message::Editor(editor::Message::Choose(
+        Choice::SampleRate(44_100),
+    )));
     assert_eq!(app.project().sample_rate, 44_100);
-    assert!(app.wait_for_jobs(JOBS));
+    assert!(wait_for_jobs(&mut app, JOBS));
     assert!(commands(&rec).iter().any(|c| c.contains("ReplaceGraph")));
     assert_eq!(app.length_frames(), 441_000);
     assert!(app.notice_texts().is_empty(), "{:?}", app.notice_texts());
     let _ = app.update(Message::Undo);
     assert_eq!(app.project().sample_rate, 48_000);
-    assert!(app.wait_for_jobs(JOBS));
+    assert!(wait_for_jobs(&mut app, JOBS));
     assert_eq!(app.length_frames(), 480_000);
 }

@@ -94,6 +94,15 @@ impl CompressorParams {
             detector: self.detector,
         }
     }
+
+    /// Gain reduction (dB, ≥ 0) of the static curve at detector level `level_db` with these
+    /// settings clamped as [`Compressor`] clamps them (what a settled compressor applies; for
+    /// drawing the curve). Makeup gain is not included.
+    pub fn static_gain_reduction_db(&self, level_db: f64) -> f64 {
+        let p = self.clamped();
+        let slope = 1.0 - 1.0 / p.ratio as f64;
+        static_gain_reduction_db(level_db, p.threshold_db as f64, p.knee_db as f64, slope)
+    }
 }
 
 /// Gain reduction (dB, ≥ 0) of the static soft-knee curve for input level `x` dB, threshold

@@ -7,7 +7,7 @@
 use super::command::{GraphCommand, TrackParam};
 use super::graph::StemLookup;
 use super::strip::{StripParams, TrackNode};
-use crate::project::{Project, Track};
+use crate::project::{Master, Project, ReverbBus, Track, TrackId};
 
 /// The commands that take a graph built from `old` to the state of `new`.
 ///
@@ -37,18 +37,16 @@ pub fn diff(
             Some(o) if o.source != t.source => {
                 cmds.push(replace_track(t, stems, new.sample_rate, max_block))
             }
-            Some(o) => track_diff(o, t, &mut cmds),
+            Some(o) => strip_diff(t.id, &StripParams::of(o), &StripParams::of(t), |c| {
+                cmds.push(c)
+            }),
         }
     }
-    if old.reverb != new.reverb {
-        cmds.push(GraphCommand::Reverb(new.reverb));
-    }
-    if old.master.gain_db != new.master.gain_db {
-        cmds.push(GraphCommand::MasterGainDb(new.master.gain_db));
-    }
-    if old.master.limiter != new.master.limiter {
-        cmds.push(GraphCommand::Limiter(new.master.limiter));
-    }
+    bus_diff(
+        (&old.reverb, &old.master),
+        (&new.reverb, &new.master),
+        |c| cmds.push(c),
+    );
     cmds
 }
 
@@ -72,10 +70,15 @@ pub fn needs_rebuild(old: &Project, new: &Project) -> bool {
     old.sample_rate != new.sample_rate
 }
 
-fn track_diff(o: &Track, t: &Track, cmds: &mut Vec<GraphCommand>) {
-    let (a, b) = (StripParams::of(o), StripParams::of(t));
-    let id = t.id;
-    let mut push = |p| cmds.push(GraphCommand::Track(id, p));
+/// The commands that take the strip of track `id` from settings `a` to settings `b` (part of
+/// [`diff`]; an edit known to touch one strip can call it without comparing whole projects).
+pub fn strip_diff(
+    id: TrackId,
+    a: &StripParams,
+    b: &StripParams,
+    mut emit: impl FnMut(GraphCommand),
+) {
+    let mut push = |p| emit(GraphCommand::Track(id, p));
     if a.trim_db != b.trim_db {
         push(TrackParam::TrimDb(b.trim_db));
     }
@@ -105,5 +108,22 @@ fn track_diff(o: &Track, t: &Track, cmds: &mut Vec<GraphCommand>) {
     }
     if a.compressor != b.compressor {
         push(TrackParam::Compressor(b.compressor));
+    }
+}
+
+/// The commands that take the reverb and master buses from `old` to `new` (part of [`diff`]).
+pub fn bus_diff(
+    old: (&ReverbBus, &Master),
+    new: (&ReverbBus, &Master),
+    mut emit: impl FnMut(GraphCommand),
+) {
+    if old.0 != new.0 {
+        emit(GraphCommand::Reverb(*new.0));
+    }
+    if old.1.gain_db != new.1.gain_db {
+        emit(GraphCommand::MasterGainDb(new.1.gain_db));
+    }
+    if old.1.limiter != new.1.limiter {
+        emit(GraphCommand::Limiter(new.1.limiter));
     }
 }

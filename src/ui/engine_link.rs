@@ -1,25 +1,25 @@
 //! The GUI's one door to the audio engine.
 //!
 //! The app never touches a mix graph: it tells the [`EngineLink`] what changed in the project
-//! (`load`, `edit`, `stem_loaded`) and what the transport should do (`play`, `pause`, `stop`,
-//! `seek`, `set_loop`), and once per display frame asks for an [`EngineView`] (`tick`) with the
-//! playhead, the meters and the device status. Every project change goes through
-//! [`sync::diff`], so undo, redo and opening stems reach the engine by the same path as a fader
-//! move.
+//! (`load`, `edit`, `edit_part`, `stem_loaded`) and what the transport should do (`play`,
+//! `pause`, `stop`, `seek`), and once per display frame asks for an [`EngineView`] (`tick`) with
+//! the playhead, the meters and the device status. Project changes become commands through
+//! [`sync`]: [`sync::diff`] for edits of the whole project (undo, redo, new tracks), and its
+//! parts [`sync::strip_diff`] and [`sync::bus_diff`] for an edit known to touch one strip or the
+//! buses (a fader move), so both reach the engine by the same code.
 //!
-//! What actually receives the commands is a [`EnginePort`]:
-//! - [`RealtimePort`]: the real-time engine ([`EngineHandle`]): the audio device, or a silent
-//!   clock when there is none, and the meters fed back from the audio thread;
-//! - [`RecordingPort`] keeps every command it was given (tests assert on them).
+//! What actually receives the commands is an [`EnginePort`]: [`RealtimePort`] is the real-time
+//! engine ([`EngineHandle`]): the audio device, or a silent clock when there is none, and the
+//! meters fed back from the audio thread. Tests plug in ports of their own.
 
 use crate::engine::device::{OutputConfig, OutputStatus};
 use crate::engine::feedback::PlayState;
 use crate::engine::graph::StemLookup;
+use crate::engine::strip::StripParams;
 use crate::engine::{ChannelMeter, EngineHandle};
 use crate::engine::{Command, GraphCommand, MixGraph, sync};
-use crate::project::{Project, Region, TrackId};
+use crate::project::{Master, Project, Region, ReverbBus, TrackId};
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
 
 /// Levels below this (dBFS) count as silence: a meter showing nothing above it has settled.
 pub const SETTLED_DB: f32 = -70.0;
@@ -38,46 +38,15 @@ pub trait EnginePort {
     fn clear_clip(&mut self, track: Option<TrackId>);
 }
 
-/// One meter's levels in dBFS (−∞ for silence).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Meter {
-    /// Sample peak per side, with decay.
-    pub peak_db: [f32; 2],
-    /// RMS per side.
-    pub rms_db: [f32; 2],
-    /// Held peak per side.
-    pub hold_db: [f32; 2],
-    /// The clip light: lit when a sample reached full scale, until cleared.
-    pub clipped: bool,
-    /// Gain reduction of the strip's compressor (or the master limiter), dB ≥ 0.
-    pub gr_db: f32,
-}
-
-impl Meter {
-    /// Nothing to show.
-    pub const SILENT: Meter = Meter {
-        peak_db: [f32::NEG_INFINITY; 2],
-        rms_db: [f32::NEG_INFINITY; 2],
-        hold_db: [f32::NEG_INFINITY; 2],
-        clipped: false,
-        gr_db: 0.0,
-    };
-
-    /// Whether nothing is left to draw (all levels under [`SETTLED_DB`], no gain reduction).
-    pub fn settled(&self) -> bool {
-        self.peak_db
-            .iter()
-            .chain(&self.rms_db)
-            .chain(&self.hold_db)
-            .all(|&d| d.is_nan() || d < SETTLED_DB)
-            && self.gr_db.abs() < 0.05
-    }
-}
-
-impl Default for Meter {
-    fn default() -> Self {
-        Meter::SILENT
-    }
+/// Whether a display meter has nothing left to draw (all levels under [`SETTLED_DB`], no gain
+/// reduction).
+pub fn settled(m: &ChannelMeter) -> bool {
+    m.peak_db
+        .iter()
+        .chain(&m.rms_db)
+        .chain(&m.hold_db)
+        .all(|&d| d.is_nan() || d < SETTLED_DB)
+        && m.gain_reduction_db.abs() < 0.05
 }
 
 /// The master's loudness figures (EBU R128).
@@ -111,12 +80,12 @@ pub struct EngineView {
     pub playing: bool,
     /// The playhead, in frames at the project rate.
     pub position: u64,
-    /// Per-track meters.
-    pub tracks: HashMap<TrackId, Meter>,
-    /// The master meter (gain reduction = the limiter's).
-    pub master: Meter,
+    /// Per-track meters (gain reduction: the compressor's, 0 while stopped).
+    pub tracks: HashMap<TrackId, ChannelMeter>,
+    /// The master meter (gain reduction: the limiter's, 0 while stopped).
+    pub master: ChannelMeter,
     /// The reverb return's meter.
-    pub reverb: Meter,
+    pub reverb: ChannelMeter,
     /// Master loudness.
     pub loudness: Loudness,
     /// One line about the output device ("Built-in Audio, 48 kHz", "no audio device: silent").
@@ -128,7 +97,7 @@ pub struct EngineView {
 impl EngineView {
     /// Whether every meter has settled (nothing moves while stopped).
     pub fn settled(&self) -> bool {
-        self.master.settled() && self.reverb.settled() && self.tracks.values().all(Meter::settled)
+        settled(&self.master) && settled(&self.reverb) && self.tracks.values().all(settled)
     }
 }
 
@@ -148,8 +117,19 @@ impl std::fmt::Debug for EngineLink {
     }
 }
 
-/// The commands a [`RecordingPort`] received, shared with the test that made it.
-pub type Recorded = Arc<Mutex<Vec<Command>>>;
+/// The engine-relevant state of the part of the project an edit touches, taken before the
+/// edit, so [`EngineLink::edit_part`] can send what changed without comparing whole projects.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Part {
+    /// One track's strip settings.
+    Strip(TrackId, StripParams),
+    /// The reverb and master buses.
+    Buses(ReverbBus, Master),
+    /// The loop settings.
+    Loop,
+    /// Nothing the engine plays (names, colours, markers).
+    Unheard,
+}
 
 impl EngineLink {
     /// A link sending to `backend`.
@@ -163,13 +143,6 @@ impl EngineLink {
             sample_rate: 48_000,
             loop_state: (false, None),
         }
-    }
-
-    /// A link whose backend only records the commands (for tests), and the record.
-    pub fn recording() -> (EngineLink, Recorded) {
-        let backend = RecordingPort::default();
-        let record = backend.commands.clone();
-        (EngineLink::new(Box::new(backend)), record)
     }
 
     /// A link to the real-time engine on the default output device (or a silent clock when
@@ -204,6 +177,29 @@ impl EngineLink {
         }
         self.sync_loop(new);
         self.track_list(new);
+    }
+
+    /// Tells the engine about an edit that touched only `before`'s part of `project` (see
+    /// [`Part`]); costs what that part needs, whatever the size of the project.
+    pub fn edit_part(&mut self, before: &Part, project: &Project) {
+        match before {
+            Part::Strip(id, a) => {
+                if let Some(t) = project.track(*id) {
+                    let backend = &mut self.backend;
+                    sync::strip_diff(*id, a, &StripParams::of(t), |c| {
+                        backend.send(Command::Graph(c))
+                    });
+                }
+            }
+            Part::Buses(reverb, master) => {
+                let backend = &mut self.backend;
+                sync::bus_diff((reverb, master), (&project.reverb, &project.master), |c| {
+                    backend.send(Command::Graph(c))
+                });
+            }
+            Part::Loop => self.sync_loop(project),
+            Part::Unheard => {}
+        }
     }
 
     /// Makes the meters in the view those of `project`'s tracks.
@@ -252,18 +248,18 @@ impl EngineLink {
         match track {
             Some(id) => {
                 if let Some(m) = self.view.tracks.get_mut(&id) {
-                    m.clipped = false;
+                    m.clip = false;
                 }
             }
-            None => self.view.master.clipped = false,
+            None => self.view.master.clip = false,
         }
     }
 
     /// Whether the clip light of `track` (`None`: master) is lit.
     pub fn clipped(&self, track: Option<TrackId>) -> bool {
         match track {
-            Some(id) => self.view.tracks.get(&id).is_some_and(|m| m.clipped),
-            None => self.view.master.clipped,
+            Some(id) => self.view.tracks.get(&id).is_some_and(|m| m.clip),
+            None => self.view.master.clip,
         }
     }
 
@@ -322,42 +318,6 @@ impl EngineLink {
     }
 }
 
-/// Keeps the commands it is given, for tests. Transport commands also move its playhead so the
-/// app's view of the transport behaves.
-#[derive(Default)]
-pub struct RecordingPort {
-    /// Everything received, in order.
-    pub commands: Recorded,
-    playing: bool,
-    position: u64,
-}
-
-impl EnginePort for RecordingPort {
-    fn send(&mut self, command: Command) {
-        match &command {
-            Command::Play => self.playing = true,
-            Command::Pause | Command::Stop => self.playing = false,
-            Command::Seek(f) => self.position = *f,
-            _ => {}
-        }
-        if let Ok(mut c) = self.commands.lock() {
-            c.push(command);
-        }
-    }
-
-    fn poll(&mut self, view: &mut EngineView) {
-        view.playing = self.playing;
-        view.position = self.position;
-        view.status = "test engine".into();
-    }
-
-    fn max_block(&self) -> usize {
-        256
-    }
-
-    fn clear_clip(&mut self, _track: Option<TrackId>) {}
-}
-
 /// Largest block of the live graph: device buffers of any size are split into blocks of at
 /// most this many frames (as `stemmix play` does).
 pub const LIVE_MAX_BLOCK: usize = 512;
@@ -381,19 +341,14 @@ impl RealtimePort {
     }
 }
 
-fn meter_of(m: &ChannelMeter, playing: bool) -> Meter {
-    Meter {
-        peak_db: m.peak_db,
-        rms_db: m.rms_db,
-        hold_db: m.hold_db,
-        clipped: m.clip,
-        // The engine keeps the last reduction while stopped; show none then.
-        gr_db: if playing {
-            m.gain_reduction_db.abs()
-        } else {
-            0.0
-        },
+/// The engine's display meter as the window shows it: the engine keeps the last gain reduction
+/// while stopped, the window shows none then.
+fn shown(m: &ChannelMeter, playing: bool) -> ChannelMeter {
+    let mut m = *m;
+    if !playing {
+        m.gain_reduction_db = 0.0;
     }
+    m
 }
 
 impl EnginePort for RealtimePort {
@@ -426,11 +381,11 @@ impl EnginePort for RealtimePort {
         for (id, m) in view.tracks.iter_mut() {
             *m = meters
                 .track(*id)
-                .map_or(Meter::SILENT, |c| meter_of(c, playing));
+                .map_or_else(ChannelMeter::default, |c| shown(c, playing));
         }
         let master = meters.master;
-        view.master = meter_of(&master.levels, playing);
-        view.reverb = meter_of(&master.reverb, playing);
+        view.master = shown(&master.levels, playing);
+        view.reverb = shown(&master.reverb, playing);
         view.loudness = Loudness {
             momentary: master.momentary_lufs,
             short_term: master.short_term_lufs,
@@ -448,123 +403,5 @@ impl EnginePort for RealtimePort {
             Some(id) => self.handle.clear_clip(id),
             None => self.handle.clear_master_clip(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::engine::TrackParam;
-    use crate::project::Track;
-
-    #[test]
-    fn edits_become_graph_commands_and_transport_commands_pass_through() {
-        let (mut link, rec) = EngineLink::recording();
-        let mut p = Project::default();
-        p.tracks.push(Track::default());
-        link.load(&p, &|_| None);
-        let mut q = p.clone();
-        q.tracks[0].gain_db = -6.0;
-        link.edit(&p, &q, &|_| None);
-        link.play();
-        link.seek(480);
-        let cmds = rec.lock().unwrap();
-        assert!(matches!(
-            cmds.iter().find(|c| matches!(c, Command::Graph(GraphCommand::Track(..)))),
-            Some(Command::Graph(GraphCommand::Track(_, TrackParam::GainDb(g)))) if *g == -6.0
-        ));
-        assert!(
-            cmds.iter()
-                .any(|c| matches!(c, Command::Graph(GraphCommand::ReplaceGraph(_))))
-        );
-        assert!(matches!(cmds[cmds.len() - 2], Command::Play));
-        assert!(matches!(cmds[cmds.len() - 1], Command::Seek(480)));
-    }
-
-    #[test]
-    fn loop_changes_are_sent_once() {
-        let (mut link, rec) = EngineLink::recording();
-        let p = Project::default();
-        link.load(&p, &|_| None);
-        let mut q = p.clone();
-        q.loop_region = Some(Region {
-            start_s: 1.0,
-            end_s: 2.0,
-        });
-        q.loop_enabled = true;
-        link.edit(&p, &q, &|_| None);
-        link.edit(&q, &q, &|_| None);
-        let loops: Vec<_> = rec
-            .lock()
-            .unwrap()
-            .iter()
-            .filter_map(|c| match c {
-                Command::SetLoop {
-                    enabled,
-                    start,
-                    end,
-                } => Some((*enabled, *start, *end)),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(loops, [(true, 48_000, 96_000)]);
-    }
-
-    #[test]
-    fn realtime_backend_plays_on_a_clock_and_meters_settle() {
-        use crate::engine::device::{
-            ActiveStream, AudioHost, OutputError, PullFn, StreamHealth, StreamInfo, StreamRequest,
-        };
-        use std::time::Duration;
-        // An audio system without devices: the handle runs its silent clock.
-        struct NoDevice;
-        impl AudioHost for NoDevice {
-            fn open(
-                &mut self,
-                _: &StreamRequest,
-                _: &dyn Fn() -> PullFn,
-                _: Arc<StreamHealth>,
-            ) -> Result<(Box<dyn ActiveStream>, StreamInfo), OutputError> {
-                Err(OutputError::NoDevice(" (test)".into()))
-            }
-        }
-        let mut handle = EngineHandle::new(MixGraph::new(48_000, LIVE_MAX_BLOCK));
-        handle.start_output_with(OutputConfig::default(), || Box::new(NoDevice));
-        let mut link = EngineLink::new(Box::new(RealtimePort::with_handle(handle)));
-        let mut p = Project::default();
-        p.tracks.push(Track::default());
-        let id = p.tracks[0].id;
-        let stem = Arc::new(crate::media::StemAudio::from_channels(
-            vec![vec![0.5; 48_000 * 4]],
-            48_000,
-        ));
-        link.load(&p, &|_| Some(stem.clone()));
-        link.play();
-        let mut moved = false;
-        for _ in 0..200 {
-            std::thread::sleep(Duration::from_millis(10));
-            let v = link.tick();
-            if v.playing && v.position > 4800 && v.tracks[&id].peak_db[0] > -20.0 {
-                moved = true;
-                break;
-            }
-        }
-        assert!(moved, "{:?}", link.view());
-        assert!(
-            link.view().status.contains("silent"),
-            "{}",
-            link.view().status
-        );
-        link.pause();
-        let mut settled = false;
-        for _ in 0..600 {
-            std::thread::sleep(Duration::from_millis(10));
-            if !link.tick().playing && link.view().settled() {
-                settled = true;
-                break;
-            }
-        }
-        assert!(settled, "{:?}", link.view());
-        assert!(!link.is_active());
     }
 }

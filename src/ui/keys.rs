@@ -5,9 +5,7 @@
 //! mutes anything. Escape is the exception: it also leaves a text box.
 
 use super::app::Message;
-use super::bounce_dialog::BounceMsg;
-use super::files::FileMsg;
-use super::transport::TransportMsg;
+use super::{bounce, files, help, transport};
 use iced::keyboard::{self, Key, key::Named};
 use iced::{Event, event, window};
 
@@ -94,7 +92,7 @@ pub fn on_event(event: Event, status: event::Status, _window: window::Id) -> Opt
     match event {
         Event::Window(window::Event::CloseRequested) => Some(Message::CloseRequested),
         Event::Window(window::Event::FileDropped(path)) => {
-            Some(Message::File(FileMsg::Dropped(path)))
+            Some(Message::Files(files::Message::Dropped(path)))
         }
         Event::Window(window::Event::Resized(size)) => Some(Message::Resized(size)),
         Event::Keyboard(k) => shortcut(&k, status == event::Status::Ignored),
@@ -125,33 +123,37 @@ pub fn shortcut(event: &keyboard::Event, free: bool) -> Option<Message> {
     let shift = modifiers.shift();
     if let Key::Named(named) = key {
         return match named {
-            Named::Space if !ctrl && !repeat => Some(Message::Transport(TransportMsg::TogglePlay)),
-            Named::Home | Named::Enter if !ctrl => Some(Message::Transport(TransportMsg::ToStart)),
+            Named::Space if !ctrl && !repeat => {
+                Some(Message::Transport(transport::Message::TogglePlay))
+            }
+            Named::Home | Named::Enter if !ctrl => {
+                Some(Message::Transport(transport::Message::ToStart))
+            }
             Named::ArrowLeft => Some(Message::SelectStep(-1)),
             Named::ArrowRight => Some(Message::SelectStep(1)),
             Named::ArrowUp => Some(Message::Nudge(if shift { 0.1 } else { 0.5 })),
             Named::ArrowDown => Some(Message::Nudge(if shift { -0.1 } else { -0.5 })),
-            Named::F1 if !repeat => Some(Message::ToggleHelp),
+            Named::F1 if !repeat => Some(Message::Help(help::Message::Toggle)),
             _ => None,
         };
     }
     if !ctrl && matches!(modified_key.as_ref(), Key::Character("?")) {
-        return (!repeat).then_some(Message::ToggleHelp);
+        return (!repeat).then_some(Message::Help(help::Message::Toggle));
     }
     let c = key.to_latin(*physical_key)?.to_ascii_lowercase();
     if *repeat && c != 'z' && c != 'y' {
         return None;
     }
     Some(match (ctrl, shift, c) {
-        (true, false, 's') => Message::File(FileMsg::Save),
-        (true, true, 's') => Message::File(FileMsg::SaveAs),
-        (true, _, 'o') => Message::File(FileMsg::Open),
-        (true, _, 'n') => Message::File(FileMsg::New),
-        (true, _, 'i') => Message::File(FileMsg::AddStems),
-        (true, _, 'b') => Message::Bounce(BounceMsg::Open),
+        (true, false, 's') => Message::Files(files::Message::Save),
+        (true, true, 's') => Message::Files(files::Message::SaveAs),
+        (true, _, 'o') => Message::Files(files::Message::Open),
+        (true, _, 'n') => Message::Files(files::Message::New),
+        (true, _, 'i') => Message::Files(files::Message::AddStems),
+        (true, _, 'b') => Message::Bounce(bounce::Message::Open),
         (true, false, 'z') => Message::Undo,
         (true, true, 'z') | (true, _, 'y') => Message::Redo,
-        (false, false, 'l') => Message::Transport(TransportMsg::ToggleLoop),
+        (false, false, 'l') => Message::Transport(transport::Message::ToggleLoop),
         (false, false, 'm') => Message::MuteSelected,
         (false, false, 's') => Message::SoloSelected,
         _ => return None,

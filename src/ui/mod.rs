@@ -1,26 +1,50 @@
-//! The mixer window (iced): transport, timeline, channel strips, strip editor, files, bounce.
+//! The mixer window (iced), as panels.
 //!
-//! The GUI edits only the [`Project`](crate::project::Project) and talks to the engine only
-//! through [`engine_link`]. Nothing outside `ui/` imports iced.
+//! | module | panel | state | sends |
+//! |---|---|---|---|
+//! | [`transport`] | transport bar | running, loudness figures as shown | play, stop, loop |
+//! | [`timeline`] | ruler and lanes | zoom and scroll | seek, loop region, select |
+//! | [`mixer`] | channel, reverb and master strips | each strip's curves | controls, switches |
+//! | [`editor`] | editor of the selected strip | the selected track's curves | controls, switches, names, markers |
+//! | [`files`] | menu and status bars, prompts, recent list, recovery | prompts, recent list, autosave | project flows |
+//! | [`bounce`] | bounce panel | path, running job, result | start, cancel |
+//! | [`notices`] | notices | the list | dismiss |
+//! | [`help`] | help overlay | open | toggle |
+//!
+//! Each panel is a module with a state struct, a `Message` enum, an `update` that returns an
+//! [`action::Action`] and a `view` that reads a [`context::Context`], in the style of the iced
+//! examples. The [`app::App`] routes messages, carries out the actions and owns what panels
+//! share: the [`document::Document`] (project, undo history), the [`engine_link::EngineLink`],
+//! the [`files::StemLibrary`], the selection, the value being typed and the window size. A new
+//! panel (the reference A/B panel comes next, as `ui/reference/`) is one more such module, a
+//! field of `App`, a `Message` variant and a place in `App::view`; what it needs from the
+//! engine and the project goes through `Action` (`Engine`, `Edit`) like every other panel's.
+//!
+//! Every change of the project is an [`edit::Edit`]; the GUI talks to the engine only through
+//! [`engine_link`] and computes no DSP ([`curves`] are the DSP's own response functions).
+//! Nothing outside `ui/` imports iced.
 
+pub mod action;
 pub mod app;
 pub mod autosave;
-pub mod bounce_dialog;
+pub mod bounce;
 mod clock;
-mod controls;
+pub mod context;
+pub mod controls;
+pub mod curves;
 pub mod dirs;
+pub mod document;
+pub mod edit;
 pub mod editor;
 pub mod engine_link;
-pub mod eq_response;
 pub mod files;
-mod help;
+pub mod help;
 mod icons;
 pub mod keys;
-mod mixer;
+pub mod mixer;
 pub mod notices;
 pub mod params;
 pub mod recent;
-pub mod strip;
 pub mod theme;
 pub mod timeline;
 pub mod transport;

@@ -1,7 +1,6 @@
 //! Non-modal messages: errors and warnings stay until dismissed, information fades after a few
 //! seconds. They sit in a corner and never block the window.
 
-use super::app::{App, Message};
 use super::theme;
 use iced::widget::{Column, button, container, row, text};
 use iced::{Alignment, Element, Fill};
@@ -36,6 +35,15 @@ pub struct Notice {
     pub at: Instant,
 }
 
+/// What the notices panel sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Message {
+    /// Dismiss a notice.
+    Dismiss(u64),
+    /// Expire old information notices (a timer).
+    Expire,
+}
+
 /// The notices on screen.
 #[derive(Debug, Default)]
 pub struct Notices {
@@ -44,7 +52,16 @@ pub struct Notices {
 }
 
 impl Notices {
-    fn push(&mut self, level: Level, text: String) {
+    /// Handles a message.
+    pub fn update(&mut self, m: Message) {
+        match m {
+            Message::Dismiss(id) => self.dismiss(id),
+            Message::Expire => self.expire(Instant::now()),
+        }
+    }
+
+    /// Adds a notice.
+    pub fn push(&mut self, level: Level, text: String) {
         // The same text again replaces the old one rather than stacking up.
         self.list.retain(|n| n.text != text);
         self.next += 1;
@@ -99,53 +116,53 @@ impl Notices {
     pub fn texts(&self) -> Vec<String> {
         self.list.iter().map(|n| n.text.clone()).collect()
     }
-}
 
-/// The notices, bottom left, above the status bar.
-pub fn view(app: &App) -> Element<'_, Message> {
-    let cards = app.notices.list.iter().map(|n| {
-        let (style, label) = match n.level {
-            Level::Info => (
-                Box::new(|_: &iced::Theme| container::Style {
-                    text_color: Some(theme::TEXT),
-                    background: Some(theme::darken(theme::ACCENT, 0.7).into()),
-                    border: iced::Border {
-                        color: theme::ACCENT,
-                        width: 1.0,
-                        radius: 4.0.into(),
-                    },
-                    ..container::Style::default()
-                }) as Box<dyn Fn(&iced::Theme) -> container::Style>,
-                "",
-            ),
-            Level::Warning => (Box::new(theme::notice(false)) as Box<_>, "Warning: "),
-            Level::Error => (Box::new(theme::notice(true)) as Box<_>, "Error: "),
-        };
-        container(
-            row![
-                text(format!("{label}{}", n.text)).size(12).width(Fill),
-                button(text("✕").size(11))
-                    .on_press(Message::DismissNotice(n.id))
-                    .padding([1, 6])
-                    .style(theme::action_button),
-            ]
-            .spacing(8)
-            .align_y(Alignment::Center),
-        )
-        .padding([6, 10])
-        .width(460)
-        .style(style)
-        .into()
-    });
-    container(Column::with_children(cards).spacing(6))
-        .width(Fill)
-        .height(Fill)
-        .padding(iced::Padding {
-            top: 0.0,
-            right: 0.0,
-            bottom: 34.0,
-            left: 12.0,
-        })
-        .align_bottom(Fill)
-        .into()
+    /// The notices, bottom left, above the status bar.
+    pub fn view(&self) -> Element<'_, Message> {
+        let cards = self.list.iter().map(|n| {
+            let (style, label) = match n.level {
+                Level::Info => (
+                    Box::new(|_: &iced::Theme| container::Style {
+                        text_color: Some(theme::TEXT),
+                        background: Some(theme::darken(theme::ACCENT, 0.7).into()),
+                        border: iced::Border {
+                            color: theme::ACCENT,
+                            width: 1.0,
+                            radius: 4.0.into(),
+                        },
+                        ..container::Style::default()
+                    }) as Box<dyn Fn(&iced::Theme) -> container::Style>,
+                    "",
+                ),
+                Level::Warning => (Box::new(theme::notice(false)) as Box<_>, "Warning: "),
+                Level::Error => (Box::new(theme::notice(true)) as Box<_>, "Error: "),
+            };
+            container(
+                row![
+                    text(format!("{label}{}", n.text)).size(12).width(Fill),
+                    button(text("✕").size(11))
+                        .on_press(Message::Dismiss(n.id))
+                        .padding([1, 6])
+                        .style(theme::action_button),
+                ]
+                .spacing(8)
+                .align_y(Alignment::Center),
+            )
+            .padding([6, 10])
+            .width(460)
+            .style(style)
+            .into()
+        });
+        container(Column::with_children(cards).spacing(6))
+            .width(Fill)
+            .height(Fill)
+            .padding(iced::Padding {
+                top: 0.0,
+                right: 0.0,
+                bottom: 34.0,
+                left: 12.0,
+            })
+            .align_bottom(Fill)
+            .into()
+    }
 }

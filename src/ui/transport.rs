@@ -1,16 +1,23 @@
 //! The transport bar: return to start, play/pause, stop, loop, the time, and the master's
 //! meters and loudness figures.
 
-use super::app::{App, Message};
+use super::action::{Action, EngineOp};
+use super::context::Context;
+use super::edit::Edit;
+use super::engine_link::{EngineView, Loudness};
 use super::icons::{Icon, icon};
 use super::widgets::{self as w, format};
 use super::{keys, theme};
 use iced::widget::{button, column, container, row, space, text, tooltip};
 use iced::{Alignment, Element, Fill};
+use std::time::{Duration, Instant};
+
+/// How often the numeric loudness figures change while playing.
+pub const FIGURES_EVERY: Duration = Duration::from_millis(250);
 
 /// What the transport bar sends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TransportMsg {
+pub enum Message {
     /// Play or pause.
     TogglePlay,
     /// Stop (DSP state cleared; the position stays).
@@ -19,47 +26,91 @@ pub enum TransportMsg {
     ToStart,
     /// Loop on/off.
     ToggleLoop,
+    /// Reset peak holds, clip lights and the integrated loudness.
+    ResetMeters,
 }
 
-impl App {
-    pub(crate) fn transport(&mut self, m: TransportMsg) {
+/// The transport's state: whether the user started it, and the loudness figures as shown.
+#[derive(Clone, Copy, Debug)]
+pub struct Transport {
+    /// Whether the user started the transport (the engine may report it a frame later).
+    running: bool,
+    /// The loudness figures as shown: refreshed a few times a second, readable while playing.
+    figures: Loudness,
+    figures_at: Instant,
+}
+
+impl Default for Transport {
+    fn default() -> Self {
+        Transport {
+            running: false,
+            figures: Loudness::default(),
+            figures_at: Instant::now(),
+        }
+    }
+}
+
+impl Transport {
+    /// Whether the transport runs (as the user set it, or the engine reported it).
+    pub fn is_running(&self) -> bool {
+        self.running
+    }
+
+    /// The loudness figures as shown (the master editor shows them too).
+    pub fn figures(&self) -> &Loudness {
+        &self.figures
+    }
+
+    /// The transport is stopped (another project was opened).
+    pub fn reset(&mut self) {
+        self.running = false;
+    }
+
+    /// Follows the engine after a display tick: it may have stopped by itself (end of the
+    /// song); the figures change every [`FIGURES_EVERY`] while playing.
+    pub fn tick(&mut self, view: &EngineView, now: Instant) {
+        self.running = view.playing;
+        if !view.playing || now.duration_since(self.figures_at) >= FIGURES_EVERY {
+            self.figures = view.loudness;
+            self.figures_at = now;
+        }
+    }
+
+    /// Handles a message.
+    pub fn update(&mut self, m: Message, cx: &Context) -> Action {
         match m {
-            TransportMsg::TogglePlay => {
-                if self.running {
-                    self.link.pause();
-                    self.running = false;
+            Message::TogglePlay => {
+                self.running = !self.running;
+                Action::Engine(if self.running {
+                    EngineOp::Play
                 } else {
-                    self.link.play();
-                    self.running = true;
-                }
-                let _ = self.link.tick();
+                    EngineOp::Pause
+                })
             }
-            TransportMsg::Stop => {
-                self.link.stop();
+            Message::Stop => {
                 self.running = false;
-                let _ = self.link.tick();
+                Action::Engine(EngineOp::Stop)
             }
-            TransportMsg::ToStart => {
-                self.link.seek(0);
-                self.timeline.show(0, self.lanes_width());
-            }
-            TransportMsg::ToggleLoop => {
-                let has_region = self.project.loop_region.is_some();
-                let on = !self.project.loop_enabled;
-                self.edit(None, if on { "loop on" } else { "loop off" }, |p| {
-                    p.loop_enabled = on;
-                });
-                if on && !has_region {
-                    self.notices
-                        .info("Drag across the timeline to choose the part to loop.");
+            Message::ToStart => Action::Engine(EngineOp::Seek(0)),
+            Message::ToggleLoop => {
+                let p = cx.project();
+                let on = !p.loop_enabled;
+                let edit = Action::Edit(Edit::Looping(on), None);
+                if on && p.loop_region.is_none() {
+                    edit.then(Action::info(
+                        "Drag across the timeline to choose the part to loop.",
+                    ))
+                } else {
+                    edit
                 }
             }
+            Message::ResetMeters => Action::Engine(EngineOp::ResetMeters),
         }
     }
 }
 
 /// A transport button with its tooltip.
-pub(crate) fn tool<'a>(
+fn tool<'a>(
     content: impl Into<Element<'a, Message>>,
     tip: &'a str,
     message: Message,
@@ -106,123 +157,125 @@ fn lufs(v: f32) -> String {
     }
 }
 
-/// The transport bar.
-pub fn view(app: &App) -> Element<'_, Message> {
-    let v = app.link.view();
-    let rate = f64::from(app.project.sample_rate.max(1));
-    let playing = app.running;
-    let buttons = row![
-        tool(
-            icon(Icon::ToStart, theme::TEXT),
-            keys::tip::TO_START,
-            Message::Transport(TransportMsg::ToStart),
-            None
-        ),
-        tool(
-            icon(if playing { Icon::Pause } else { Icon::Play }, theme::TEXT),
-            keys::tip::PLAY,
-            Message::Transport(TransportMsg::TogglePlay),
-            Some(playing)
-        ),
-        tool(
-            icon(Icon::Stop, theme::TEXT),
-            keys::tip::STOP,
-            Message::Transport(TransportMsg::Stop),
-            None
-        ),
-        tool(
-            icon(Icon::Loop, theme::TEXT),
-            keys::tip::LOOP,
-            Message::Transport(TransportMsg::ToggleLoop),
-            Some(app.project.loop_enabled)
-        ),
-    ]
-    .spacing(4)
-    .align_y(Alignment::Center);
-
-    let time = column![
-        super::clock::clock(format::time_ms(v.position as f64 / rate), 24.0),
-        text(format!(
-            "of {}",
-            format::time_ms(app.length_frames() as f64 / rate)
-        ))
-        .size(10)
-        .color(theme::TEXT_DIM),
-    ]
-    .spacing(0);
-
-    let l = &app.shown_loudness;
-    let live = &v.loudness;
-    let loud = column![
-        row![
-            text("M").size(10).color(theme::TEXT_DIM).width(12),
-            w::loudness_bar::<Message>(live.momentary)
-                .target(-14.0)
-                .width(160)
-                .height(8),
+impl Transport {
+    /// The transport bar.
+    pub fn view<'a>(&'a self, cx: &Context<'a>) -> Element<'a, Message> {
+        let v = cx.engine;
+        let rate = f64::from(cx.project().sample_rate.max(1));
+        let playing = self.running;
+        let buttons = row![
+            tool(
+                icon(Icon::ToStart, theme::TEXT),
+                keys::tip::TO_START,
+                Message::ToStart,
+                None
+            ),
+            tool(
+                icon(if playing { Icon::Pause } else { Icon::Play }, theme::TEXT),
+                keys::tip::PLAY,
+                Message::TogglePlay,
+                Some(playing)
+            ),
+            tool(
+                icon(Icon::Stop, theme::TEXT),
+                keys::tip::STOP,
+                Message::Stop,
+                None
+            ),
+            tool(
+                icon(Icon::Loop, theme::TEXT),
+                keys::tip::LOOP,
+                Message::ToggleLoop,
+                Some(cx.project().loop_enabled)
+            ),
         ]
         .spacing(4)
-        .align_y(Alignment::Center),
-        row![
-            text("S").size(10).color(theme::TEXT_DIM).width(12),
-            w::loudness_bar::<Message>(live.short_term)
-                .target(-14.0)
-                .width(160)
-                .height(8),
+        .align_y(Alignment::Center);
+
+        let time = column![
+            super::clock::clock(format::time_ms(v.position as f64 / rate), 24.0),
+            text(format!(
+                "of {}",
+                format::time_ms(cx.length_frames() as f64 / rate)
+            ))
+            .size(10)
+            .color(theme::TEXT_DIM),
         ]
-        .spacing(4)
-        .align_y(Alignment::Center),
-    ]
-    .spacing(6);
-    let tp_hot = l.true_peak_dbtp > -1.0;
-    let figures = row![
-        figure("MOMENTARY", lufs(l.momentary), "LUFS"),
-        figure("SHORT-TERM", lufs(l.short_term), "LUFS"),
-        figure("INTEGRATED", lufs(l.integrated), "LUFS"),
-        column![
-            text("TRUE PEAK").size(10).color(theme::TEXT_DIM),
+        .spacing(0);
+
+        let l = &self.figures;
+        let live = &v.loudness;
+        let loud = column![
             row![
-                text(
-                    if l.true_peak_dbtp.is_finite() && l.true_peak_dbtp > -100.0 {
-                        format!("{:.1}", l.true_peak_dbtp)
-                    } else {
-                        "—".into()
-                    }
-                )
-                .size(16)
-                .color(if tp_hot {
-                    theme::METER_RED
-                } else {
-                    theme::TEXT
-                }),
-                text("dBTP").size(10).color(theme::TEXT_DIM)
+                text("M").size(10).color(theme::TEXT_DIM).width(12),
+                w::loudness_bar::<Message>(live.momentary)
+                    .target(-14.0)
+                    .width(160)
+                    .height(8),
             ]
-            .spacing(3)
-            .align_y(Alignment::End),
-        ],
-        tool(
-            text("Reset").size(11),
-            "Reset peak holds, clip lights and integrated loudness",
-            Message::ResetMeters,
-            None
-        ),
-    ]
-    .spacing(18)
-    .align_y(Alignment::Center);
-
-    container(
-        row![
-            buttons,
-            container(time).padding([0, 12]),
-            space::horizontal(),
-            loud,
-            figures,
+            .spacing(4)
+            .align_y(Alignment::Center),
+            row![
+                text("S").size(10).color(theme::TEXT_DIM).width(12),
+                w::loudness_bar::<Message>(live.short_term)
+                    .target(-14.0)
+                    .width(160)
+                    .height(8),
+            ]
+            .spacing(4)
+            .align_y(Alignment::Center),
         ]
-        .spacing(16)
-        .align_y(Alignment::Center),
-    )
-    .padding([8, 12])
-    .width(Fill)
-    // No panel background: a bar-wide quad would be repainted with every meter frame.
-    .into()
+        .spacing(6);
+        let tp_hot = l.true_peak_dbtp > -1.0;
+        let figures = row![
+            figure("MOMENTARY", lufs(l.momentary), "LUFS"),
+            figure("SHORT-TERM", lufs(l.short_term), "LUFS"),
+            figure("INTEGRATED", lufs(l.integrated), "LUFS"),
+            column![
+                text("TRUE PEAK").size(10).color(theme::TEXT_DIM),
+                row![
+                    text(
+                        if l.true_peak_dbtp.is_finite() && l.true_peak_dbtp > -100.0 {
+                            format!("{:.1}", l.true_peak_dbtp)
+                        } else {
+                            "—".into()
+                        }
+                    )
+                    .size(16)
+                    .color(if tp_hot {
+                        theme::METER_RED
+                    } else {
+                        theme::TEXT
+                    }),
+                    text("dBTP").size(10).color(theme::TEXT_DIM)
+                ]
+                .spacing(3)
+                .align_y(Alignment::End),
+            ],
+            tool(
+                text("Reset").size(11),
+                "Reset peak holds, clip lights and integrated loudness",
+                Message::ResetMeters,
+                None
+            ),
+        ]
+        .spacing(18)
+        .align_y(Alignment::Center);
+
+        container(
+            row![
+                buttons,
+                container(time).padding([0, 12]),
+                space::horizontal(),
+                loud,
+                figures,
+            ]
+            .spacing(16)
+            .align_y(Alignment::Center),
+        )
+        .padding([8, 12])
+        .width(Fill)
+        // No panel background: a bar-wide quad would be repainted with every meter frame.
+        .into()
+    }
 }

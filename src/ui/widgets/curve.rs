@@ -1,6 +1,7 @@
 //! Small preview drawings for a channel strip: the EQ magnitude curve and the compressor's
-//! static curve. They are drawn from their inputs and cached by them, so while playing (when the
-//! window redraws at display rate) they cost nothing.
+//! static curve. They draw the points they are given (the app computes them with the DSP's own
+//! response functions) and are cached by them, so while playing (when the window redraws at
+//! display rate) they cost nothing.
 
 use super::cache::{KeyedCache, hash_floats};
 use super::host::{Control, Host};
@@ -26,34 +27,18 @@ pub fn eq_frequency(i: usize, n: usize) -> f32 {
     EQ_MIN_HZ * (EQ_MAX_HZ / EQ_MIN_HZ).powf(t)
 }
 
-/// The compressor's static curve: output level for input level `x` (all in dB) with threshold
-/// `t`, ratio `r` (≥ 1) and knee width `w` (the textbook quadratic soft knee: unity below
-/// `t − w/2`, `x + (1/r − 1)(x − t + w/2)² / 2w` inside the knee, `t + (x − t)/r` above).
-pub fn compressor_output_db(x: f32, t: f32, r: f32, w: f32) -> f32 {
-    let t = if t.is_finite() { t } else { 0.0 };
-    let r = if r >= 1.0 { r } else { 1.0 };
-    let w = if w > 0.0 && w.is_finite() { w } else { 0.0 };
-    let over = x - t;
-    if 2.0 * over < -w {
-        x
-    } else if 2.0 * over.abs() <= w && w > 0.0 {
-        let k = over + w / 2.0;
-        x + (1.0 / r - 1.0) * k * k / (2.0 * w)
-    } else {
-        t + over / r
+/// The input level of point `i` of `n` evenly spaced points from [`COMP_MIN_DB`] to 0 dBFS:
+/// where [`compressor_curve`] expects its output levels to be computed.
+pub fn comp_input_db(i: usize, n: usize) -> f32 {
+    if n < 2 {
+        return COMP_MIN_DB;
     }
+    COMP_MIN_DB - COMP_MIN_DB * i.min(n - 1) as f32 / (n - 1) as f32
 }
 
 enum Kind<'a> {
-    Eq {
-        db: &'a [f32],
-        range_db: f32,
-    },
-    Compressor {
-        threshold: f32,
-        ratio: f32,
-        knee: f32,
-    },
+    Eq { db: &'a [f32], range_db: f32 },
+    Compressor { db: &'a [f32], threshold: f32 },
 }
 
 /// A curve preview; build it with [`eq_curve`] or [`compressor_curve`].
@@ -78,17 +63,13 @@ pub fn eq_curve<'a, Message>(db: &'a [f32]) -> Curve<'a, Message> {
     }
 }
 
-/// The compressor's input → output curve over −60 … 0 dB.
-pub fn compressor_curve<'a, Message>(
-    threshold_db: f32,
-    ratio: f32,
-    knee_db: f32,
-) -> Curve<'a, Message> {
+/// The compressor's input → output curve over −60 … 0 dB from output levels in dB at
+/// [`comp_input_db`]`(i, db.len())`, with a line at `threshold_db`.
+pub fn compressor_curve<'a, Message>(db: &'a [f32], threshold_db: f32) -> Curve<'a, Message> {
     Curve {
         kind: Kind::Compressor {
+            db,
             threshold: threshold_db,
-            ratio,
-            knee: knee_db,
         },
         width: Length::Fixed(40.0),
         height: Length::Fixed(40.0),
@@ -147,11 +128,11 @@ impl<Message> Curve<'_, Message> {
                     .chain([1.0, range_db])
                     .chain(db.iter().copied()),
             ),
-            Kind::Compressor {
-                threshold,
-                ratio,
-                knee,
-            } => hash_floats(head.into_iter().chain([2.0, threshold, ratio, knee])),
+            Kind::Compressor { db, threshold } => hash_floats(
+                head.into_iter()
+                    .chain([2.0, threshold])
+                    .chain(db.iter().copied()),
+            ),
         }
     }
 }
@@ -239,11 +220,7 @@ impl<Message: Clone> Control<Message> for Curve<'_, Message> {
                         f.stroke(&line, Stroke::default().with_color(color).with_width(1.5));
                     }
                 }
-                Kind::Compressor {
-                    threshold,
-                    ratio,
-                    knee,
-                } => {
+                Kind::Compressor { db, threshold } => {
                     let x_of = |db: f32| (db - COMP_MIN_DB) / -COMP_MIN_DB * w;
                     let y_of = |db: f32| {
                         let db = if db.is_nan() { COMP_MIN_DB } else { db };
@@ -254,14 +231,10 @@ impl<Message: Clone> Control<Message> for Curve<'_, Message> {
                         let x = x_of(threshold).round() + 0.5;
                         f.stroke(&Path::line(Point::new(x, 0.0), Point::new(x, h)), grid);
                     }
-                    let steps = (w / 2.0).ceil().max(1.0) as usize;
+                    let n = db.len();
                     let line = Path::new(|p| {
-                        for i in 0..=steps {
-                            let input = COMP_MIN_DB - COMP_MIN_DB * i as f32 / steps as f32;
-                            let q = Point::new(
-                                x_of(input),
-                                y_of(compressor_output_db(input, threshold, ratio, knee)),
-                            );
+                        for (i, &out) in db.iter().enumerate() {
+                            let q = Point::new(x_of(comp_input_db(i, n)), y_of(out));
                             if i == 0 {
                                 p.move_to(q);
                             } else {
@@ -302,23 +275,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn static_curve_regions_and_continuity() {
-        let (t, r, w) = (-20.0, 4.0, 10.0);
-        assert_eq!(compressor_output_db(-40.0, t, r, w), -40.0);
-        assert_eq!(compressor_output_db(0.0, t, r, w), -15.0);
-        // Continuous at both knee edges.
-        for edge in [t - w / 2.0, t + w / 2.0] {
-            let below = compressor_output_db(edge - 1e-3, t, r, w);
-            let above = compressor_output_db(edge + 1e-3, t, r, w);
-            assert!((below - above).abs() < 0.01, "jump at {edge}");
-        }
-        // Hard knee and nonsense parameters.
-        assert_eq!(compressor_output_db(-10.0, -20.0, 2.0, 0.0), -15.0);
-        assert_eq!(
-            compressor_output_db(-10.0, -20.0, f32::NAN, f32::NAN),
-            -10.0
-        );
-        assert_eq!(compressor_output_db(-10.0, -20.0, 0.5, -3.0), -10.0);
+    fn compressor_inputs_are_evenly_spaced() {
+        assert_eq!(comp_input_db(0, 61), COMP_MIN_DB);
+        assert_eq!(comp_input_db(60, 61), 0.0);
+        assert_eq!(comp_input_db(30, 61), -30.0);
+        assert_eq!(comp_input_db(3, 1), COMP_MIN_DB);
     }
 
     #[test]

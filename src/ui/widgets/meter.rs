@@ -1,12 +1,13 @@
 //! Level meters: a stereo peak/RMS meter with peak hold and a clip light, a gain-reduction
 //! meter, and a horizontal loudness bar for the master.
 //!
-//! All levels are numbers the app already has (the engine's meters, decayed on the GUI side);
-//! a meter only draws them. The scale and the wells sit in a cache, so a redraw while playing
+//! All levels are numbers the app already has (the engine's [`ChannelMeter`]s, with their
+//! ballistics applied on the control side); a meter only draws them. The scale and the wells sit in a cache, so a redraw while playing
 //! costs a dozen rectangles per meter.
 
 use super::cache::{KeyedCache, hash_floats};
 use super::host::{Control, Host};
+use crate::engine::ChannelMeter;
 use crate::ui::theme;
 use iced::advanced::Shell;
 use iced::widget::canvas::{Frame, Geometry, Path, Stroke, Text};
@@ -33,38 +34,23 @@ const CLIP_H: f32 = 8.0;
 /// Width of the label column of a meter with a scale.
 const SCALE_W: f32 = 18.0;
 
-/// One channel's levels in dBFS (−∞ or anything below [`MIN_DB`] shows nothing).
+/// What a stereo meter shows of one side: (peak, RMS, held peak) in dBFS.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Level {
-    /// Sample peak (the light part of the bar).
-    pub peak_db: f32,
-    /// RMS level (the solid part of the bar).
-    pub rms_db: f32,
-    /// Held peak, drawn as a tick.
-    pub hold_db: f32,
+struct Side {
+    peak_db: f32,
+    rms_db: f32,
+    hold_db: f32,
 }
 
-impl Level {
-    /// Nothing to show.
-    pub const SILENT: Level = Level {
-        peak_db: f32::NEG_INFINITY,
-        rms_db: f32::NEG_INFINITY,
-        hold_db: f32::NEG_INFINITY,
-    };
-
-    /// Levels from peak, RMS and held peak in dBFS.
-    pub fn new(peak_db: f32, rms_db: f32, hold_db: f32) -> Level {
-        Level {
-            peak_db,
-            rms_db,
-            hold_db,
-        }
-    }
-}
+const SILENT: [Side; 2] = [Side {
+    peak_db: f32::NEG_INFINITY,
+    rms_db: f32::NEG_INFINITY,
+    hold_db: f32::NEG_INFINITY,
+}; 2];
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Kind {
-    Stereo([Level; 2]),
+    Stereo([Side; 2]),
     GainReduction(f32),
     Loudness {
         lufs: f32,
@@ -84,15 +70,19 @@ pub struct Meter<Message> {
     height: Length,
 }
 
-/// A vertical stereo meter (−60 … +6 dBFS, linear in dB) with a clip light on top.
-pub fn meter<Message>(left: Level, right: Level) -> Meter<Message> {
+/// A vertical stereo meter (−60 … +6 dBFS, linear in dB) with a clip light on top, showing
+/// the engine's display meter as it is (bars, holds and the latched clip light; −∞ or anything
+/// below [`MIN_DB`] shows nothing).
+pub fn meter<Message>(levels: &ChannelMeter) -> Meter<Message> {
+    let side = |s: usize| Side {
+        peak_db: levels.peak_db[s],
+        rms_db: levels.rms_db[s],
+        hold_db: levels.hold_db[s],
+    };
     Meter {
-        kind: Kind::Stereo([left, right]),
-        clipped: false,
-        on_clip_click: None,
-        scale: false,
-        width: Length::Fixed(18.0),
-        height: Length::Fill,
+        kind: Kind::Stereo([side(0), side(1)]),
+        clipped: levels.clip,
+        ..silent()
     }
 }
 
@@ -102,7 +92,7 @@ pub fn gain_reduction_meter<Message>(gr_db: f32) -> Meter<Message> {
     Meter {
         kind: Kind::GainReduction(gr_db),
         width: Length::Fixed(8.0),
-        ..meter(Level::SILENT, Level::SILENT)
+        ..silent()
     }
 }
 
@@ -117,17 +107,23 @@ pub fn loudness_bar<Message>(lufs: f32) -> Meter<Message> {
         },
         width: Length::Fill,
         height: Length::Fixed(10.0),
-        ..meter(Level::SILENT, Level::SILENT)
+        ..silent()
+    }
+}
+
+/// A stereo meter showing nothing (the base the other kinds are built from).
+fn silent<Message>() -> Meter<Message> {
+    Meter {
+        kind: Kind::Stereo(SILENT),
+        clipped: false,
+        on_clip_click: None,
+        scale: false,
+        width: Length::Fixed(18.0),
+        height: Length::Fill,
     }
 }
 
 impl<Message> Meter<Message> {
-    /// Lights the clip light (the app latches it until the light is clicked).
-    pub fn clipped(mut self, clipped: bool) -> Self {
-        self.clipped = clipped;
-        self
-    }
-
     /// Message sent when the clip light is clicked (to clear the latch).
     pub fn on_clip_click(mut self, message: Message) -> Self {
         self.on_clip_click = Some(message);

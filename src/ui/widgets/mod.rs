@@ -1,7 +1,9 @@
 //! The mixer window's custom widgets: fader, knob, meters, timeline lanes and curve previews.
 //!
 //! Every widget is generic over the app's `Message` and takes its messages as builder
-//! arguments, like iced's own widgets; none of them knows about tracks or the engine. They keep
+//! arguments, like iced's own widgets; none of them knows about tracks. The stereo meter draws
+//! the engine's display meter type ([`ChannelMeter`](crate::engine::ChannelMeter)) as it
+//! comes; the curves draw points the app computes with the DSP's functions. They keep
 //! their UI state (drags, caches) in the widget tree and never ask for a redraw on their own:
 //! while idle they cost nothing.
 //!
@@ -12,7 +14,6 @@
 pub mod curve;
 pub mod fader;
 pub mod format;
-pub mod gallery;
 pub mod knob;
 pub mod meter;
 pub mod timeline;
@@ -23,8 +24,7 @@ mod host;
 
 pub use curve::{compressor_curve, eq_curve};
 pub use fader::fader;
-pub use gallery::{Gallery, GalleryMessage, gallery_view};
 pub use gesture::FINE;
 pub use knob::{Mapping, knob, pan_knob};
-pub use meter::{Level, gain_reduction_meter, loudness_bar, meter};
+pub use meter::{gain_reduction_meter, loudness_bar, meter};
 pub use timeline::{TimeView, lane, offline_lane, ruler};

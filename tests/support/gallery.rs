@@ -1,12 +1,15 @@
-//! A page showing one of each widget with made-up values, for looking at them (tests render it
-//! to a PNG) and for trying them by hand. It is also a worked example of wiring the widgets'
-//! messages into an app's state.
+//! A page showing one of each widget with made-up values, for looking at them (the widget tests
+//! render it to a PNG and compare it with the golden image). It is also a worked example of
+//! wiring the widgets' messages into an app's state. Test support: not part of the library.
+#![allow(dead_code)] // each test binary uses a different subset
 
-use super::{curve, fader, format, knob, meter, timeline};
-use crate::project;
-use crate::ui::theme;
 use iced::widget::{button, column, container, row, space, text};
 use iced::{Element, Fill};
+use stemmix::engine::ChannelMeter;
+use stemmix::project::{self, CompressorSettings};
+use stemmix::ui::curves::{self, COMPRESSOR_POINTS};
+use stemmix::ui::theme;
+use stemmix::ui::widgets::{curve, fader, format, knob, meter, timeline};
 
 /// Frames per overview bin of the gallery's made-up waveform.
 const FRAMES_PER_BIN: f64 = 512.0;
@@ -46,6 +49,9 @@ pub struct Gallery {
     pub gestures: usize,
     bins: Vec<[f32; 2]>,
     eq_db: Vec<f32>,
+    /// The compressor curve for `threshold_db` and `ratio` (knee 6 dB).
+    comp_db: Vec<f32>,
+    comp_threshold_db: f32,
 }
 
 /// What the gallery's widgets send.
@@ -111,7 +117,7 @@ impl Gallery {
                 low + bump + shelf
             })
             .collect();
-        Gallery {
+        let mut g = Gallery {
             gain_db: -4.5,
             pan: -0.3,
             send_db: -18.0,
@@ -128,7 +134,33 @@ impl Gallery {
             gestures: 0,
             bins,
             eq_db,
-        }
+            comp_db: Vec::new(),
+            comp_threshold_db: 0.0,
+        };
+        g.compressor_changed();
+        g
+    }
+
+    /// Recomputes the compressor curve (as the app does, with the DSP's static curve).
+    fn compressor_changed(&mut self) {
+        let c = CompressorSettings {
+            threshold_db: self.threshold_db,
+            ratio: self.ratio,
+            knee_db: 6.0,
+            ..CompressorSettings::default()
+        };
+        self.comp_db = curves::compressor_db(&c, COMPRESSOR_POINTS);
+        self.comp_threshold_db = curves::compressor_threshold_db(&c);
+    }
+
+    /// The made-up meter readings the gallery shows.
+    fn meter_levels(&self) -> ChannelMeter {
+        let mut m = ChannelMeter::default();
+        m.peak_db = [-3.5, -6.0];
+        m.rms_db = [-11.0, -14.0];
+        m.hold_db = [-1.2, -4.0];
+        m.clip = self.clipped;
+        m
     }
 
     /// Applies a message, as an app would.
@@ -138,8 +170,14 @@ impl Gallery {
             GalleryMessage::Pan(v) => self.pan = v,
             GalleryMessage::Send(v) => self.send_db = v,
             GalleryMessage::Freq(v) => self.freq_hz = v,
-            GalleryMessage::Threshold(v) => self.threshold_db = v,
-            GalleryMessage::Ratio(v) => self.ratio = v,
+            GalleryMessage::Threshold(v) => {
+                self.threshold_db = v;
+                self.compressor_changed();
+            }
+            GalleryMessage::Ratio(v) => {
+                self.ratio = v;
+                self.compressor_changed();
+            }
             GalleryMessage::Released => self.gestures += 1,
             GalleryMessage::ClearClip => self.clipped = false,
             GalleryMessage::ValueClicked => {}
@@ -214,7 +252,7 @@ pub fn gallery_view(g: &Gallery) -> Element<'_, GalleryMessage> {
             text("Drums").size(13),
             row![
                 curve::eq_curve(&g.eq_db).color(blue),
-                curve::compressor_curve(g.threshold_db, g.ratio, 6.0).color(blue),
+                curve::compressor_curve(&g.comp_db, g.comp_threshold_db).color(blue),
             ]
             .spacing(4),
             row![
@@ -236,13 +274,9 @@ pub fn gallery_view(g: &Gallery) -> Element<'_, GalleryMessage> {
                     .color(blue)
                     .on_release(M::Released)
                     .on_value_click(M::ValueClicked),
-                meter::meter(
-                    meter::Level::new(-3.5, -11.0, -1.2),
-                    meter::Level::new(-6.0, -14.0, -4.0),
-                )
-                .clipped(g.clipped)
-                .on_clip_click(M::ClearClip)
-                .scale(true),
+                meter::meter(&g.meter_levels())
+                    .on_clip_click(M::ClearClip)
+                    .scale(true),
                 meter::gain_reduction_meter(-4.5),
             ]
             .spacing(4)

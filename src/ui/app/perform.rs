@@ -1,0 +1,236 @@
+//! Carrying out what panels ask ([`Action`]s), the app's own commands (keyboard shortcuts on the
+//! selection, Escape), and the display tick.
+
+use super::{App, Message, context, frame_stats};
+use crate::project::TrackId;
+use crate::ui::action::{Action, EngineOp};
+use crate::ui::context::Selection;
+use crate::ui::edit::{Edit, Toggle};
+use crate::ui::params::{MasterField, Param, ReverbField, TrackField};
+use iced::Task;
+use std::time::Instant;
+
+impl App {
+    /// Carries out `action`.
+    pub(super) fn perform(&mut self, action: Action) -> Task<Message> {
+        match action {
+            Action::None => Task::none(),
+            Action::Batch(actions) => {
+                let mut tasks = Vec::new();
+                for a in actions {
+                    tasks.push(self.perform(a));
+                }
+                Task::batch(tasks)
+            }
+            Action::Edit(edit, gesture) => {
+                self.edit(edit, gesture);
+                Task::none()
+            }
+            Action::EndGesture(g) => {
+                self.end_gesture(g);
+                Task::none()
+            }
+            Action::Control(m) => {
+                let a = self.typing.update(m, &self.doc.project);
+                self.perform(a)
+            }
+            Action::Engine(op) => {
+                self.engine(op);
+                Task::none()
+            }
+            Action::Select(s) => {
+                self.select(Some(s));
+                Task::none()
+            }
+            Action::Notify(level, text) => {
+                self.notices.push(level, text);
+                Task::none()
+            }
+            Action::Run(task) => task,
+            Action::Send(message) => self.update(message),
+            Action::Undo => {
+                self.undo();
+                Task::none()
+            }
+            Action::Redo => {
+                self.redo();
+                Task::none()
+            }
+            Action::Replace {
+                project,
+                path,
+                saved,
+            } => {
+                self.replace(*project, path, saved.map(|s| *s));
+                Task::none()
+            }
+            Action::Saved(path) => {
+                self.doc.mark_saved(path);
+                self.update_crash_state();
+                Task::none()
+            }
+            Action::AddStems(paths, gesture) => {
+                self.add_stems(paths, gesture);
+                Task::none()
+            }
+            Action::Locate(id, path) => {
+                self.locate(id, path);
+                Task::none()
+            }
+            Action::Quit => {
+                self.bounce.cancel();
+                self.quitting = true;
+                iced::exit()
+            }
+        }
+    }
+
+    /// Tells the engine.
+    fn engine(&mut self, op: EngineOp) {
+        match op {
+            EngineOp::Play => self.link.play(),
+            EngineOp::Pause => self.link.pause(),
+            EngineOp::Stop => self.link.stop(),
+            EngineOp::Seek(frame) => {
+                self.link.seek(frame);
+                let width = context!(self).lanes_width();
+                self.timeline.show(frame, width);
+                return;
+            }
+            EngineOp::ClearClip(track) => return self.link.clear_clip(track),
+            EngineOp::ResetMeters => return self.link.reset_meters(),
+        }
+        // Show the transport's new state at once.
+        let _ = self.link.tick();
+    }
+
+    /// The app's own messages: commands on the selection, the tick, window events.
+    pub(super) fn command(&mut self, message: Message) -> Task<Message> {
+        match message {
+            Message::SelectStep(step) => {
+                let order = self.strip_order();
+                let i = self
+                    .selection
+                    .and_then(|s| order.iter().position(|o| *o == s))
+                    .map_or(0, |i| {
+                        (i as i64 + i64::from(step)).clamp(0, order.len() as i64 - 1) as usize
+                    });
+                self.select(order.get(i).copied());
+            }
+            Message::Nudge(db) => {
+                if let Some(param) = self.selected_fader() {
+                    let v = param.get(&self.doc.project).unwrap_or(0.0);
+                    let v = if v.is_finite() { v + db } else { -60.0 };
+                    self.edit(Edit::Param(param, (v * 10.0).round() / 10.0), None);
+                }
+            }
+            Message::MuteSelected => match self.selection {
+                Some(Selection::Track(id)) => {
+                    self.edit(Edit::Toggle(Toggle::Mute(id)), None);
+                }
+                Some(Selection::Reverb) => {
+                    self.edit(Edit::Toggle(Toggle::ReverbMute), None);
+                }
+                _ => {}
+            },
+            Message::SoloSelected => {
+                if let Some(Selection::Track(id)) = self.selection {
+                    self.edit(Edit::Toggle(Toggle::Solo(id)), None);
+                }
+            }
+            Message::Tick(_) => return self.tick(),
+            Message::Resized(size) => self.window = size,
+            Message::Escape => {
+                let closed = self.files.close_recent()
+                    || self.typing.cancel()
+                    || self.help.close()
+                    || self.files.close_prompt();
+                if !closed {
+                    self.bounce.close_if_idle();
+                }
+            }
+            // Panel messages, Undo/Redo and the close button are routed by `update`.
+            _ => {}
+        }
+        Task::none()
+    }
+
+    /// The strips in mixer order, for arrow-key selection.
+    fn strip_order(&self) -> Vec<Selection> {
+        let mut v: Vec<Selection> = self
+            .doc
+            .project
+            .tracks
+            .iter()
+            .map(|t| Selection::Track(t.id))
+            .collect();
+        v.push(Selection::Reverb);
+        v.push(Selection::Master);
+        v
+    }
+
+    /// The fader of the selected strip.
+    fn selected_fader(&self) -> Option<Param> {
+        Some(match self.selection? {
+            Selection::Track(id) => Param::Track(id, TrackField::Gain),
+            Selection::Reverb => Param::Reverb(ReverbField::Return),
+            Selection::Master => Param::Master(MasterField::Gain),
+        })
+    }
+
+    /// One display frame: engine state, background jobs, playhead follow.
+    fn tick(&mut self) -> Task<Message> {
+        frame_stats();
+        let view = self.link.tick();
+        let (playing, position) = (view.playing, view.position);
+        self.transport.tick(view, Instant::now());
+        for m in self.link.take_messages() {
+            // The status line already says that there is no device; a notice for it would
+            // stay on screen for nothing. The full reason goes to the terminal.
+            if m.starts_with("playback unavailable") {
+                eprintln!("stemmix: {m}");
+            } else {
+                self.notices.warn(m);
+            }
+        }
+        if playing {
+            let width = context!(self).lanes_width();
+            self.timeline.follow(position, width);
+        }
+        self.poll_jobs()
+    }
+
+    /// Applies what background jobs (decoding, bouncing) reported.
+    fn poll_jobs(&mut self) -> Task<Message> {
+        for (path, result) in self.stems.poll() {
+            let p = &self.doc.project;
+            match result {
+                Ok(warnings) => {
+                    for w in warnings {
+                        self.notices.warn(w);
+                    }
+                    let ids: Vec<TrackId> = p
+                        .tracks
+                        .iter()
+                        .filter(|t| t.source == path)
+                        .map(|t| t.id)
+                        .collect();
+                    let stems = &self.stems;
+                    for id in ids {
+                        self.link
+                            .stem_loaded(&self.doc.project, id, &|t| stems.audio(&t.source));
+                    }
+                }
+                Err(reason) => {
+                    if p.tracks.iter().any(|t| t.source == path) {
+                        self.notices.warn(format!(
+                            "{reason}. The track is offline; its settings are kept."
+                        ));
+                    }
+                }
+            }
+        }
+        let action = self.bounce.poll();
+        self.perform(action)
+    }
+}

@@ -1,0 +1,275 @@
+//! The editor panel of the selected strip: the track editor ([`track`]), or the reverb or
+//! master editor ([`buses`]). Every value can be dragged, stepped with the wheel, reset with a
+//! double-click or typed after clicking it.
+
+mod buses;
+mod track;
+
+pub use track::NAME_ID;
+
+use super::action::{Action, EngineOp};
+use super::context::{Context, Selection};
+use super::controls;
+use super::curves::{EDITOR_POINTS, TrackCurves};
+use super::edit::{Choice, Edit, Gesture, Toggle};
+use super::engine_link::Loudness;
+use super::params::Param;
+use super::theme;
+use crate::project::{Detector, Marker, Project, Slope, TrackId};
+use iced::widget::{Column, Row, button, container, row, scrollable, space, text};
+use iced::{Alignment, Element, Fill, Length};
+
+/// Width of the editor panel.
+pub const EDITOR_W: f32 = 500.0;
+
+/// What the editor sends.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Message {
+    /// A knob.
+    Control(controls::Message),
+    /// A switch.
+    Toggle(Toggle),
+    /// A list choice.
+    Choose(Choice),
+    /// The track's name is being edited.
+    Rename(TrackId, String),
+    /// The name edit is finished.
+    RenameDone(TrackId),
+    /// Remove the track.
+    RemoveTrack(TrackId),
+    /// Add a marker at the playhead.
+    AddMarker,
+    /// A marker's name is being edited.
+    MarkerName(usize, String),
+    /// The marker name edit is finished.
+    MarkerNameDone(usize),
+    /// Move a marker to the playhead.
+    MoveMarker(usize),
+    /// Remove a marker.
+    RemoveMarker(usize),
+    /// Move the playhead to a marker.
+    GoToMarker(usize),
+    /// Clear peak holds, clip lights and the integrated loudness.
+    ResetMeters,
+}
+
+/// The editor's state: the curves of the track it shows.
+#[derive(Debug, Default)]
+pub struct Editor {
+    curves: Option<(TrackId, TrackCurves)>,
+}
+
+/// A knob of the editor.
+fn knob<'a>(
+    cx: &Context<'a>,
+    param: Param,
+    diameter: f32,
+    color: iced::Color,
+) -> Element<'a, Message> {
+    controls::knob(cx, param, diameter, color).map(Message::Control)
+}
+
+/// The playhead in seconds.
+fn playhead_s(cx: &Context) -> f64 {
+    cx.engine.position as f64 / f64::from(cx.project().sample_rate.max(1))
+}
+
+impl Editor {
+    /// Handles a message.
+    pub fn update(&mut self, m: Message, cx: &Context) -> Action {
+        let edit = |e: Edit| Action::Edit(e, None);
+        match m {
+            Message::Control(c) => Action::Control(c),
+            Message::Toggle(t) => edit(Edit::Toggle(t)),
+            Message::Choose(c) => edit(Edit::Choose(c)),
+            Message::Rename(id, name) => {
+                Action::Edit(Edit::Rename(id, name), Some(Gesture::Rename(id)))
+            }
+            Message::RenameDone(id) => Action::EndGesture(Gesture::Rename(id)),
+            Message::RemoveTrack(id) => edit(Edit::RemoveTrack(id)),
+            Message::AddMarker => edit(Edit::AddMarker(Marker {
+                name: format!("Marker {}", cx.project().markers.len() + 1),
+                time_s: playhead_s(cx),
+            })),
+            Message::MarkerName(i, name) => {
+                Action::Edit(Edit::RenameMarker(i, name), Some(Gesture::Marker(i)))
+            }
+            Message::MarkerNameDone(i) => Action::EndGesture(Gesture::Marker(i)),
+            Message::MoveMarker(i) => edit(Edit::MoveMarker(i, playhead_s(cx))),
+            Message::RemoveMarker(i) => edit(Edit::RemoveMarker(i)),
+            Message::GoToMarker(i) => match cx.project().markers.get(i) {
+                Some(m) => {
+                    let rate = f64::from(cx.project().sample_rate.max(1));
+                    let frame = (m.time_s.max(0.0) * rate).round() as u64;
+                    Action::Engine(EngineOp::Seek(frame))
+                }
+                None => Action::None,
+            },
+            Message::ResetMeters => Action::Engine(EngineOp::ResetMeters),
+        }
+    }
+
+    /// Brings the curves up to date with the selected track (after an edit or a selection).
+    pub fn refresh(&mut self, project: &Project, selection: Option<Selection>) {
+        let track = match selection {
+            Some(Selection::Track(id)) => project.track(id),
+            _ => None,
+        };
+        let Some(t) = track else {
+            self.curves = None;
+            return;
+        };
+        if self.curves.as_ref().is_none_or(|(id, _)| *id != t.id) {
+            self.curves = Some((t.id, TrackCurves::default()));
+        }
+        if let Some((_, c)) = &mut self.curves {
+            c.update(&t.eq, &t.compressor, project.sample_rate, EDITOR_POINTS);
+        }
+    }
+
+    /// The panel for the current selection; the master editor shows the loudness figures as
+    /// the transport does.
+    pub fn view<'a>(&'a self, cx: &Context<'a>, figures: &Loudness) -> Element<'a, Message> {
+        let content: Element<'a, Message> = match cx.selection {
+            Some(Selection::Track(id)) => match cx.project().track(id) {
+                Some(t) => self.track_editor(cx, t),
+                None => placeholder(),
+            },
+            Some(Selection::Reverb) => buses::reverb_editor(cx),
+            Some(Selection::Master) => buses::master_editor(cx, figures),
+            None => placeholder(),
+        };
+        container(
+            scrollable(container(content).padding(12).width(Fill))
+                .height(Fill)
+                .width(Fill),
+        )
+        .width(Fill)
+        .height(Fill)
+        .style(theme::panel)
+        .into()
+    }
+}
+
+/// A pass-filter slope in a list.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SlopeChoice(pub Slope);
+
+impl std::fmt::Display for SlopeChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.0 {
+            Slope::Db12 => "12 dB/oct",
+            Slope::Db24 => "24 dB/oct",
+        })
+    }
+}
+
+pub(super) const SLOPES: [SlopeChoice; 2] = [SlopeChoice(Slope::Db12), SlopeChoice(Slope::Db24)];
+
+/// A compressor detector in a list.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DetectorChoice(pub Detector);
+
+impl std::fmt::Display for DetectorChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.0 {
+            Detector::Peak => "Peak",
+            Detector::Rms => "RMS",
+        })
+    }
+}
+
+/// A project sample rate in a list.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RateChoice(pub u32);
+
+impl std::fmt::Display for RateChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} kHz", f64::from(self.0) / 1000.0)
+    }
+}
+
+pub(super) const RATES: [RateChoice; 4] = [
+    RateChoice(44_100),
+    RateChoice(48_000),
+    RateChoice(88_200),
+    RateChoice(96_000),
+];
+
+pub(super) const DETECTORS: [DetectorChoice; 2] = [
+    DetectorChoice(Detector::Peak),
+    DetectorChoice(Detector::Rms),
+];
+
+/// A row of buttons of which one is lit (for choices of two or three). Unlike a pick list
+/// it draws its labels as ordinary text, which the software renderer can repaint cheaply.
+pub(super) fn segmented<'a>(
+    options: impl Iterator<Item = (&'a str, bool, Message)>,
+    id: String,
+) -> Element<'a, Message> {
+    container(
+        Row::with_children(options.map(|(label, on, message)| {
+            button(text(label).size(10).align_x(Alignment::Center).width(Fill))
+                .on_press(message)
+                .padding([3, 2])
+                .width(Fill)
+                .style(theme::toggle_button(on, theme::ACCENT))
+                .into()
+        }))
+        .spacing(2),
+    )
+    .id(id)
+    .width(Fill)
+    .into()
+}
+
+pub(super) fn section<'a>(title: &'a str, right: Element<'a, Message>) -> Element<'a, Message> {
+    row![
+        text(title).size(11).color(theme::TEXT_DIM),
+        space::horizontal(),
+        right
+    ]
+    .align_y(Alignment::Center)
+    .into()
+}
+
+pub(super) fn small_toggle<'a>(
+    label: &'a str,
+    on: bool,
+    color: iced::Color,
+    message: Message,
+    id: String,
+    tip_text: &'a str,
+) -> Element<'a, Message> {
+    container(controls::toggle(label, on, color, message, id, tip_text))
+        .width(48)
+        .into()
+}
+
+/// `content` under a small title (a switch among knobs, which have their own labels).
+pub(super) fn titled<'a>(title: &'a str, content: Element<'a, Message>) -> Element<'a, Message> {
+    iced::widget::column![text(title).size(10).color(theme::TEXT_DIM), content]
+        .spacing(4)
+        .align_x(Alignment::Center)
+        .into()
+}
+
+pub(super) fn divider<'a>() -> Element<'a, Message> {
+    container(space().height(1).width(Fill))
+        .style(|_| container::Style {
+            background: Some(theme::BORDER.into()),
+            ..container::Style::default()
+        })
+        .into()
+}
+
+fn placeholder<'a>() -> Element<'a, Message> {
+    Column::new()
+        .push(
+            text("Select a strip to edit it.")
+                .size(13)
+                .color(theme::TEXT_DIM),
+        )
+        .width(Length::Fill)
+        .into()
+}
