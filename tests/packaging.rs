@@ -20,7 +20,9 @@ fn readme_packages(readme: &str) -> Vec<String> {
         .lines()
         .find(|l| l.trim_start().starts_with("sudo apt-get install -y "))
         .expect("README.md has a `sudo apt-get install -y` line");
-    let list = line.trim_start().trim_start_matches("sudo apt-get install -y ");
+    let list = line
+        .trim_start()
+        .trim_start_matches("sudo apt-get install -y ");
     list.split_whitespace().map(str::to_string).collect()
 }
 
@@ -86,7 +88,10 @@ fn the_desktop_entry_matches_the_window_and_the_mime_type() {
         .filter(|t| !t.is_empty())
         .collect();
     assert_eq!(declared, [mime_type]);
-    let glob = format!("<glob pattern=\"*.{}\"/>", stemmix::project::file::EXTENSION);
+    let glob = format!(
+        "<glob pattern=\"*.{}\"/>",
+        stemmix::project::file::EXTENSION
+    );
     assert!(mime.contains(&glob), "the MIME type's glob is {glob}");
 }
 
@@ -171,7 +176,11 @@ fn the_example_project_is_packaged_with_all_its_stems() {
     assert!(sources.contains(&"projects-examples/demo/demo.stemmix".to_string()));
     // Every stem the example names lives in the packaged stems folder as a .wav.
     let demo = read("projects-examples/demo/demo.stemmix");
-    for stem in demo.split("source: \"").skip(1).filter_map(|s| s.split('"').next()) {
+    for stem in demo
+        .split("source: \"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+    {
         assert!(
             stem.starts_with("stems/") && stem.ends_with(".wav"),
             "{stem} is outside projects-examples/demo/stems/*.wav"

@@ -42,9 +42,8 @@ pub fn icon_rgba() -> Result<(Vec<u8>, u32, u32), String> {
 
 /// Window settings carrying the icon (when it decodes) and, on Linux, the application id.
 pub fn settings() -> window::Settings {
-    let icon = icon_rgba().and_then(|(rgba, w, h)| {
-        window::icon::from_rgba(rgba, w, h).map_err(|e| e.to_string())
-    });
+    let icon = icon_rgba()
+        .and_then(|(rgba, w, h)| window::icon::from_rgba(rgba, w, h).map_err(|e| e.to_string()));
     window::Settings {
         // A window without its icon still works: say why once and carry on.
         icon: icon
