@@ -233,7 +233,7 @@ fn two_bounces_are_byte_identical_and_parallel_equals_serial() {
     let dir = tempfile::tempdir().unwrap();
     let mut p = full_chain(dir.path());
     // Enough tracks for the bounce to use its parallel path.
-    while p.tracks.len() < bounce::PARALLEL_MIN_TRACKS {
+    while p.tracks.len() < stemmix::engine::render::PARALLEL_MIN_TRACKS {
         let mut t = p.tracks[p.tracks.len() % 3].clone();
         t.id = project::TrackId::fresh();
         t.gain_db -= 6.0;

@@ -39,14 +39,16 @@ pub enum Detector {
     Rms,
 }
 
-/// Compressor settings (clamped on use to the ranges given).
+/// Compressor settings. On use they are limited to safety bounds (given per field; NaN →
+/// default) that keep time constants positive, the ratio at least 1 and every level inside
+/// the domain of the fast log/exp kernels; the user ranges are the project's, and narrower.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CompressorParams {
     /// Whether the compressor acts; switching off releases to unity gain smoothly.
     pub enabled: bool,
     /// Threshold in dBFS (−80 … 0).
     pub threshold_db: f32,
-    /// Ratio (1 … 100; 1 = no compression).
+    /// Ratio (1 … 1000; 1 = no compression).
     pub ratio: f32,
     /// Attack time constant in ms (0.01 … 1000): time to 63.2% of a rising gain-reduction step.
     pub attack_ms: f32,
@@ -54,7 +56,7 @@ pub struct CompressorParams {
     pub release_ms: f32,
     /// Knee width in dB centred on the threshold (0 … 40; 0 = hard knee).
     pub knee_db: f32,
-    /// Makeup gain in dB (−24 … +36).
+    /// Makeup gain in dB (−60 … +60).
     pub makeup_db: f32,
     /// Peak or RMS detection.
     pub detector: Detector,
@@ -80,17 +82,17 @@ fn finite_or(v: f32, d: f32) -> f64 {
 }
 
 impl CompressorParams {
-    /// The parameters clamped to their documented ranges (NaN → default).
+    /// The parameters limited to their safety bounds (NaN → default).
     pub fn clamped(&self) -> CompressorParams {
         let d = CompressorParams::default();
         CompressorParams {
             enabled: self.enabled,
             threshold_db: finite_or(self.threshold_db, d.threshold_db).clamp(-80.0, 0.0) as f32,
-            ratio: finite_or(self.ratio, d.ratio).clamp(1.0, 100.0) as f32,
+            ratio: finite_or(self.ratio, d.ratio).clamp(1.0, 1000.0) as f32,
             attack_ms: finite_or(self.attack_ms, d.attack_ms).clamp(0.01, 1000.0) as f32,
             release_ms: finite_or(self.release_ms, d.release_ms).clamp(1.0, 10_000.0) as f32,
             knee_db: finite_or(self.knee_db, d.knee_db).clamp(0.0, 40.0) as f32,
-            makeup_db: finite_or(self.makeup_db, d.makeup_db).clamp(-24.0, 36.0) as f32,
+            makeup_db: finite_or(self.makeup_db, d.makeup_db).clamp(-60.0, 60.0) as f32,
             detector: self.detector,
         }
     }
@@ -110,6 +112,19 @@ pub fn static_gain_reduction_db(x: f64, t: f64, w: f64, s: f64) -> f64 {
     let above = s * over;
     let r = if 2.0 * over < w { in_knee } else { above };
     if 2.0 * over <= -w { 0.0 } else { r }
+}
+
+/// The settled static curve of a compressor with `params` (after the same safety bounds the
+/// processor applies): the output level in dB for a steady detector level of `input_db`,
+/// make-up included; a disabled compressor passes the level through. For drawing the curve.
+pub fn static_output_db(params: &CompressorParams, input_db: f64) -> f64 {
+    let p = params.clamped();
+    if !p.enabled {
+        return input_db;
+    }
+    let slope = 1.0 - 1.0 / p.ratio as f64;
+    let gr = static_gain_reduction_db(input_db, p.threshold_db as f64, p.knee_db as f64, slope);
+    input_db - gr + p.makeup_db as f64
 }
 
 /// A linear glide of an f64 parameter, exact on landing.
@@ -611,613 +626,9 @@ fn avx2_available() -> bool {
 /// operations in the same order as the scalar and SSE2 code (no fused multiply-add), so the
 /// output is bit-identical to them; only the instruction count shrinks.
 #[cfg(target_arch = "x86_64")]
-mod avx2 {
-    use super::super::db::{DB_PER_OCTAVE, OCTAVES_PER_DB};
-    use super::{CHUNK, Compressor, Detector};
-    use core::arch::x86_64::*;
-
-    /// [`crate::dsp::db::fast_log2`] on four lanes.
-    #[target_feature(enable = "avx2")]
-    #[inline]
-    fn log2(x: __m256d) -> __m256d {
-        let bits = _mm256_castpd_si256(x);
-        // The biased exponent (< 2048) becomes a double exactly: 2^52 + e − 2^52.
-        let two52 = _mm256_set1_pd(4_503_599_627_370_496.0);
-        let e_raw = _mm256_and_si256(_mm256_srli_epi64(bits, 52), _mm256_set1_epi64x(0x7ff));
-        let e = _mm256_sub_pd(
-            _mm256_castsi256_pd(_mm256_or_si256(e_raw, _mm256_castpd_si256(two52))),
-            two52,
-        );
-        let e = _mm256_sub_pd(e, _mm256_set1_pd(1023.0));
-        let m = _mm256_castsi256_pd(_mm256_or_si256(
-            _mm256_and_si256(bits, _mm256_set1_epi64x(0x000f_ffff_ffff_ffff)),
-            _mm256_set1_epi64x(1023 << 52),
-        ));
-        let fold = _mm256_cmp_pd::<_CMP_GT_OQ>(m, _mm256_set1_pd(std::f64::consts::SQRT_2));
-        let m = _mm256_blendv_pd(m, _mm256_mul_pd(m, _mm256_set1_pd(0.5)), fold);
-        let e = _mm256_add_pd(e, _mm256_and_pd(fold, _mm256_set1_pd(1.0)));
-        let one = _mm256_set1_pd(1.0);
-        let s = _mm256_div_pd(_mm256_sub_pd(m, one), _mm256_add_pd(m, one));
-        let s2 = _mm256_mul_pd(s, s);
-        let s4 = _mm256_mul_pd(s2, s2);
-        let poly = _mm256_add_pd(
-            _mm256_add_pd(one, _mm256_mul_pd(s2, _mm256_set1_pd(1.0 / 3.0))),
-            _mm256_mul_pd(
-                s4,
-                _mm256_add_pd(
-                    _mm256_set1_pd(1.0 / 5.0),
-                    _mm256_mul_pd(s2, _mm256_set1_pd(1.0 / 7.0)),
-                ),
-            ),
-        );
-        let ln_m = _mm256_mul_pd(_mm256_mul_pd(_mm256_set1_pd(2.0), s), poly);
-        let r = _mm256_add_pd(
-            e,
-            _mm256_mul_pd(ln_m, _mm256_set1_pd(std::f64::consts::LOG2_E)),
-        );
-        let ok = _mm256_cmp_pd::<_CMP_GE_OQ>(x, _mm256_set1_pd(f64::MIN_POSITIVE));
-        _mm256_blendv_pd(_mm256_set1_pd(-1100.0), r, ok)
-    }
-
-    /// [`crate::dsp::db::fast_exp2`] on four lanes (for non-NaN input).
-    #[target_feature(enable = "avx2")]
-    #[inline]
-    fn exp2(x: __m256d) -> __m256d {
-        const MAGIC: f64 = 6_755_399_441_055_744.0; // 1.5 * 2^52
-        let c = |v: f64| _mm256_set1_pd(v);
-        let x = _mm256_min_pd(_mm256_max_pd(x, c(-1020.0)), c(1023.0));
-        let shifted = _mm256_add_pd(x, c(MAGIC));
-        let n = _mm256_sub_pd(shifted, c(MAGIC));
-        let t = _mm256_mul_pd(_mm256_sub_pd(x, n), c(std::f64::consts::LN_2));
-        let t2 = _mm256_mul_pd(t, t);
-        let t4 = _mm256_mul_pd(t2, t2);
-        let q01 = _mm256_add_pd(c(1.0), t);
-        let q23 = _mm256_add_pd(c(0.5), _mm256_mul_pd(t, c(1.0 / 6.0)));
-        let q45 = _mm256_add_pd(c(1.0 / 24.0), _mm256_mul_pd(t, c(1.0 / 120.0)));
-        let q67 = _mm256_add_pd(c(1.0 / 720.0), _mm256_mul_pd(t, c(1.0 / 5040.0)));
-        let p = _mm256_add_pd(
-            _mm256_add_pd(q01, _mm256_mul_pd(t2, q23)),
-            _mm256_mul_pd(t4, _mm256_add_pd(q45, _mm256_mul_pd(t2, q67))),
-        );
-        let scale = _mm256_slli_epi64::<52>(_mm256_add_epi64(
-            _mm256_castpd_si256(shifted),
-            _mm256_set1_epi64x(1023),
-        ));
-        _mm256_mul_pd(p, _mm256_castsi256_pd(scale))
-    }
-
-    /// [`Compressor::target`] on four detector levels.
-    #[target_feature(enable = "avx2")]
-    #[inline]
-    fn targets(c: &Compressor, level: __m256d, rms: bool) -> __m256d {
-        let (x_db, start) = if rms {
-            (
-                _mm256_mul_pd(log2(level), _mm256_set1_pd(DB_PER_OCTAVE * 0.5)),
-                c.knee_start_pow,
-            )
-        } else {
-            (
-                _mm256_mul_pd(log2(level), _mm256_set1_pd(DB_PER_OCTAVE)),
-                c.knee_start_amp,
-            )
-        };
-        let w = _mm256_set1_pd(c.knee.value);
-        let s = _mm256_set1_pd(c.slope.value);
-        let over = _mm256_sub_pd(x_db, _mm256_set1_pd(c.threshold.value));
-        let d = _mm256_add_pd(over, _mm256_mul_pd(_mm256_set1_pd(0.5), w));
-        let in_knee = _mm256_mul_pd(
-            _mm256_mul_pd(_mm256_mul_pd(s, d), d),
-            _mm256_set1_pd(c.inv_2knee),
-        );
-        let above = _mm256_mul_pd(s, over);
-        let two_over = _mm256_mul_pd(_mm256_set1_pd(2.0), over);
-        let r = _mm256_blendv_pd(above, in_knee, _mm256_cmp_pd::<_CMP_LT_OQ>(two_over, w));
-        let neg_w = _mm256_sub_pd(_mm256_setzero_pd(), w);
-        let zero = _mm256_setzero_pd();
-        let t = _mm256_blendv_pd(r, zero, _mm256_cmp_pd::<_CMP_LE_OQ>(two_over, neg_w));
-        let above_start = _mm256_cmp_pd::<_CMP_GT_OQ>(level, _mm256_set1_pd(start));
-        _mm256_blendv_pd(zero, t, above_start)
-    }
-
-    /// [`Compressor::gain`] on four gain reductions.
-    #[target_feature(enable = "avx2")]
-    #[inline]
-    fn gains(c: &Compressor, gr: __m256d) -> __m256d {
-        let g = exp2(_mm256_mul_pd(
-            _mm256_sub_pd(_mm256_set1_pd(c.makeup.value), gr),
-            _mm256_set1_pd(OCTAVES_PER_DB),
-        ));
-        let none = _mm256_cmp_pd::<_CMP_EQ_OQ>(gr, _mm256_setzero_pd());
-        _mm256_blendv_pd(g, _mm256_set1_pd(c.makeup_gain), none)
-    }
-
-    /// Targets, smoother and gains for the `len` detector levels in `buf` (a full chunk buffer,
-    /// so whole vectors can be read past `len`; those lanes are ignored).
-    #[target_feature(enable = "avx2")]
-    pub(super) fn targets_smooth_apply<const STEREO: bool>(
-        c: &mut Compressor,
-        buf: &[f64; CHUNK],
-        len: usize,
-        left: &mut [f32],
-        right: &mut [f32],
-    ) {
-        let rms = c.params.detector == Detector::Rms;
-        // The smoother's two weighted target terms, computed four frames at a time.
-        let mut ta = [0.0f64; CHUNK];
-        let mut tr = [0.0f64; CHUNK];
-        let (ai, ri) = (_mm256_set1_pd(c.attack_in), _mm256_set1_pd(c.release_in));
-        for k in (0..len).step_by(4) {
-            // SAFETY: k + 4 ≤ CHUNK (CHUNK is a multiple of 4), inside all three arrays.
-            unsafe {
-                let t = targets(c, _mm256_loadu_pd(buf.as_ptr().add(k)), rms);
-                _mm256_storeu_pd(ta.as_mut_ptr().add(k), _mm256_mul_pd(ai, t));
-                _mm256_storeu_pd(tr.as_mut_ptr().add(k), _mm256_mul_pd(ri, t));
-            }
-        }
-        if c.attack_coef <= c.release_coef {
-            smooth_apply::<STEREO, true>(c, &ta, &tr, len, left, right);
-        } else {
-            smooth_apply::<STEREO, false>(c, &ta, &tr, len, left, right);
-        }
-    }
-
-    /// The serial smoother, four frames per step, with the gains of one step computed and
-    /// applied while the next step's chain runs.
-    #[target_feature(enable = "avx2")]
-    #[inline]
-    fn smooth_apply<const STEREO: bool, const MAX: bool>(
-        c: &mut Compressor,
-        ta: &[f64; CHUNK],
-        tr: &[f64; CHUNK],
-        len: usize,
-        left: &mut [f32],
-        right: &mut [f32],
-    ) {
-        let (a, r) = (c.attack_coef, c.release_coef);
-        let mut gr = c.gr_db;
-        let whole = len - len % 4;
-        for k in (0..whole).step_by(4) {
-            let g0 = Compressor::smooth::<MAX>(gr, ta[k], tr[k], a, r);
-            let g1 = Compressor::smooth::<MAX>(g0, ta[k + 1], tr[k + 1], a, r);
-            let g2 = Compressor::smooth::<MAX>(g1, ta[k + 2], tr[k + 2], a, r);
-            gr = Compressor::smooth::<MAX>(g2, ta[k + 3], tr[k + 3], a, r);
-            // SAFETY: k + 4 ≤ whole ≤ len = left.len() (and right.len() in stereo).
-            unsafe {
-                // Assembled in registers: four scalar stores read back as one vector would
-                // defeat store forwarding.
-                let g = gains(c, _mm256_set_pd(gr, g2, g1, g0));
-                let l = _mm256_cvtps_pd(_mm_loadu_ps(left.as_ptr().add(k)));
-                _mm_storeu_ps(
-                    left.as_mut_ptr().add(k),
-                    _mm256_cvtpd_ps(_mm256_mul_pd(l, g)),
-                );
-                if STEREO {
-                    let rv = _mm256_cvtps_pd(_mm_loadu_ps(right.as_ptr().add(k)));
-                    _mm_storeu_ps(
-                        right.as_mut_ptr().add(k),
-                        _mm256_cvtpd_ps(_mm256_mul_pd(rv, g)),
-                    );
-                }
-            }
-        }
-        for k in whole..len {
-            gr = Compressor::smooth::<MAX>(gr, ta[k], tr[k], a, r);
-            let g = c.gain(gr);
-            left[k] = (left[k] as f64 * g) as f32;
-            if STEREO {
-                right[k] = (right[k] as f64 * g) as f32;
-            }
-        }
-        c.gr_db = gr;
-    }
-}
+#[path = "compressor_avx2.rs"]
+mod avx2;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::dsp::test_util::{Rng, random_partition, sine};
-
-    fn rms_db(x: &[f32]) -> f64 {
-        let s: f64 = x.iter().map(|&v| v as f64 * v as f64).sum();
-        10.0 * (s / x.len() as f64).log10()
-    }
-
-    fn peak_db(x: &[f32]) -> f64 {
-        20.0 * (x.iter().fold(0.0f32, |m, v| m.max(v.abs())) as f64).log10()
-    }
-
-    #[test]
-    fn static_curve_formula_regions() {
-        // Hard knee.
-        assert_eq!(static_gain_reduction_db(-30.0, -20.0, 0.0, 0.75), 0.0);
-        assert_eq!(static_gain_reduction_db(-10.0, -20.0, 0.0, 0.75), 7.5);
-        // Soft knee: zero at the knee start, continuous at both knee edges, half-slope midpoint.
-        let (t, w, s) = (-20.0, 10.0, 0.5);
-        assert_eq!(static_gain_reduction_db(-25.0, t, w, s), 0.0);
-        let inside = static_gain_reduction_db(-15.0 - 1e-9, t, w, s);
-        let above = static_gain_reduction_db(-15.0, t, w, s);
-        assert!((inside - above).abs() < 1e-6 && (above - 2.5).abs() < 1e-12);
-        assert!((static_gain_reduction_db(-20.0, t, w, s) - s * 25.0 / 20.0).abs() < 1e-12);
-    }
-
-    /// Settled sines across thresholds, ratios and knees: the output level follows the textbook
-    /// static curve within 0.1 dB, for both detectors.
-    ///
-    /// Peak detector: attack 0.5 ms, release 2 s, so the gain reduction holds the value of the
-    /// sine's peaks (it droops by GR·T/τ ≈ 0.01% between peaks) and the output peak is compared
-    /// with input peak − GR(peak level). RMS detector: attack 5 ms, release 500 ms on a 1 kHz sine
-    /// whose 10 ms window holds whole periods; output RMS vs input RMS − GR(RMS level).
-    #[test]
-    fn static_curve_of_settled_sines_matches_formula() {
-        let fs = 48_000.0;
-        let mut worst: f64 = 0.0;
-        for detector in [Detector::Peak, Detector::Rms] {
-            for (threshold, ratio, knee) in [
-                (-20.0f32, 4.0f32, 0.0f32),
-                (-20.0, 4.0, 12.0),
-                (-30.0, 2.0, 6.0),
-                (-10.0, 10.0, 20.0),
-                (-40.0, 100.0, 3.0),
-            ] {
-                let params = CompressorParams {
-                    enabled: true,
-                    threshold_db: threshold,
-                    ratio,
-                    knee_db: knee,
-                    makeup_db: 3.0,
-                    attack_ms: if detector == Detector::Peak { 0.5 } else { 5.0 },
-                    release_ms: if detector == Detector::Peak {
-                        2000.0
-                    } else {
-                        500.0
-                    },
-                    detector,
-                };
-                let mut level = threshold as f64 - 15.0;
-                while level <= (threshold as f64 + 15.0).min(0.0) {
-                    // `level` is the detector's level: peak for Peak, RMS for Rms.
-                    let amp = if detector == Detector::Peak {
-                        10f64.powf(level / 20.0)
-                    } else {
-                        10f64.powf(level / 20.0) * 2f64.sqrt()
-                    };
-                    let mut l = sine(24_000, 1000.0, fs, amp, 0.3);
-                    let mut r = sine(24_000, 1000.0, fs, amp, 0.3);
-                    let input = l.clone();
-                    let mut c = Compressor::new(fs, &params);
-                    c.process_stereo(&mut l, &mut r);
-                    let tail = 19_200..24_000;
-                    let measured = if detector == Detector::Peak {
-                        peak_db(&l[tail.clone()]) - peak_db(&input[tail])
-                    } else {
-                        rms_db(&l[tail.clone()]) - rms_db(&input[tail])
-                    };
-                    let s = 1.0 - 1.0 / ratio as f64;
-                    let expected =
-                        3.0 - static_gain_reduction_db(level, threshold as f64, knee as f64, s);
-                    let err = (measured - expected).abs();
-                    worst = worst.max(err);
-                    assert!(
-                        err < 0.1,
-                        "{detector:?} T{threshold} R{ratio} K{knee} level {level}: {measured} vs {expected}"
-                    );
-                    level += 2.5;
-                }
-            }
-        }
-        eprintln!("compressor static curve: worst error {worst:.4} dB");
-    }
-
-    /// Time for the gain reduction to cover 63.2% of a step, measured from the output/input
-    /// ratio of a constant-level signal (peak detector, hard knee), at 44.1 and 96 kHz.
-    #[test]
-    fn attack_and_release_time_constants() {
-        for fs in [44_100.0, 96_000.0] {
-            for (attack_ms, release_ms) in [(1.0f32, 50.0f32), (10.0, 120.0), (30.0, 1000.0)] {
-                let params = CompressorParams {
-                    enabled: true,
-                    threshold_db: -20.0,
-                    ratio: 4.0,
-                    knee_db: 0.0,
-                    makeup_db: 0.0,
-                    attack_ms,
-                    release_ms,
-                    detector: Detector::Peak,
-                };
-                let mut c = Compressor::new(fs, &params);
-                let quiet = 10f32.powf(-40.0 / 20.0);
-                let loud = 1.0f32; // 0 dBFS: 20 dB over → 15 dB of reduction
-                let settle = (fs * 6.0 * (release_ms.max(attack_ms) as f64) * 1e-3) as usize;
-                let n = 2 * settle;
-                let mut x: Vec<f32> = (0..n)
-                    .map(|i| if i < settle { loud } else { quiet })
-                    .collect();
-                let mut pre = vec![quiet; 4800];
-                c.process_mono(&mut pre);
-                let input = x.clone();
-                c.process_mono(&mut x);
-                let gr: Vec<f64> = x
-                    .iter()
-                    .zip(&input)
-                    .map(|(y, i)| -20.0 * (*y as f64 / *i as f64).log10())
-                    .collect();
-                let full = gr[settle - 1];
-                assert!((full - 15.0).abs() < 1e-3, "settled GR {full}");
-                let t_attack = gr.iter().position(|&g| g >= 0.632 * 15.0).unwrap() as f64 + 1.0;
-                let t_release = gr[settle..]
-                    .iter()
-                    .position(|&g| g <= (1.0 - 0.632) * 15.0)
-                    .unwrap() as f64
-                    + 1.0;
-                let ta = t_attack / fs * 1e3;
-                let tr = t_release / fs * 1e3;
-                eprintln!(
-                    "fs {fs}: attack {attack_ms} ms → {ta:.3} ms, release {release_ms} ms → {tr:.3} ms"
-                );
-                assert!(
-                    (ta / attack_ms as f64 - 1.0).abs() < 0.1,
-                    "attack {ta} vs {attack_ms}"
-                );
-                assert!(
-                    (tr / release_ms as f64 - 1.0).abs() < 0.1,
-                    "release {tr} vs {release_ms}"
-                );
-                assert!((c.gain_reduction_db() as f64 - gr[n - 1]).abs() < 1e-3);
-            }
-        }
-    }
-
-    #[test]
-    fn threshold_and_makeup_moves_glide_without_clicks() {
-        let fs = 48_000.0;
-        let mut p = CompressorParams {
-            enabled: true,
-            threshold_db: 0.0,
-            ratio: 8.0,
-            knee_db: 0.0,
-            makeup_db: 0.0,
-            attack_ms: 0.05,
-            release_ms: 5.0,
-            detector: Detector::Peak,
-        };
-        let mut c = Compressor::new(fs, &p);
-        let level = 10f32.powf(-10.0 / 20.0);
-        let mut x = vec![level; 9600];
-        c.process_mono(&mut x[..2000]);
-        // Threshold −40 dB: the target reduction jumps by 26.25 dB and makeup by +12 dB, but both
-        // arrive over the 20 ms glide (960 samples), never faster.
-        p.threshold_db = -40.0;
-        p.makeup_db = 12.0;
-        c.set_params(&p);
-        c.process_mono(&mut x[2000..]);
-        let total = 26.25 + 12.0;
-        let max_step_db = total / 960.0 * 1.01;
-        for w in x.windows(2) {
-            let step = 20.0 * (w[1] as f64 / w[0] as f64).log10();
-            assert!(step.abs() <= max_step_db, "step {step} dB");
-        }
-        let final_db = 20.0 * (x[9599] as f64 / level as f64).log10();
-        assert!((final_db - (12.0 - 26.25)).abs() < 1e-3, "{final_db}");
-    }
-
-    #[test]
-    fn below_threshold_is_makeup_only_and_disabled_is_exact_bypass() {
-        let fs = 48_000.0;
-        let p = CompressorParams {
-            threshold_db: -10.0,
-            knee_db: 6.0,
-            makeup_db: -6.020_6,
-            ..Default::default()
-        };
-        let mut c = Compressor::new(fs, &p);
-        let x = sine(4800, 440.0, fs, 0.25, 0.0);
-        // −18 dB peak: below the knee start at −13 dB, so only the makeup (×0.5) applies.
-        let mut y = x.iter().map(|v| v * 0.5).collect::<Vec<_>>();
-        let y_in = y.clone();
-        c.process_mono(&mut y);
-        for (a, b) in y.iter().zip(&y_in) {
-            assert!((a - b * 0.5).abs() < 1e-6);
-        }
-        assert_eq!(c.gain_reduction_db(), 0.0);
-        let mut off = c.params().to_owned();
-        off.enabled = false;
-        c.set_params(&off);
-        let mut z = x.clone();
-        c.process_mono(&mut z); // makeup glides back to 0 dB
-        assert!(c.is_bypassed());
-        let mut w = x.clone();
-        c.process_mono(&mut w);
-        assert_eq!(w, x, "disabled and settled: bit-exact bypass");
-    }
-
-    #[test]
-    fn wild_parameters_stay_finite() {
-        let fs = 44_100.0;
-        let mut rng = Rng::new(3);
-        let mut c = Compressor::new(fs, &CompressorParams::default());
-        let wild = [f32::NAN, f32::INFINITY, -f32::INFINITY, 0.0, -1e9, 1e9];
-        for round in 0..300 {
-            let pick = |rng: &mut Rng| wild[rng.below(wild.len() as u32) as usize];
-            let p = CompressorParams {
-                enabled: rng.below(5) != 0,
-                threshold_db: if rng.below(3) == 0 {
-                    pick(&mut rng)
-                } else {
-                    rng.uniform(-100.0, 10.0) as f32
-                },
-                ratio: if rng.below(3) == 0 {
-                    pick(&mut rng)
-                } else {
-                    rng.uniform(0.0, 200.0) as f32
-                },
-                attack_ms: if rng.below(3) == 0 {
-                    pick(&mut rng)
-                } else {
-                    rng.uniform(0.0, 100.0) as f32
-                },
-                release_ms: if rng.below(3) == 0 {
-                    pick(&mut rng)
-                } else {
-                    rng.uniform(0.0, 2000.0) as f32
-                },
-                knee_db: if rng.below(3) == 0 {
-                    pick(&mut rng)
-                } else {
-                    rng.uniform(-5.0, 50.0) as f32
-                },
-                makeup_db: if rng.below(3) == 0 {
-                    pick(&mut rng)
-                } else {
-                    rng.uniform(-40.0, 40.0) as f32
-                },
-                detector: if rng.below(2) == 0 {
-                    Detector::Peak
-                } else {
-                    Detector::Rms
-                },
-            };
-            c.set_params(&p);
-            let mut l: Vec<f32> = (0..128).map(|_| rng.uniform(-4.0, 4.0) as f32).collect();
-            let mut r: Vec<f32> = (0..128).map(|_| rng.uniform(-4.0, 4.0) as f32).collect();
-            c.process_stereo(&mut l, &mut r);
-            for v in l.iter().chain(&r) {
-                assert!(v.is_finite() && v.abs() < 4.0 * 64.0, "round {round}: {v}");
-            }
-            assert!(c.gain_reduction_db().is_finite() && c.gain_reduction_db() >= 0.0);
-        }
-    }
-
-    #[test]
-    fn block_partition_invariance() {
-        let fs = 48_000.0;
-        let n = 20_000;
-        let mut rng = Rng::new(11);
-        let env: Vec<f64> = (0..n)
-            .map(|i| if (i / 3000) % 2 == 0 { 1.0 } else { 0.05 })
-            .collect();
-        let il: Vec<f32> = (0..n)
-            .map(|i| (env[i] * rng.uniform(-1.0, 1.0)) as f32)
-            .collect();
-        let ir: Vec<f32> = (0..n)
-            .map(|i| (env[i] * rng.uniform(-1.0, 1.0)) as f32)
-            .collect();
-        let base = CompressorParams {
-            threshold_db: -24.0,
-            ratio: 6.0,
-            attack_ms: 2.0,
-            release_ms: 80.0,
-            knee_db: 8.0,
-            makeup_db: 4.0,
-            ..Default::default()
-        };
-        let mut changes = Vec::new();
-        let mut p = base;
-        for (k, pos) in [1500usize, 4444, 9000, 9001, 15_000]
-            .into_iter()
-            .enumerate()
-        {
-            p.threshold_db -= 5.0;
-            p.ratio += 1.0;
-            p.detector = if k % 2 == 0 {
-                Detector::Rms
-            } else {
-                Detector::Peak
-            };
-            p.enabled = k != 3;
-            p.attack_ms *= 1.5;
-            changes.push((pos, p));
-        }
-        let cuts: Vec<usize> = changes.iter().map(|c| c.0).collect();
-        let render = |parts: &[usize], mono: bool| {
-            let mut c = Compressor::new(fs, &base);
-            let (mut l, mut r) = (il.clone(), ir.clone());
-            let mut pos = 0;
-            for &len in parts {
-                for (cp, pp) in &changes {
-                    if *cp == pos {
-                        c.set_params(pp);
-                    }
-                }
-                if mono {
-                    c.process_mono(&mut l[pos..pos + len]);
-                } else {
-                    c.process_stereo(&mut l[pos..pos + len], &mut r[pos..pos + len]);
-                }
-                pos += len;
-            }
-            (l, r)
-        };
-        for mono in [false, true] {
-            let reference = render(&random_partition(&mut Rng::new(5), n, &cuts, 1), mono);
-            for seed in 6..9 {
-                let parts = random_partition(&mut Rng::new(seed), n, &cuts, 1000);
-                assert_eq!(render(&parts, mono), reference);
-            }
-        }
-    }
-
-    /// The AVX2 kernel gives the same bits as the portable path, for both detectors, both
-    /// smoother forms (attack faster or slower than release), mono and stereo, and block sizes
-    /// that leave partial vectors.
-    #[test]
-    fn avx2_kernel_is_bit_identical_to_the_portable_path() {
-        if !avx2_available() {
-            println!("skipped: this CPU has no AVX2, only the portable path runs");
-            return;
-        }
-        let n = 12_000;
-        let mut rng = Rng::new(23);
-        let il: Vec<f32> = (0..n)
-            .map(|i| (rng.uniform(-1.0, 1.0) * (0.02 + (i as f64 * 0.003).sin().abs())) as f32)
-            .collect();
-        let ir: Vec<f32> = (0..n).map(|i| il[(i * 7) % n] * 0.8).collect();
-        let mut checked = 0;
-        for detector in [Detector::Peak, Detector::Rms] {
-            for (attack_ms, release_ms) in [(1.0, 120.0), (300.0, 5.0)] {
-                let params = CompressorParams {
-                    threshold_db: -30.0,
-                    ratio: 5.0,
-                    attack_ms,
-                    release_ms,
-                    knee_db: 6.0,
-                    makeup_db: 3.0,
-                    detector,
-                    ..Default::default()
-                };
-                for mono in [false, true] {
-                    let render = |c: &mut Compressor| {
-                        let (mut l, mut r) = (il.clone(), ir.clone());
-                        let (mut pos, mut most) = (0, 0.0f32);
-                        for len in [1usize, 63, 64, 5, 127, 3, 1000].iter().cycle() {
-                            let end = (pos + len).min(n);
-                            if mono {
-                                c.process_mono(&mut l[pos..end]);
-                            } else {
-                                c.process_stereo(&mut l[pos..end], &mut r[pos..end]);
-                            }
-                            pos = end;
-                            most = most.max(c.gain_reduction_db());
-                            if pos == n {
-                                break;
-                            }
-                        }
-                        (l, r, most)
-                    };
-                    let fast = render(&mut Compressor::new(48_000.0, &params));
-                    let portable = render(&mut Compressor::new(48_000.0, &params).without_avx2());
-                    assert_eq!(
-                        fast, portable,
-                        "{detector:?} {attack_ms}/{release_ms} mono {mono}"
-                    );
-                    assert!(
-                        fast.2 > 2.0,
-                        "the test signal must be compressed: {} dB",
-                        fast.2
-                    );
-                    checked += 1;
-                }
-            }
-        }
-        assert_eq!(checked, 8);
-    }
-}
+#[path = "compressor_tests.rs"]
+mod tests;

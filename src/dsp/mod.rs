@@ -59,7 +59,7 @@ pub use biquad::{BiquadParams, Coeffs, FilterKind, StereoBiquad};
 pub use compressor::{Compressor, CompressorParams, Detector};
 pub use db::{db_to_gain, gain_to_db, gain_to_db_f32};
 pub use denormal::FlushDenormals;
-pub use eq::{BandParams, ChannelEq, EqParams, Slope};
+pub use eq::{BandKind, BandParams, ChannelEq, EqParams, Slope};
 pub use limiter::{LimiterParams, TruePeakLimiter};
 pub use loudness::{LoudnessAnalyzer, LoudnessReport, analyze};
 pub use meter::{LevelMeter, LevelReport, LoudnessMeter, LoudnessReading, MeterError};

@@ -6,15 +6,29 @@
 use std::f64::consts::PI;
 use std::path::PathBuf;
 
-/// `../shared/testdata` next to the crate, or `None` (with the reason printed) when absent.
+/// The shared test material: `$STEMMIX_TESTDATA` if set, else `../shared/testdata` next to
+/// the crate. `None` when it is absent — after saying why on stderr; with `CI` set a missing
+/// directory fails the test instead (see [`skip`]).
 pub fn shared_testdata() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata"));
+    let dir = std::env::var_os("STEMMIX_TESTDATA").map_or_else(
+        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata")),
+        PathBuf::from,
+    );
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("skipping: {} is absent", dir.display());
+        skip(&format!("the shared test data {} is absent", dir.display()));
         None
     }
+}
+
+/// A test cannot run here because `why`: on a developer's machine it says so and the caller
+/// returns; in CI (the `CI` variable set) a missing prerequisite is a failure, never a pass.
+pub fn skip(why: &str) {
+    if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
+        panic!("{why}, and CI is set: a test must not pass without running");
+    }
+    eprintln!("skipping: {why}");
 }
 
 /// The committed fixtures rendered by `tests/fixtures/make_fixtures.sh`.
