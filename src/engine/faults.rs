@@ -1,5 +1,6 @@
-//! Faults the mix graph catches: a NaN or an infinity in a channel strip, the reverb return or
-//! the master bus is silenced there (the block is muted, the processors reset) and reported, so
+//! Faults the mix graph catches: a NaN, an infinity or an overflow in a channel strip, the
+//! reverb return or the master bus is silenced there (the block is muted, the processors reset)
+//! and reported, so
 //! the user learns of it — in playback through the feedback ring and the handle's messages, in
 //! a render through its outcome (a warning line of `stemmix bounce`, the GUI's bounce result).
 
@@ -55,7 +56,7 @@ impl Faults {
         self.iter()
             .map(|(source, frames)| {
                 format!(
-                    "{} produced a NaN or infinity; {:.3} s of it were silenced",
+                    "{} produced an invalid sample (NaN, infinity or overflow); {:.3} s of it were silenced",
                     source_name(source, project),
                     frames as f64 / rate
                 )

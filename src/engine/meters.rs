@@ -171,7 +171,7 @@ impl NewFault {
             FaultSource::Reverb => "the reverb return".to_string(),
             FaultSource::Master => "the master bus".to_string(),
         };
-        format!("{what} produced a NaN or infinity; it was silenced where it happened")
+        format!("{what} produced an invalid sample (NaN, infinity or overflow); it was silenced")
     }
 }
 
