@@ -406,3 +406,25 @@ fn avx2_kernel_is_bit_identical_to_the_portable_path() {
     }
     assert_eq!(checked, 8);
 }
+
+#[test]
+fn static_output_follows_the_textbook_curve_with_makeup() {
+    let p = CompressorParams {
+        threshold_db: -20.0,
+        ratio: 4.0,
+        knee_db: 0.0,
+        makeup_db: 3.0,
+        ..CompressorParams::default()
+    };
+    // Below the threshold: unity plus make-up; above: T + (x − T)/R plus make-up.
+    assert!((static_output_db(&p, -40.0) - (-37.0)).abs() < 1e-12);
+    assert!((static_output_db(&p, -4.0) - (-20.0 + 16.0 / 4.0 + 3.0)).abs() < 1e-12);
+    // Off: the level passes; out-of-bounds settings are limited as the processor limits them.
+    let off = CompressorParams {
+        enabled: false,
+        ..p
+    };
+    assert_eq!(static_output_db(&off, -4.0), -4.0);
+    let wild = CompressorParams { ratio: 0.5, ..p };
+    assert!((static_output_db(&wild, -4.0) - (-4.0 + 3.0)).abs() < 1e-12);
+}

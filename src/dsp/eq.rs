@@ -18,8 +18,9 @@
 //! (below Nyquist), Q 0.1 … 20, ±24 dB — within which every design is stable and its output
 //! bounded. They are not user ranges (those are the project's, `project::ranges`).
 
-use super::biquad::{BiquadParams, Coeffs, FilterKind, StereoBiquad, butterworth_q, magnitude_db};
+use super::biquad::{BiquadParams, Coeffs, FilterKind, StereoBiquad, butterworth_q};
 use super::cascade;
+use super::eq_response::response_db;
 use super::simd::F64x2;
 
 /// Number of bands.
@@ -103,7 +104,7 @@ pub struct EqParams {
 }
 
 /// Limits a band's parameters to the safety bounds where every design is stable and finite.
-fn clamp_band(b: &BandParams, fs: f64) -> BandParams {
+pub(super) fn clamp_band(b: &BandParams, fs: f64) -> BandParams {
     let def = BandParams::default();
     let fix = |v: f32, d: f32| if v.is_finite() { v } else { d };
     let max_freq = (0.49 * fs) as f32;
@@ -282,7 +283,7 @@ impl ChannelEq {
     }
 
     /// Analytic magnitude in dB of the EQ with its target parameters at `f` Hz (see
-    /// [`response_db`]).
+    /// [`response_db`](super::eq_response::response_db)).
     pub fn response_db(&self, f: f64) -> f64 {
         response_db(&self.params, self.fs, f)
     }
@@ -574,66 +575,8 @@ impl ChannelEq {
 }
 
 /// Whether `kind` is a high- or low-pass filter (slope, no gain).
-fn is_pass(kind: BandKind) -> bool {
+pub(super) fn is_pass(kind: BandKind) -> bool {
     matches!(kind, BandKind::HighPass | BandKind::LowPass)
-}
-
-/// Analytic magnitude in dB at `f` Hz of an EQ with `params` at `sample_rate`, after the same
-/// safety limits the processor applies: what [`ChannelEq`] does once its parameters have
-/// settled (the processed response matches it within 0.05 dB). For drawing the curve.
-pub fn response_db(params: &EqParams, sample_rate: f64, f: f64) -> f64 {
-    let mut db = 0.0;
-    for b in &params.bands {
-        let p = clamp_band(b, sample_rate);
-        if !p.enabled {
-            continue;
-        }
-        for (kind, bp) in band_designs(&p) {
-            db += magnitude_db(kind, &bp, f, sample_rate);
-        }
-    }
-    db
-}
-
-/// The cookbook sections that realise one band at its target parameters.
-fn band_designs(p: &BandParams) -> impl Iterator<Item = (FilterKind, BiquadParams)> {
-    let kind = p.kind;
-    let f = p.freq_hz as f64;
-    let bp = |q: f64, gain_db: f64| BiquadParams {
-        freq_hz: f,
-        q,
-        gain_db,
-    };
-    let (a, b) = match kind {
-        BandKind::HighPass | BandKind::LowPass => {
-            let k = if kind == BandKind::HighPass {
-                FilterKind::HighPass
-            } else {
-                FilterKind::LowPass
-            };
-            if p.slope == Slope::Db24 {
-                (
-                    Some((k, bp(butterworth_q(4, 0), 0.0))),
-                    Some((k, bp(butterworth_q(4, 1), 0.0))),
-                )
-            } else {
-                (Some((k, bp(p.q as f64, 0.0))), None)
-            }
-        }
-        BandKind::LowShelf => (
-            Some((FilterKind::LowShelf, bp(p.q as f64, p.gain_db as f64))),
-            None,
-        ),
-        BandKind::Peak => (
-            Some((FilterKind::Peak, bp(p.q as f64, p.gain_db as f64))),
-            None,
-        ),
-        BandKind::HighShelf => (
-            Some((FilterKind::HighShelf, bp(p.q as f64, p.gain_db as f64))),
-            None,
-        ),
-    };
-    a.into_iter().chain(b)
 }
 
 #[cfg(test)]

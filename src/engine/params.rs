@@ -6,7 +6,7 @@
 //! [`compressor_output_db`]), so what it shows is what the engine processes.
 
 use crate::dsp::{self, BandKind, BandParams, CompressorParams, EqParams, LimiterParams};
-use crate::dsp::{ReverbParams, compressor, eq as dsp_eq};
+use crate::dsp::{ReverbParams, compressor, eq_response};
 use crate::project::{self, Band, ParamRange, ranges};
 
 /// The linear gain of a level setting in dB, limited to `range`: the project's convention
@@ -104,7 +104,7 @@ pub fn eq_response_db(e: &project::EqSettings, sample_rate: u32, freqs_hz: &[f32
     let rate = f64::from(sample_rate);
     freqs_hz
         .iter()
-        .map(|&f| dsp_eq::response_db(&p, rate, f64::from(f)) as f32)
+        .map(|&f| eq_response::response_db(&p, rate, f64::from(f)) as f32)
         .collect()
 }
 
