@@ -6,11 +6,11 @@
 //! finite sample whose square overflows, and one that only overflows in a boosted pre-fader
 //! send.
 
+mod common;
 #[path = "support/synth_project.rs"]
 mod synth;
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use stemmix::engine::bounce::{self, BounceOptions, Tail};
@@ -119,22 +119,6 @@ fn a_render_counts_what_each_fault_silenced() {
     assert!(lines[0].starts_with("track 2 \"synth1\""), "{lines:?}");
 }
 
-fn write_f32_wav(path: &Path, channels: &[Vec<f32>]) {
-    let spec = hound::WavSpec {
-        channels: channels.len() as u16,
-        sample_rate: RATE,
-        bits_per_sample: 32,
-        sample_format: hound::SampleFormat::Float,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for i in 0..channels[0].len() {
-        for c in channels {
-            w.write_sample(c[i]).unwrap();
-        }
-    }
-    w.finalize().unwrap();
-}
-
 #[test]
 fn a_bounce_reports_an_overflow_in_its_summary_and_the_cli_warns() {
     // The decoder already turns NaN in a file into silence (with a warning); a finite sample
@@ -142,8 +126,8 @@ fn a_bounce_reports_an_overflow_in_its_summary_and_the_cli_warns() {
     let dir = tempfile::tempdir().unwrap();
     let mut bad = vec![0.25f32; 24_000];
     bad[6_000] = 3e38;
-    write_f32_wav(&dir.path().join("good.wav"), &[vec![0.1f32; 24_000]]);
-    write_f32_wav(&dir.path().join("bad.wav"), &[bad]);
+    common::write_f32_wav(&dir.path().join("good.wav"), RATE, &[vec![0.1f32; 24_000]]);
+    common::write_f32_wav(&dir.path().join("bad.wav"), RATE, &[bad]);
     let p = Project {
         sample_rate: RATE,
         tracks: vec![

@@ -33,22 +33,6 @@ fn no_alsa() -> Option<&'static str> {
     None
 }
 
-fn write_wav(path: &Path, channels: &[Vec<f32>]) {
-    let spec = hound::WavSpec {
-        channels: channels.len() as u16,
-        sample_rate: RATE,
-        bits_per_sample: 32,
-        sample_format: hound::SampleFormat::Float,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for i in 0..channels[0].len() {
-        for c in channels {
-            w.write_sample(c[i]).unwrap();
-        }
-    }
-    w.finalize().unwrap();
-}
-
 /// Three stems (mono 4 s, stereo 3.6 s, mono 2 s) and a project using them.
 fn make_project(dir: &Path) -> PathBuf {
     std::fs::create_dir_all(dir.join("stems")).unwrap();
@@ -70,9 +54,9 @@ fn make_project(dir: &Path) -> PathBuf {
         .collect();
     let b_r = sine(495.0, secs(3.6), 0.2);
     let c: Vec<f32> = (0..secs(2.0)).map(|_| 0.2 * noise()).collect();
-    write_wav(&dir.join("stems/a.wav"), &[a]);
-    write_wav(&dir.join("stems/b.wav"), &[b_l, b_r]);
-    write_wav(&dir.join("stems/c.wav"), &[c]);
+    common::write_f32_wav(&dir.join("stems/a.wav"), RATE, &[a]);
+    common::write_f32_wav(&dir.join("stems/b.wav"), RATE, &[b_l, b_r]);
+    common::write_f32_wav(&dir.join("stems/c.wav"), RATE, &[c]);
     let mut p = Project {
         sample_rate: RATE,
         ..Project::default()

@@ -31,6 +31,24 @@ pub fn skip(why: &str) {
     eprintln!("skipping: {why}");
 }
 
+/// Writes planar `channels` as a 32-bit float WAV at `rate` (exact samples, NaN and huge
+/// values included).
+pub fn write_f32_wav(path: &std::path::Path, rate: u32, channels: &[Vec<f32>]) {
+    let spec = hound::WavSpec {
+        channels: channels.len() as u16,
+        sample_rate: rate,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    for i in 0..channels[0].len() {
+        for c in channels {
+            w.write_sample(c[i]).unwrap();
+        }
+    }
+    w.finalize().unwrap();
+}
+
 /// The committed fixtures rendered by `tests/fixtures/make_fixtures.sh`.
 pub fn fixture(name: &str) -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures")).join(name)
