@@ -1,7 +1,7 @@
-//! The render driver: the mix graph driven as fast as the CPU allows. Every offline consumer
-//! calls [`render`] — the bounce to a WAV file, in-memory renders (loudness matching,
-//! `compare`, analysis) and the tests that compare playback with it — so what they get is what
-//! `stemmix bounce` writes and, bit for bit, what playback plays.
+//! The render driver: the mix graph driven as fast as the CPU allows. Every consumer but the
+//! audio callback calls [`render`] — the bounce to a WAV file, in-memory renders (loudness
+//! matching, `compare`, analysis) and the tests that compare playback with it — so what they
+//! get is what `stemmix bounce` writes and, bit for bit, what playback plays.
 //!
 //! A render starts like Play after a stop ([`MixGraph::start_at`]: seek, pre-roll the latency),
 //! processes the range `[start, end)` and then a tail, handing each block to a [`RenderSink`].
