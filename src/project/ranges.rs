@@ -1,6 +1,6 @@
 //! The range and default of every numeric setting of a project, defined once: the engine
-//! clamps each value to its range before handing it to the DSP, the window's controls span
-//! these ranges, and a typed or loaded value outside one is limited to it.
+//! clamps each value to its range before handing it to the DSP (a loaded value outside its
+//! range plays as its limit), and the window's controls span these ranges.
 //!
 //! These are user ranges: what a mix may ask for. The DSP processors have wider safety limits
 //! of their own (no NaN, nothing at or above Nyquist), which only matter to code that drives
