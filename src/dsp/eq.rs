@@ -167,17 +167,35 @@ struct Glide {
     ticks_left: u32,
 }
 
-/// Sections per band in the flat section array: a 24 dB/oct pass filter uses both, every
-/// other band only the first (the second then stays off and is never run).
-const SECTIONS_PER_BAND: usize = 2;
-/// Total sections.
-const SECTIONS: usize = EQ_BANDS * SECTIONS_PER_BAND;
+/// Room in the flat section array: two per band at most (a pass filter owns two, the others
+/// one; only the sections the bands' kinds need are laid out and looked at).
+const SECTIONS: usize = EQ_BANDS * 2;
+
+/// Sections band `kind` owns: a pass filter two (the second runs at 24 dB/oct), others one.
+fn sections_of(kind: BandKind) -> usize {
+    if is_pass(kind) { 2 } else { 1 }
+}
+
+/// The first section of each band and the sections in use, bands packed in order.
+fn layout(params: &EqParams) -> ([usize; EQ_BANDS], usize) {
+    let mut first = [0; EQ_BANDS];
+    let mut next = 0;
+    for (b, band) in params.bands.iter().enumerate() {
+        first[b] = next;
+        next += sections_of(band.kind);
+    }
+    (first, next)
+}
 
 /// Six-band channel EQ for one or two channels (see the module docs).
 pub struct ChannelEq {
     fs: f64,
     params: EqParams,
     params_dirty: bool,
+    /// First section of each band (from the bands' kinds).
+    first: [usize; EQ_BANDS],
+    /// Sections laid out.
+    used: usize,
     glides: [Glide; EQ_BANDS],
     sections: [StereoBiquad; SECTIONS],
     /// The design each section is at or gliding to.
@@ -209,6 +227,8 @@ impl ChannelEq {
             fs: sample_rate,
             params: *params,
             params_dirty: false,
+            first: [0; EQ_BANDS],
+            used: 0,
             glides: [Glide {
                 cur: [0.0; 3],
                 target: [0.0; 3],
@@ -230,13 +250,18 @@ impl ChannelEq {
         };
         for b in 0..EQ_BANDS {
             eq.params.bands[b] = clamp_band(&params.bands[b], sample_rate);
+        }
+        (eq.first, eq.used) = layout(&eq.params);
+        for b in 0..EQ_BANDS {
             let t = eq.glide_target(b);
             eq.glides[b].cur = t;
             eq.glides[b].target = t;
             let (on0, on1) = eq.section_wanted(b);
-            let first = b * SECTIONS_PER_BAND;
+            let first = eq.first[b];
             eq.fades[first] = Fade::new(fade_len, on0);
-            eq.fades[first + 1] = Fade::new(fade_len, on1);
+            if sections_of(eq.params.bands[b].kind) == 2 {
+                eq.fades[first + 1] = Fade::new(fade_len, on1);
+            }
             eq.design_band(b, false);
         }
         eq.rebuild_active();
@@ -244,7 +269,21 @@ impl ChannelEq {
     }
 
     /// Sets new parameters; they take effect at the next 16-sample tick and glide over 20 ms.
+    /// A change of a band's kind lays the sections out anew and restarts the EQ settled at the
+    /// new parameters (kinds are meant to stay fixed). Real-time safe: nothing allocates.
     pub fn set_params(&mut self, params: &EqParams) {
+        if params
+            .bands
+            .iter()
+            .zip(&self.params.bands)
+            .any(|(a, b)| a.kind != b.kind)
+        {
+            let (use_avx, recomputes) = (self.use_avx, self.recomputes);
+            *self = ChannelEq::new(self.fs, params);
+            self.use_avx = use_avx;
+            self.recomputes += recomputes;
+            return;
+        }
         for b in 0..EQ_BANDS {
             self.params.bands[b] = clamp_band(&params.bands[b], self.fs);
         }
@@ -338,7 +377,7 @@ impl ChannelEq {
 
     fn end_chunk(&mut self, len: usize) {
         // Sections skipped as identities still have to move their crossfades on.
-        for s in 0..SECTIONS {
+        for s in 0..self.used {
             if self.fades[s].moving() && !self.active[..self.active_len].contains(&(s as u8)) {
                 self.fades[s].advance(len as u32);
             }
@@ -352,7 +391,7 @@ impl ChannelEq {
     /// 16-sample coefficient staircase would cause), flush tiny state, and rebuild the list of
     /// sections to run.
     fn on_tick(&mut self) {
-        for s in 0..SECTIONS {
+        for s in 0..self.used {
             if self.gliding[s] {
                 self.gliding[s] = false;
                 self.sections[s].set_coeffs(self.designs[s]);
@@ -390,10 +429,12 @@ impl ChannelEq {
     fn start_glides(&mut self) {
         for b in 0..EQ_BANDS {
             let (on0, on1) = self.section_wanted(b);
-            let first = b * SECTIONS_PER_BAND;
-            let was_off = self.fades[first].is_off() && self.fades[first + 1].is_off();
+            let (first, two) = (self.first[b], sections_of(self.params.bands[b].kind) == 2);
+            let was_off = self.fades[first].is_off() && (!two || self.fades[first + 1].is_off());
             self.fades[first].on = on0;
-            self.fades[first + 1].on = on1;
+            if two {
+                self.fades[first + 1].on = on1;
+            }
             let target = self.glide_target(b);
             let g = &mut self.glides[b];
             if target == g.target {
@@ -419,8 +460,12 @@ impl ChannelEq {
         self.params_dirty = false;
         for b in 0..EQ_BANDS {
             let (on0, on1) = self.section_wanted(b);
-            let first = b * SECTIONS_PER_BAND;
-            for (s, on) in [(first, on0), (first + 1, on1)] {
+            let first = self.first[b];
+            let sections = [(first, on0), (first + 1, on1)];
+            for (s, on) in sections
+                .into_iter()
+                .take(sections_of(self.params.bands[b].kind))
+            {
                 self.fades[s].on = on;
                 self.fades[s].advance(u32::MAX);
             }
@@ -466,7 +511,7 @@ impl ChannelEq {
         let freq_hz = g.cur[0].exp2();
         let gain_db = g.cur[1];
         let q = g.cur[2].exp2();
-        let first = b * SECTIONS_PER_BAND;
+        let first = self.first[b];
         let count = if is_pass(self.params.bands[b].kind) {
             2
         } else {
@@ -510,7 +555,7 @@ impl ChannelEq {
     fn rebuild_active(&mut self) {
         self.active_len = 0;
         self.active_slow = false;
-        for s in 0..SECTIONS {
+        for s in 0..self.used {
             let f = &self.fades[s];
             if f.is_off() || self.identity[s] {
                 self.sections[s].reset();

@@ -214,7 +214,7 @@ fn coefficients_are_recomputed_only_while_moving() {
         fs,
     );
     let mut probe = StereoBiquad::new(expect);
-    let mut eq_probe = eq.sections[2 * SECTIONS_PER_BAND];
+    let mut eq_probe = eq.sections[eq.first[2]];
     eq_probe.reset();
     for n in 0..64 {
         let x = F64x2::splat(if n == 0 { 1.0 } else { 0.0 });
@@ -455,4 +455,31 @@ fn block_partition_invariance() {
         };
         assert_eq!(render(&whole, mono), reference);
     }
+}
+
+#[test]
+fn a_change_of_band_kind_restarts_settled_at_the_new_layout() {
+    let fs = 48_000.0;
+    let mut eq = ChannelEq::new(fs, &full_eq(true));
+    let mut x: Vec<f32> = (0..512).map(|i| ((i * 37 % 101) as f32 / 50.0) - 1.0).collect();
+    eq.process_mono(&mut x);
+    // The high-pass becomes a bell: one section fewer, laid out again.
+    let mut p = full_eq(true);
+    p.bands[0] = BandParams {
+        kind: BandKind::Peak,
+        enabled: true,
+        freq_hz: 200.0,
+        gain_db: 6.0,
+        q: 1.0,
+        slope: Slope::Db12,
+    };
+    eq.set_params(&p);
+    let mut fresh = ChannelEq::new(fs, &p);
+    let input: Vec<f32> = (0..2048).map(|i| ((i * 53 % 97) as f32 / 48.0) - 1.0).collect();
+    let (mut a, mut b) = (input.clone(), input);
+    eq.process_mono(&mut a);
+    fresh.process_mono(&mut b);
+    assert_eq!(a, b, "the same as an EQ built with the new kinds");
+    assert_eq!(eq.first, fresh.first);
+    assert_eq!(eq.used, 7);
 }
