@@ -461,7 +461,9 @@ fn block_partition_invariance() {
 fn a_change_of_band_kind_restarts_settled_at_the_new_layout() {
     let fs = 48_000.0;
     let mut eq = ChannelEq::new(fs, &full_eq(true));
-    let mut x: Vec<f32> = (0..512).map(|i| ((i * 37 % 101) as f32 / 50.0) - 1.0).collect();
+    let mut x: Vec<f32> = (0..512)
+        .map(|i| ((i * 37 % 101) as f32 / 50.0) - 1.0)
+        .collect();
     eq.process_mono(&mut x);
     // The high-pass becomes a bell: one section fewer, laid out again.
     let mut p = full_eq(true);
@@ -475,7 +477,9 @@ fn a_change_of_band_kind_restarts_settled_at_the_new_layout() {
     };
     eq.set_params(&p);
     let mut fresh = ChannelEq::new(fs, &p);
-    let input: Vec<f32> = (0..2048).map(|i| ((i * 53 % 97) as f32 / 48.0) - 1.0).collect();
+    let input: Vec<f32> = (0..2048)
+        .map(|i| ((i * 53 % 97) as f32 / 48.0) - 1.0)
+        .collect();
     let (mut a, mut b) = (input.clone(), input);
     eq.process_mono(&mut a);
     fresh.process_mono(&mut b);
