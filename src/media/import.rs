@@ -6,6 +6,7 @@ use super::stem::{StemAudio, load_stem_with_progress};
 use rayon::prelude::*;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
 /// A progress report from [`import_stems`]; sent from the worker threads.
@@ -34,8 +35,35 @@ pub fn import_stems(
     project_rate: u32,
     progress: &(dyn Fn(ImportProgress) + Sync),
 ) -> Vec<Result<StemAudio, MediaError>> {
+    let results: Vec<Mutex<Option<Result<StemAudio, MediaError>>>> =
+        paths.iter().map(|_| Mutex::new(None)).collect();
+    import_stems_each(paths, project_rate, progress, &|i, r| {
+        if let Ok(mut slot) = results[i].lock() {
+            *slot = Some(r);
+        }
+    });
+    results
+        .into_iter()
+        .zip(paths)
+        .map(|(slot, path)| {
+            slot.into_inner().ok().flatten().unwrap_or_else(|| {
+                Err(MediaError::corrupt(path, "the decoder failed on this file"))
+            })
+        })
+        .collect()
+}
+
+/// Like [`import_stems`], but hands each file's result to `done` (with its index in `paths`) as
+/// soon as that file is finished, so a window can show every stem the moment it is ready.
+/// Returns when every file is done.
+pub fn import_stems_each(
+    paths: &[PathBuf],
+    project_rate: u32,
+    progress: &(dyn Fn(ImportProgress) + Sync),
+    done: &(dyn Fn(usize, Result<StemAudio, MediaError>) + Sync),
+) {
     let total = paths.len();
-    let done = AtomicUsize::new(0);
+    let files_done = AtomicUsize::new(0);
     // Each file's fraction as f32 bits, so the overall figure can be summed lock-free.
     let fractions: Vec<AtomicU32> = (0..total).map(|_| AtomicU32::new(0)).collect();
 
@@ -59,21 +87,20 @@ pub fn import_stems(
         .enumerate()
         // One file per task: files are few and each takes long, so no batching.
         .with_max_len(1)
-        .map(|(i, path)| {
+        .for_each(|(i, path)| {
             let mut last = 0.0f32;
             let mut on_progress = |f: f32| {
                 if f >= last + STEP && f < 1.0 {
                     last = f;
-                    report(i, f, done.load(Ordering::Relaxed));
+                    report(i, f, files_done.load(Ordering::Relaxed));
                 }
             };
             let result = catch_unwind(AssertUnwindSafe(|| {
                 load_stem_with_progress(path, project_rate, &mut on_progress)
             }))
             .unwrap_or_else(|_| Err(MediaError::corrupt(path, "the decoder failed on this file")));
-            let files_done = done.fetch_add(1, Ordering::Relaxed) + 1;
-            report(i, 1.0, files_done);
-            result
-        })
-        .collect()
+            let n = files_done.fetch_add(1, Ordering::Relaxed) + 1;
+            report(i, 1.0, n);
+            done(i, result);
+        });
 }
