@@ -107,7 +107,7 @@ fn round_trip_through_a_file_keeps_every_field() {
         "pan:",
         "mute:",
         "solo:",
-        "version: 2",
+        "version: 3",
         "\"stems/vocal.flac\"",
     ] {
         assert!(text.contains(key), "missing {key} in\n{text}");

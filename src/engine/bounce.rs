@@ -1,18 +1,30 @@
-//! Bouncing a project's mix to a WAV file, faster than real time: the render driver
-//! ([`super::render`]) with a WAV sink, measured as it is written. Optionally normalised to a
+//! Bouncing a project's mix — and optionally its stems — to WAV, faster than real time: the
+//! render driver ([`super::render`]) with a WAV sink, measured as it is written. Optionally at
+//! another sample rate (the import's resampler, [`crate::media::resample`]) and normalised to a
 //! loudness target with the master limiter holding a true-peak ceiling.
+//!
+//! Every file is written under a temporary name and renamed into place only once all of them
+//! are complete and the stems on disk are found unchanged; a failure or a cancel at any point
+//! leaves no file (and removes a stems folder the bounce created). A destination that is one
+//! of the project's own files is refused ([`BounceInputs`]); any other existing file is replaced
+//! only when [`BounceTarget::overwrite`] says so.
 
 use super::faults::Faults;
 use super::graph::{MixGraph, StemLookup};
-use super::render::{self, RenderControl, RenderError, RenderOptions};
-use crate::dsp::LoudnessAnalyzer;
-use crate::media::{WavFormat, WavWriter};
-use crate::project::{LimiterSettings, Project};
-use std::path::Path;
+use super::render::{self, MemorySink, RenderControl, RenderError, RenderOptions, RenderSink};
+use super::stems_bounce::StemsRecorder;
+use crate::dsp::{LoudnessAnalyzer, LoudnessReport};
+use crate::media::{FinishedWav, MediaError, WavFormat, WavWriter, resample};
+use crate::project::{
+    BounceFormat, BounceSettings, BounceSpan, LimiterSettings, LoudnessChoice, Project, ranges,
+};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+pub use super::bounce_guard::{BounceInputs, GuardError, InputRole};
 pub use super::render::{Tail, default_threads};
+pub use super::stems_bounce::{REVERB_RETURN_NAME, StemFileSummary, file_names as stem_file_names};
 
 /// Frames per graph call while bouncing (the graph is built for blocks of this size).
 pub const BOUNCE_BLOCK: usize = render::RENDER_BLOCK;
@@ -44,11 +56,13 @@ pub struct Normalize {
     pub ceiling_dbtp: f32,
 }
 
-/// Everything a bounce needs besides the project.
+/// Everything a bounce needs besides the project and its destination.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct BounceOptions {
-    /// Sample format of the file.
+    /// Sample format of the files.
     pub format: WavFormat,
+    /// Sample rate of the files (`None`: the project's).
+    pub sample_rate: Option<u32>,
     /// Part of the timeline.
     pub range: BounceRange,
     /// Tail after the range.
@@ -64,6 +78,7 @@ impl Default for BounceOptions {
     fn default() -> Self {
         BounceOptions {
             format: WavFormat::Int24,
+            sample_rate: None,
             range: BounceRange::All,
             tail: Tail::Auto,
             normalize: None,
@@ -72,14 +87,122 @@ impl Default for BounceOptions {
     }
 }
 
+impl BounceOptions {
+    /// The options the window's choices stand for (what `stemmix bounce` does with the same
+    /// choices as arguments).
+    pub fn from_settings(s: &BounceSettings) -> BounceOptions {
+        let normalize = match s.loudness {
+            LoudnessChoice::Off => None,
+            LoudnessChoice::Custom => Some((s.custom_lufs, s.custom_ceiling_dbtp)),
+            preset => preset.preset(),
+        };
+        BounceOptions {
+            format: match s.format {
+                BounceFormat::Int16 => WavFormat::Int16,
+                BounceFormat::Int24 => WavFormat::Int24,
+                BounceFormat::Float32 => WavFormat::Float32,
+            },
+            sample_rate: s.sample_rate,
+            range: match s.range {
+                BounceSpan::All => BounceRange::All,
+                BounceSpan::Loop => BounceRange::Loop,
+                BounceSpan::Span { start_s, end_s } => BounceRange::Span { start_s, end_s },
+            },
+            tail: s.tail_s.map_or(Tail::Auto, Tail::Seconds),
+            normalize: normalize.map(|(target_lufs, ceiling_dbtp)| Normalize {
+                target_lufs,
+                ceiling_dbtp,
+            }),
+            threads: default_threads(),
+        }
+    }
+}
+
+/// Where a stems bounce writes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StemsTarget<'a> {
+    /// The folder (created if missing) for one file per track.
+    pub dir: &'a Path,
+    /// Each track with its share of the reverb; else dry, plus the reverb return as a file.
+    pub wet: bool,
+}
+
+/// The files a bounce writes, and what it must not write over.
+#[derive(Clone, Copy, Debug)]
+pub struct BounceTarget<'a> {
+    /// The mix.
+    pub mix: &'a Path,
+    /// One file per track too, if asked.
+    pub stems: Option<StemsTarget<'a>>,
+    /// The project's own files: never written.
+    pub inputs: &'a BounceInputs,
+    /// Whether existing files (other than inputs) may be replaced.
+    pub overwrite: bool,
+}
+
+impl BounceTarget<'_> {
+    /// Every file the bounce of `project` writes: the mix, then the stems in order.
+    pub fn files(&self, project: &Project) -> Vec<PathBuf> {
+        let mut v = vec![self.mix.to_path_buf()];
+        if let Some(s) = self.stems {
+            v.extend(
+                stem_file_names(project, s.wet)
+                    .into_iter()
+                    .map(|n| s.dir.join(n)),
+            );
+        }
+        v
+    }
+
+    /// Those of [`files`](Self::files) that exist already (a bounce would replace them).
+    pub fn existing(&self, project: &Project) -> Vec<PathBuf> {
+        self.files(project)
+            .into_iter()
+            .filter(|p| p.symlink_metadata().is_ok())
+            .collect()
+    }
+
+    /// Refuses the destinations before anything is rendered: inputs of the project, a file
+    /// named twice, a missing folder, a stems folder that is a file, and — unless
+    /// `overwrite` — existing files.
+    pub fn check(&self, project: &Project) -> Result<(), BounceError> {
+        let files = self.files(project);
+        for (i, f) in files.iter().enumerate() {
+            self.inputs.check_destination(f)?;
+            if files[..i].contains(f) {
+                return Err(BounceError::Duplicate(f.clone()));
+            }
+        }
+        let folder = self.mix.parent().filter(|d| !d.as_os_str().is_empty());
+        if let Some(d) = folder
+            && !d.is_dir()
+        {
+            return Err(BounceError::NoFolder(d.to_path_buf()));
+        }
+        if let Some(s) = self.stems
+            && s.dir.exists()
+            && !s.dir.is_dir()
+        {
+            return Err(BounceError::NotAFolder(s.dir.to_path_buf()));
+        }
+        if !self.overwrite
+            && let Some(f) = self.existing(project).into_iter().next()
+        {
+            return Err(BounceError::Exists(f));
+        }
+        Ok(())
+    }
+}
+
 /// Where a bounce is.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct BounceProgress {
-    /// Which rendering pass (normalisation measures first).
+    /// Which stage: a rendering pass (normalisation measures first), or the final conversion
+    /// to another sample rate.
     pub pass: u32,
-    /// Passes expected (1 without normalisation; more may follow if a correction is needed).
+    /// Stages expected (more may follow if normalisation needs a correction).
     pub passes: u32,
-    /// Fraction of the current pass done, 0…1 (the automatic tail counts as its maximum).
+    /// Fraction of the current stage done, 0…1 (the automatic tail counts as its maximum).
     pub fraction: f32,
 }
 
@@ -94,13 +217,21 @@ pub struct BounceSummary {
     pub elapsed: Duration,
     /// Integrated loudness of the written mix (LUFS; −∞ for silence).
     pub integrated_lufs: f64,
+    /// Loudness range of the written mix (LU).
+    pub loudness_range_lu: f64,
     /// True peak of the written mix (dBTP).
     pub true_peak_dbtp: f64,
     /// Gain applied by normalisation (dB), 0 without it.
     pub normalize_gain_db: f64,
+    /// Samples of the mix clipped to the integer range (0 for float files).
+    pub clipped_samples: u64,
+    /// Time of the first clipped sample of the mix in seconds.
+    pub first_clip_s: Option<f64>,
     /// NaNs or infinities the graph caught and silenced in the written audio (see
     /// [`Faults::describe`] for the user's sentences).
     pub faults: Faults,
+    /// The stem files written, in order (empty without stems).
+    pub stems: Vec<StemFileSummary>,
 }
 
 impl BounceSummary {
@@ -112,6 +243,17 @@ impl BounceSummary {
     /// Audio seconds rendered per wall-clock second.
     pub fn speed(&self) -> f64 {
         self.duration_s() / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    /// Clipped samples in the stem files, and the earliest time one clipped.
+    pub fn stems_clipped(&self) -> (u64, Option<f64>) {
+        let n = self.stems.iter().map(|s| s.clipped_samples).sum();
+        let first = self
+            .stems
+            .iter()
+            .filter_map(|s| s.first_clip_s)
+            .min_by(f64::total_cmp);
+        (n, first)
     }
 }
 
@@ -127,9 +269,35 @@ pub enum BounceError {
     /// Nothing to bounce.
     #[error("the project has no audio to bounce (no track has a readable stem)")]
     NoAudio,
-    /// Writing the file failed.
+    /// A sample rate outside the supported range.
+    #[error("a sample rate of {0} Hz is outside 8000–384000 Hz")]
+    BadRate(u32),
+    /// A destination is one of the project's files, or a stem changed during the bounce.
     #[error("{0}")]
-    Write(#[from] crate::media::MediaError),
+    Guard(#[from] GuardError),
+    /// The destination exists and replacing it was not allowed.
+    #[error("{} already exists", .0.display())]
+    Exists(PathBuf),
+    /// The same file would be written twice (a stem named like the mix).
+    #[error("{} would be written twice (the mix and a stem have the same name)", .0.display())]
+    Duplicate(PathBuf),
+    /// The mix's folder does not exist.
+    #[error("the folder {} does not exist", .0.display())]
+    NoFolder(PathBuf),
+    /// The stems folder is a file.
+    #[error("{} is a file, not a folder for the stems", .0.display())]
+    NotAFolder(PathBuf),
+    /// The stems folder could not be created.
+    #[error("could not create the stems folder {}: {source}", path.display())]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// Writing a file failed.
+    #[error("{0}")]
+    Write(#[from] MediaError),
     /// The user cancelled (Ctrl-C or the Cancel button).
     #[error("bounce cancelled; no file was written")]
     Cancelled,
@@ -175,8 +343,8 @@ pub fn range_frames(
     Ok((start, end))
 }
 
-/// Renders the mix of `project` to `out` (written under a temporary name, renamed at the end).
-/// `progress` is called often; `cancel` is polled between blocks.
+/// Renders the mix of `project` to `out`, replacing it if it exists (never one of the project's
+/// stems or references). `progress` is called often; `cancel` is polled between blocks.
 pub fn bounce(
     project: &Project,
     stems: &StemLookup<'_>,
@@ -185,75 +353,287 @@ pub fn bounce(
     progress: &mut dyn FnMut(BounceProgress),
     cancel: &AtomicBool,
 ) -> Result<BounceSummary, BounceError> {
+    let inputs = BounceInputs::of(project, None, &[]);
+    let target = BounceTarget {
+        mix: out,
+        stems: None,
+        inputs: &inputs,
+        overwrite: true,
+    };
+    bounce_to(project, stems, &target, opts, progress, cancel)
+}
+
+/// Renders the mix of `project` (and its stems, if asked) to `target`; see the module
+/// documentation.
+pub fn bounce_to(
+    project: &Project,
+    stems: &StemLookup<'_>,
+    target: &BounceTarget<'_>,
+    opts: &BounceOptions,
+    progress: &mut dyn FnMut(BounceProgress),
+    cancel: &AtomicBool,
+) -> Result<BounceSummary, BounceError> {
     let started = Instant::now();
-    let probe = MixGraph::from_project(project, stems, 1);
-    let (start, end) = range_frames(project, probe.length(), opts.range)?;
-    drop(probe);
     let rate = project.sample_rate;
+    let out_rate = opts.sample_rate.unwrap_or(rate);
+    if !ranges::SAMPLE_RATE_HZ.contains(&out_rate) {
+        return Err(BounceError::BadRate(out_rate));
+    }
+    target.check(project)?;
+    let mut graph = MixGraph::from_project(project, stems, BOUNCE_BLOCK);
+    let (start, end) = range_frames(project, graph.length(), opts.range)?;
+    let resampled = out_rate != rate;
+    let in_memory = resampled || opts.normalize.is_some();
     let render_opts = RenderOptions {
         threads: opts.threads,
         block: BOUNCE_BLOCK,
         ..RenderOptions::range(start, end, opts.tail)
     };
-    let summary = |frames: u64, meter: &Loudness, gain_db: f64, faults: Faults| BounceSummary {
-        frames,
-        sample_rate: rate,
-        elapsed: started.elapsed(),
-        integrated_lufs: meter.integrated(),
-        true_peak_dbtp: meter.true_peak_db(),
-        normalize_gain_db: gain_db,
-        faults,
+    let seed = dither_seed(out_rate);
+    let mut stages = Stages {
+        progress,
+        passes: 1 + u32::from(opts.normalize.is_some()) + u32::from(resampled),
     };
 
-    let Some(norm) = opts.normalize else {
-        let mut writer = WavWriter::create(out, rate, opts.format, dither_seed(project))?;
-        let mut meter = Loudness::new(rate);
-        let mut graph = MixGraph::from_project(project, stems, BOUNCE_BLOCK);
-        let mut report = |fraction| {
-            progress(BounceProgress {
-                pass: 1,
-                passes: 1,
-                fraction,
-            })
-        };
-        let outcome = render::render(
-            &mut graph,
-            &render_opts,
-            &mut |_: &MixGraph, l: &[f32], r: &[f32]| {
-                meter.add(l, r);
-                writer.write(l, r)
-            },
-            &mut RenderControl {
-                progress: Some(&mut report),
-                cancel: Some(cancel),
-                schedule: None,
-            },
-        )?;
-        writer.finish()?;
-        return Ok(summary(outcome.frames, &meter, 0.0, outcome.faults));
+    // The first pass writes the stems (the master bus is not in them) and, unless the mix
+    // must be normalised or resampled first, the mix.
+    let folder = match target.stems {
+        Some(s) => Some(CreatedFolder::create(s.dir)?),
+        None => None,
     };
+    let mut recorder = match target.stems {
+        Some(s) => {
+            let paths: Vec<PathBuf> = target.files(project).split_off(1);
+            Some(StemsRecorder::new(
+                project,
+                &paths,
+                s.wet,
+                opts.format,
+                graph.latency(),
+                resampled,
+                seed,
+            )?)
+        }
+        None => None,
+    };
+    let mut writer = match in_memory {
+        false => Some(WavWriter::create(target.mix, rate, opts.format, seed)?),
+        true => None,
+    };
+    let mut meter = Loudness::new(rate);
+    let mut memory = in_memory.then(MemorySink::default);
+    let outcome = stages.render(
+        1,
+        &mut graph,
+        &render_opts,
+        &mut PassSink {
+            meter: &mut meter,
+            writer: writer.as_mut(),
+            memory: memory.as_mut(),
+            stems: recorder.as_mut(),
+        },
+        cancel,
+    )?;
+    drop(graph);
+    let mut faults = outcome.faults;
 
-    // Normalisation: measure, apply the gain with the limiter at the ceiling, measure again and
-    // correct once more if the limiter took loudness away.
+    // Normalisation: apply the gain with the limiter at the ceiling, measure again and correct
+    // once more if the limiter took loudness away.
     let mut gain_db = 0.0f64;
-    let mut passes = 2u32;
-    let mut pass = 1u32;
-    let (audio, meter, faults) = loop {
-        let mut p = project.clone();
-        if pass > 1 {
+    if let Some(norm) = opts.normalize {
+        let mut pass = 1u32;
+        loop {
+            let measured = meter.report().integrated_lufs;
+            if !measured.is_finite() {
+                return Err(BounceError::NoAudio);
+            }
+            let error = norm.target_lufs - measured;
+            if pass > 1 && (error.abs() <= NORMALIZE_TOLERANCE_LU || pass >= 4) {
+                break;
+            }
+            gain_db += error;
+            pass += 1;
+            stages.passes = stages.passes.max(pass + u32::from(resampled));
+            let mut p = project.clone();
             p.master.limiter = LimiterSettings {
                 enabled: true,
                 ceiling_dbtp: norm.ceiling_dbtp,
                 ..p.master.limiter
             };
-        }
-        let mut graph = MixGraph::from_project(&p, stems, BOUNCE_BLOCK);
-        if pass > 1 {
+            let mut graph = MixGraph::from_project(&p, stems, BOUNCE_BLOCK);
             // Beyond the master fader's range if need be: a quiet mix may need more.
             graph.set_output_trim_db(gain_db as f32);
+            meter = Loudness::new(rate);
+            let mut audio = MemorySink::default();
+            let outcome = stages.render(
+                pass,
+                &mut graph,
+                &render_opts,
+                &mut PassSink {
+                    meter: &mut meter,
+                    writer: None,
+                    memory: Some(&mut audio),
+                    stems: None,
+                },
+                cancel,
+            )?;
+            faults = outcome.faults;
+            memory = Some(audio);
         }
-        let mut meter = Loudness::new(rate);
-        let mut audio = render::MemorySink::default();
+    }
+
+    // The mix: written during the pass, or now from memory (converted to the output rate).
+    let last = stages.passes;
+    let pass_report = meter.report();
+    let (mix, report) = match (writer, memory) {
+        (Some(w), _) => (w.finalize()?, pass_report),
+        (None, Some(audio)) if resampled => {
+            (stages.progress)(BounceProgress {
+                pass: last,
+                passes: last,
+                fraction: 0.0,
+            });
+            let audio = resample(&audio.audio, rate, out_rate)
+                .map_err(|e| MediaError::io(target.mix, std::io::Error::other(e.to_string())))?;
+            let mut meter = Loudness::new(out_rate);
+            let w = write_from_memory(
+                target.mix,
+                out_rate,
+                opts.format,
+                seed,
+                &audio,
+                &mut meter,
+                cancel,
+            )?;
+            (w, meter.report())
+        }
+        // Not converted: the last pass measured exactly these samples.
+        (None, Some(audio)) => {
+            let mut unused = Loudness(None);
+            let w = write_from_memory(
+                target.mix,
+                out_rate,
+                opts.format,
+                seed,
+                &audio.audio,
+                &mut unused,
+                cancel,
+            )?;
+            (w, pass_report)
+        }
+        (None, None) => unreachable!("a bounce renders to a file or to memory"),
+    };
+    let stem_files = match recorder {
+        Some(r) => r.finish(out_rate, cancel, &mut |f| {
+            (stages.progress)(BounceProgress {
+                pass: last,
+                passes: last,
+                fraction: f,
+            })
+        })?,
+        None => Vec::new(),
+    };
+
+    // Nothing is committed if a stem changed under the bounce, or (when replacing was not
+    // allowed) a file appeared meanwhile.
+    target.inputs.verify_sources()?;
+    if !target.overwrite
+        && let Some(f) = target.existing(project).into_iter().next()
+    {
+        return Err(BounceError::Exists(f));
+    }
+    let stems_summary: Vec<StemFileSummary> = stem_files.iter().map(|(_, s)| s.clone()).collect();
+    let mut files: Vec<FinishedWav> = vec![mix];
+    files.extend(stem_files.into_iter().map(|(f, _)| f));
+    let mix_summary = commit_all(files, target.overwrite)?;
+    if let Some(f) = folder {
+        f.keep();
+    }
+    Ok(BounceSummary {
+        frames: mix_summary.frames,
+        sample_rate: out_rate,
+        elapsed: started.elapsed(),
+        integrated_lufs: report.integrated_lufs,
+        loudness_range_lu: report.lra_lu,
+        true_peak_dbtp: report.true_peak_dbtp,
+        normalize_gain_db: gain_db,
+        clipped_samples: mix_summary.clipped_samples,
+        first_clip_s: mix_summary.first_clip_s(),
+        faults,
+        stems: stems_summary,
+    })
+}
+
+/// Writes `audio` (left, right) to `path` in blocks, measuring it with `meter`.
+fn write_from_memory(
+    path: &Path,
+    rate: u32,
+    format: WavFormat,
+    seed: u64,
+    audio: &[Vec<f32>],
+    meter: &mut Loudness,
+    cancel: &AtomicBool,
+) -> Result<FinishedWav, BounceError> {
+    let mut w = WavWriter::create(path, rate, format, seed)?;
+    let (left, right) = (&audio[0], &audio[1]);
+    for (l, r) in left.chunks(BOUNCE_BLOCK).zip(right.chunks(BOUNCE_BLOCK)) {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(BounceError::Cancelled);
+        }
+        meter.add(l, r);
+        w.write(l, r)?;
+    }
+    Ok(w.finalize()?)
+}
+
+/// Renames every finished file into place, the mix (first) last of all; returns the mix's
+/// summary. If a rename fails, the files this bounce already put in place are removed again
+/// when they are new (`replacing` false); replaced files cannot be brought back.
+fn commit_all(
+    mut files: Vec<FinishedWav>,
+    replacing: bool,
+) -> Result<crate::media::WavSummary, BounceError> {
+    let mix = files.remove(0);
+    let mut placed: Vec<PathBuf> = Vec::new();
+    let undo = |placed: &[PathBuf]| {
+        if !replacing {
+            for p in placed {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+    };
+    for f in files {
+        let path = f.summary().path.clone();
+        if let Err(e) = f.commit() {
+            undo(&placed);
+            return Err(e.into());
+        }
+        placed.push(path);
+    }
+    mix.commit().map_err(|e| {
+        undo(&placed);
+        e.into()
+    })
+}
+
+/// The stages of a bounce, reported through `progress`.
+struct Stages<'a> {
+    progress: &'a mut dyn FnMut(BounceProgress),
+    passes: u32,
+}
+
+impl Stages<'_> {
+    /// Renders one pass into `sink`, reporting it as stage `pass`.
+    fn render(
+        &mut self,
+        pass: u32,
+        graph: &mut MixGraph,
+        opts: &RenderOptions,
+        sink: &mut dyn RenderSink,
+        cancel: &AtomicBool,
+    ) -> Result<render::RenderOutcome, BounceError> {
+        let passes = self.passes;
+        let progress = &mut *self.progress;
         let mut report = |fraction| {
             progress(BounceProgress {
                 pass,
@@ -261,48 +641,90 @@ pub fn bounce(
                 fraction,
             })
         };
-        let outcome = render::render(
-            &mut graph,
-            &render_opts,
-            &mut |g: &MixGraph, l: &[f32], r: &[f32]| {
-                meter.add(l, r);
-                render::RenderSink::block(&mut audio, g, l, r)
-            },
+        Ok(render::render(
+            graph,
+            opts,
+            sink,
             &mut RenderControl {
                 progress: Some(&mut report),
                 cancel: Some(cancel),
                 schedule: None,
             },
-        )?;
-        let measured = meter.integrated();
-        if !measured.is_finite() {
-            return Err(BounceError::NoAudio);
-        }
-        let error = norm.target_lufs - measured;
-        if pass > 1 && (error.abs() <= NORMALIZE_TOLERANCE_LU || pass >= 4) {
-            break (audio.audio, meter, outcome.faults);
-        }
-        gain_db += error;
-        pass += 1;
-        passes = passes.max(pass);
-    };
-    let mut writer = WavWriter::create(out, rate, opts.format, dither_seed(project))?;
-    for (l, r) in audio[0]
-        .chunks(BOUNCE_BLOCK)
-        .zip(audio[1].chunks(BOUNCE_BLOCK))
-    {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(BounceError::Cancelled);
-        }
-        writer.write(l, r)?;
+        )?)
     }
-    writer.finish()?;
-    Ok(summary(audio[0].len() as u64, &meter, gain_db, faults))
 }
 
-/// A fixed dither seed per project rate, so two bounces of the same project are byte-identical.
-fn dither_seed(project: &Project) -> u64 {
-    0x5715_0000 ^ project.sample_rate as u64
+/// What one rendering pass feeds: the meter always, and the mix's file, memory and the stems
+/// recorder when given.
+struct PassSink<'a> {
+    meter: &'a mut Loudness,
+    writer: Option<&'a mut WavWriter>,
+    memory: Option<&'a mut MemorySink>,
+    stems: Option<&'a mut StemsRecorder>,
+}
+
+impl RenderSink for PassSink<'_> {
+    fn block(&mut self, graph: &MixGraph, left: &[f32], right: &[f32]) -> Result<(), MediaError> {
+        self.meter.add(left, right);
+        if let Some(w) = &mut self.writer {
+            w.write(left, right)?;
+        }
+        if let Some(m) = &mut self.memory {
+            m.block(graph, left, right)?;
+        }
+        if let Some(s) = &mut self.stems {
+            s.record(graph, left.len())?;
+        }
+        Ok(())
+    }
+
+    fn preroll(&mut self, graph: &MixGraph, frames: usize) -> Result<(), MediaError> {
+        match &mut self.stems {
+            Some(s) => s.record(graph, frames),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The folders a stems bounce created: removed again (when empty) unless the bounce succeeds.
+struct CreatedFolder {
+    /// Deepest first.
+    made: Vec<PathBuf>,
+}
+
+impl CreatedFolder {
+    fn create(dir: &Path) -> Result<CreatedFolder, BounceError> {
+        let mut made = Vec::new();
+        let mut d = Some(dir);
+        while let Some(p) = d.filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
+            made.push(p.to_path_buf());
+            d = p.parent();
+        }
+        std::fs::create_dir_all(dir).map_err(|source| BounceError::Folder {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        Ok(CreatedFolder { made })
+    }
+
+    /// The bounce succeeded: the folders stay.
+    fn keep(mut self) {
+        self.made.clear();
+    }
+}
+
+impl Drop for CreatedFolder {
+    fn drop(&mut self) {
+        for d in &self.made {
+            // Only if empty: never anything the user put there meanwhile.
+            let _ = std::fs::remove_dir(d);
+        }
+    }
+}
+
+/// A fixed dither seed per output rate, so two bounces of the same project are byte-identical.
+fn dither_seed(rate: u32) -> u64 {
+    0x5715_0000 ^ u64::from(rate)
 }
 
 /// Streaming loudness and true-peak measurement of the bounced mix: the dsp's BS.1770
@@ -321,15 +743,15 @@ impl Loudness {
         }
     }
 
-    fn integrated(&self) -> f64 {
-        self.0
-            .as_ref()
-            .map_or(f64::NEG_INFINITY, |a| a.report().integrated_lufs)
-    }
-
-    fn true_peak_db(&self) -> f64 {
-        self.0
-            .as_ref()
-            .map_or(f64::NEG_INFINITY, |a| a.report().true_peak_dbtp)
+    fn report(&self) -> LoudnessReport {
+        self.0.as_ref().map_or(
+            LoudnessReport {
+                integrated_lufs: f64::NEG_INFINITY,
+                lra_lu: 0.0,
+                sample_peak_dbfs: f64::NEG_INFINITY,
+                true_peak_dbtp: f64::NEG_INFINITY,
+            },
+            |a| a.report(),
+        )
     }
 }

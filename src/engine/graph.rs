@@ -122,6 +122,13 @@ impl MixGraph {
         self.tracks.iter_mut().map(|b| &mut **b)
     }
 
+    /// The reverb return's output (after its level) of the block just processed, left and
+    /// right: its first `frames` frames, as they joined the master bus — what a dry stems
+    /// bounce writes as the reverb's own file.
+    pub fn reverb_output(&self, frames: usize) -> [&[f32]; 2] {
+        [&self.rev_in[0][..frames], &self.rev_in[1][..frames]]
+    }
+
     /// The reverb return (for its meters).
     pub fn reverb_mut(&mut self) -> &mut ReverbReturn {
         &mut self.reverb
@@ -185,19 +192,31 @@ impl MixGraph {
     /// the next `process` output starts with the mix at `frame`. Play after a stop and the
     /// render driver both start this way, which is why playback equals a render bit for bit.
     pub fn start_at(&mut self, frame: u64) {
+        self.start_at_with(frame, &mut |_, _| {});
+    }
+
+    /// [`start_at`](Self::start_at), showing the graph to `each` after every pre-roll block
+    /// (with the block's length): the tracks' outputs of the frames from `frame` on, whose
+    /// master output the pre-roll discards — where a stems bounce takes its first frames.
+    pub fn start_at_with(&mut self, frame: u64, each: &mut dyn FnMut(&MixGraph, usize)) {
         self.seek(frame, false);
-        self.preroll();
+        self.preroll_with(each);
     }
 
     /// Renders `latency()` frames and discards them, so that the next `process` output starts
     /// with the audio at the read position it had before this call (latency compensation).
     pub fn preroll(&mut self) {
+        self.preroll_with(&mut |_, _| {});
+    }
+
+    fn preroll_with(&mut self, each: &mut dyn FnMut(&MixGraph, usize)) {
         let mut left = self.latency();
         let [sl, sr] = std::mem::take(&mut self.scratch);
         let (mut sl, mut sr) = (sl, sr);
         while left > 0 {
             let n = left.min(self.max_block);
             self.process(&mut sl[..n], &mut sr[..n]);
+            each(self, n);
             left -= n;
         }
         self.scratch = [sl, sr];

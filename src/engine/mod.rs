@@ -5,6 +5,7 @@
 //! Nothing here knows about the GUI.
 
 pub mod bounce;
+mod bounce_guard;
 pub mod bus;
 pub mod command;
 pub mod device;
@@ -19,6 +20,7 @@ pub mod realtime;
 pub mod render;
 pub mod slot;
 pub mod stems;
+mod stems_bounce;
 pub mod strip;
 pub mod sync;
 

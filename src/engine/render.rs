@@ -6,7 +6,8 @@
 //! A render starts like Play after a stop ([`MixGraph::start_at`]: seek, pre-roll the latency),
 //! processes the range `[start, end)` and then a tail, handing each block to a [`RenderSink`].
 //! The sink also sees the graph right after the block, so a stems writer can read every track's
-//! output ([`TrackNode::output`](super::TrackNode::output)). It runs on the caller's thread (a
+//! output ([`TrackNode::output`](super::TrackNode::output)), and after each block of the
+//! pre-roll ([`RenderSink::preroll`]), whose tracks' outputs are the range's first frames. It runs on the caller's thread (a
 //! worker for a background analysis render, which stops at the next block once its
 //! [`RenderControl::cancel`] flag is set); with `threads` > 1 the channel strips are spread over
 //! a rayon pool made once per render (never threads per block), with bit-identical output.
@@ -96,6 +97,15 @@ pub trait RenderSink {
     /// One block of the master output. `graph` has just processed it: its tracks' outputs
     /// ([`TrackNode::output`](super::TrackNode::output)) belong to this block.
     fn block(&mut self, graph: &MixGraph, left: &[f32], right: &[f32]) -> Result<(), MediaError>;
+
+    /// One block of the pre-roll (`frames` long) has been processed: the tracks' outputs of the
+    /// first frames of the range, whose master output (the look-ahead filling up) is discarded.
+    /// Output frame `i` is the mix at source frame `start + i`, while the tracks' outputs seen
+    /// with it are `latency` frames further on. Default: nothing.
+    fn preroll(&mut self, graph: &MixGraph, frames: usize) -> Result<(), MediaError> {
+        let _ = (graph, frames);
+        Ok(())
+    }
 }
 
 impl<F> RenderSink for F
@@ -184,7 +194,15 @@ pub fn render(
     let block = opts.block.clamp(1, graph.max_block());
     let pool = worker_pool(graph, opts.threads);
     graph.set_source_end(opts.cut_at_end.then_some(opts.end));
-    graph.start_at(opts.start);
+    let mut preroll_error = None;
+    graph.start_at_with(opts.start, &mut |g, n| {
+        if preroll_error.is_none() {
+            preroll_error = sink.preroll(g, n).err();
+        }
+    });
+    if let Some(e) = preroll_error {
+        return Err(e.into());
+    }
 
     let body = opts.end.saturating_sub(opts.start);
     let (tail_max, auto) = match opts.tail {

@@ -315,6 +315,14 @@ impl TrackNode {
         [&self.out[0][..frames], &self.out[1][..frames]]
     }
 
+    /// The strip's reverb send of the block just processed (`None` when the send is silent):
+    /// what this track alone feeds the reverb — a wet stems bounce runs its own copy of the
+    /// reverb on it.
+    pub fn send_output(&self, frames: usize) -> Option<[&[f32]; 2]> {
+        self.send_live
+            .then(|| [&self.send[0][..frames], &self.send[1][..frames]])
+    }
+
     /// Current compressor gain reduction in dB (≥ 0).
     pub fn gain_reduction_db(&self) -> f32 {
         self.comp.gain_reduction_db()

@@ -21,7 +21,7 @@ pub use import::{ImportProgress, import_stems, import_stems_each};
 pub use peaks::{Overview, PeakBin};
 pub use resample::{ResampleError, resample, resampled_len};
 pub use stem::{StemAudio, load_stem};
-pub use wav::{WavFormat, WavSummary, WavWriter};
+pub use wav::{FinishedWav, WavFormat, WavSummary, WavWriter};
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -154,6 +154,11 @@ fn describe_io(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::NotFound => "file not found".to_string(),
         io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        io::ErrorKind::ReadOnlyFilesystem => "the disk is read-only".to_string(),
+        io::ErrorKind::StorageFull => "the disk is full".to_string(),
+        io::ErrorKind::FileTooLarge => {
+            format!("the file is larger than this disk or the system allows ({e})")
+        }
         _ => format!("cannot read or write the file ({e})"),
     }
 }

@@ -1,5 +1,7 @@
 //! The bounce writer: stereo WAV in 16- or 24-bit integer (TPDF-dithered) or 32-bit float,
-//! written to a temporary file and renamed into place only when complete.
+//! written to a temporary file and renamed into place only when complete. Samples beyond full
+//! scale are clipped in the integer formats, and counted (with the first one's frame) so that
+//! a bounce can say so.
 
 use super::MediaError;
 use crate::atomic_file::AtomicFile;
@@ -58,6 +60,16 @@ pub struct WavSummary {
     pub peak: f32,
     /// Samples that had to be clipped to the integer range (always 0 for float).
     pub clipped_samples: u64,
+    /// Frame of the first clipped sample, if any.
+    pub first_clip_frame: Option<u64>,
+}
+
+impl WavSummary {
+    /// Time of the first clipped sample in seconds, if any.
+    pub fn first_clip_s(&self) -> Option<f64> {
+        self.first_clip_frame
+            .map(|f| f as f64 / f64::from(self.sample_rate.max(1)))
+    }
 }
 
 /// Writes a stereo WAV atomically: nothing appears at `path` unless [`WavWriter::finish`]
@@ -73,6 +85,37 @@ pub struct WavWriter {
     frames: u64,
     peak: f32,
     clipped: u64,
+    first_clip: Option<u64>,
+}
+
+/// A WAV file written completely (header included) under its temporary name: [`commit`]
+/// renames it into place; dropping it removes it. A bounce of several files (the mix and its
+/// stems) finishes every file before it commits any.
+///
+/// [`commit`]: FinishedWav::commit
+pub struct FinishedWav {
+    file: AtomicFile,
+    summary: WavSummary,
+}
+
+impl FinishedWav {
+    /// What the file holds.
+    pub fn summary(&self) -> &WavSummary {
+        &self.summary
+    }
+
+    /// The temporary file it is in until committed.
+    pub fn temp_path(&self) -> &Path {
+        self.file.temp_path()
+    }
+
+    /// Flushes the file to disk and renames it over its target.
+    pub fn commit(self) -> Result<WavSummary, MediaError> {
+        let FinishedWav { file, summary } = self;
+        file.commit(false)
+            .map_err(|e| MediaError::io(&summary.path, e))?;
+        Ok(summary)
+    }
 }
 
 impl WavWriter {
@@ -103,7 +146,13 @@ impl WavWriter {
             frames: 0,
             peak: 0.0,
             clipped: 0,
+            first_clip: None,
         })
+    }
+
+    /// The file this writer will produce.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// Appends frames; `left` and `right` must have the same length. NaN is written as silence.
@@ -115,7 +164,7 @@ impl WavWriter {
                 io::Error::new(io::ErrorKind::InvalidInput, msg),
             ));
         }
-        for (&l, &r) in left.iter().zip(right) {
+        for (i, (&l, &r)) in left.iter().zip(right).enumerate() {
             for x in [l, r] {
                 let x = if x.is_nan() { 0.0 } else { x };
                 self.peak = self.peak.max(x.abs());
@@ -123,7 +172,10 @@ impl WavWriter {
                     None => self.writer.write_sample(x),
                     Some(scale) => {
                         let (q, clipped) = quantize(x, scale, self.dither.next());
-                        self.clipped += u64::from(clipped);
+                        if clipped {
+                            self.clipped += 1;
+                            self.first_clip.get_or_insert(self.frames + i as u64);
+                        }
                         if self.format == WavFormat::Int16 {
                             self.writer.write_sample(q as i16)
                         } else {
@@ -140,6 +192,12 @@ impl WavWriter {
 
     /// Completes the header, flushes, fsyncs and renames the file into place.
     pub fn finish(self) -> Result<WavSummary, MediaError> {
+        self.finalize()?.commit()
+    }
+
+    /// Completes the header and flushes the data into the temporary file, without renaming it
+    /// into place yet (see [`FinishedWav`]).
+    pub fn finalize(self) -> Result<FinishedWav, MediaError> {
         let WavWriter {
             writer,
             file,
@@ -149,17 +207,21 @@ impl WavWriter {
             frames,
             peak,
             clipped,
+            first_clip,
             ..
         } = self;
         writer.finalize().map_err(|e| hound_error(&path, e))?;
-        file.commit(false).map_err(|e| MediaError::io(&path, e))?;
-        Ok(WavSummary {
-            path,
-            frames,
-            sample_rate,
-            format,
-            peak,
-            clipped_samples: clipped,
+        Ok(FinishedWav {
+            file,
+            summary: WavSummary {
+                path,
+                frames,
+                sample_rate,
+                format,
+                peak,
+                clipped_samples: clipped,
+                first_clip_frame: first_clip,
+            },
         })
     }
 }

@@ -162,6 +162,10 @@ pub fn to_ron_string(project: &Project, base_dir: &Path) -> String {
     for r in &mut p.references {
         r.path = relative_to(&r.path, base_dir);
     }
+    let b = &mut p.bounce;
+    for path in [&mut b.output, &mut b.stems_dir].into_iter().flatten() {
+        *path = relative_to(path, base_dir);
+    }
     let config = ron::ser::PrettyConfig::new()
         .struct_names(false)
         .indentor("    ")
@@ -189,6 +193,10 @@ pub fn load(path: &Path) -> Result<Project, ProjectError> {
     }
     for r in &mut project.references {
         r.path = absolute_from(&r.path, &base);
+    }
+    let b = &mut project.bounce;
+    for path in [&mut b.output, &mut b.stems_dir].into_iter().flatten() {
+        *path = absolute_from(path, &base);
     }
     Ok(project)
 }

@@ -77,6 +77,11 @@ impl Autosaver {
         })
     }
 
+    /// The files of this session's autosave (they need not exist yet).
+    pub fn files(&self) -> [PathBuf; 2] {
+        [self.project_file(), self.info_file()]
+    }
+
     /// Removes the autosave (after a save, or when the user discards the changes).
     pub fn clear(&self) {
         let _ = std::fs::remove_file(self.project_file());
@@ -105,6 +110,33 @@ pub fn find_recoveries(dir: &Path) -> Vec<Recovery> {
         .collect();
     found.sort_by_key(|r| std::cmp::Reverse(r.info.saved_at));
     found
+}
+
+/// The files of every autosave in `dir` that belongs to the project file `project` (a bounce
+/// must never write over them).
+pub fn files_of(dir: &Path, project: &Path) -> Vec<PathBuf> {
+    let same = |a: &Path| {
+        let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        canon(a) == canon(project)
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files = Vec::new();
+    for info_path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        let name = info_path.to_string_lossy();
+        let Some(stem) = name.strip_suffix(".info.ron") else {
+            continue;
+        };
+        let info: Option<AutosaveInfo> = std::fs::read_to_string(&info_path)
+            .ok()
+            .and_then(|t| ron::from_str(&t).ok());
+        if info.and_then(|i| i.project_path).is_some_and(|p| same(&p)) {
+            files.push(PathBuf::from(format!("{stem}.stemmix")));
+            files.push(info_path);
+        }
+    }
+    files
 }
 
 /// Reads a recovered project (paths in autosaves are absolute).
