@@ -4,6 +4,7 @@
 
 use super::MediaError;
 use super::codec_name::codec_name;
+use super::input::Input;
 use super::source::{Source, map_error};
 use std::path::Path;
 use symphonia::core::audio::GenericAudioBufferRef;
@@ -57,14 +58,21 @@ pub fn is_audio_extension(path: &Path) -> bool {
 
 /// Decodes a whole file. Mono and stereo only; see [`MediaError`] for what can go wrong.
 pub fn decode_file(path: &Path) -> Result<DecodedAudio, MediaError> {
-    decode_with_progress(path, &mut |_| {})
+    decode_with_progress(Input::File(path), &mut |_| {})
+}
+
+/// Decodes a whole file already in memory, exactly as [`decode_file`] decodes it from disk.
+/// `name` stands for the file: its extension is the format hint (as a path's is) and errors
+/// name it.
+pub fn decode_bytes(bytes: &[u8], name: &Path) -> Result<DecodedAudio, MediaError> {
+    decode_with_progress(Input::Memory { name, bytes }, &mut |_| {})
 }
 
 /// Reads a file's rate, channel count, length and codec cheaply: the container header plus the
 /// first decodable packet (the decoded channel count is the truth for mono AAC declared stereo).
 /// Unlike [`decode_file`] it does not reject more than two channels; check `channels`.
 pub fn probe_info(path: &Path) -> Result<AudioInfo, MediaError> {
-    let mut src = Source::open(path)?;
+    let mut src = Source::open(Input::File(path))?;
     let mut decoder = src.decoder()?;
     let codec = codec_name(&src.params);
     loop {
@@ -76,7 +84,7 @@ pub fn probe_info(path: &Path) -> Result<AudioInfo, MediaError> {
         match decoder.decode(&packet) {
             Ok(buf) if buf.frames() > 0 => {
                 let channels = buf.spec().channels().count();
-                let sample_rate = buf.spec().rate();
+                let sample_rate = check_rate(path, buf.spec().rate())?;
                 let frames = src.presentation.presented_len(src.length.exact());
                 return Ok(AudioInfo {
                     sample_rate,
@@ -92,6 +100,31 @@ pub fn probe_info(path: &Path) -> Result<AudioInfo, MediaError> {
     }
 }
 
+/// The sample rates stemmix decodes, in Hz: from below telephone quality to twice the highest
+/// studio rate. Anything else is a damaged header (or audio no stem is made of).
+pub const SAMPLE_RATES: std::ops::RangeInclusive<u32> = 1_000..=768_000;
+
+/// `rate` if it is in [`SAMPLE_RATES`]; 0 Hz is a broken header.
+fn check_rate(path: &Path, rate: u32) -> Result<u32, MediaError> {
+    if rate == 0 {
+        return Err(MediaError::corrupt(
+            path,
+            "the header states a sample rate of 0 Hz",
+        ));
+    }
+    if !SAMPLE_RATES.contains(&rate) {
+        return Err(MediaError::unsupported(
+            path,
+            format!(
+                "sample rate ({rate} Hz; stemmix reads {} to {} Hz)",
+                SAMPLE_RATES.start(),
+                SAMPLE_RATES.end()
+            ),
+        ));
+    }
+    Ok(rate)
+}
+
 /// How many demuxer errors in a row we skip before declaring the file unreadable (a reader that
 /// cannot move past damage would otherwise loop forever).
 const MAX_CONSECUTIVE_DEMUX_ERRORS: usize = 64;
@@ -99,12 +132,14 @@ const MAX_CONSECUTIVE_DEMUX_ERRORS: usize = 64;
 /// The longest silence a timestamp jump may insert when the file does not state its length.
 const MAX_GAP_SECONDS: u64 = 60;
 
-/// [`decode_file`] reporting the fraction decoded (0…1) as it goes, for import progress.
+/// [`decode_file`] or [`decode_bytes`] reporting the fraction decoded (0…1) as it goes, for
+/// import progress.
 pub(crate) fn decode_with_progress(
-    path: &Path,
+    input: Input,
     progress: &mut dyn FnMut(f32),
 ) -> Result<DecodedAudio, MediaError> {
-    let mut src = Source::open(path)?;
+    let path = input.name();
+    let mut src = Source::open(input)?;
     let mut decoder = src.decoder()?;
     let mut out = Assembler::default();
     let mut demux_errors = 0usize;
@@ -195,15 +230,24 @@ impl Assembler {
         if channels == 0 {
             return Err(MediaError::corrupt(path, "the audio has no channels"));
         }
+        let rate = buf.spec().rate();
+        if self.sample_rate == 0 {
+            self.sample_rate = check_rate(path, rate)?;
+        } else if rate != self.sample_rate {
+            return Err(MediaError::unsupported(
+                path,
+                format!(
+                    "stream layout (the sample rate changes from {} to {rate} Hz part-way)",
+                    self.sample_rate
+                ),
+            ));
+        }
         let planes = self.planes.get_or_insert_with(|| {
             let capacity = src.preallocation();
             (0..channels)
                 .map(|_| Vec::with_capacity(capacity))
                 .collect()
         });
-        if self.sample_rate == 0 {
-            self.sample_rate = buf.spec().rate();
-        }
         if channels != planes.len() {
             return Err(MediaError::unsupported(
                 path,
