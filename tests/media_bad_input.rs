@@ -21,7 +21,7 @@
 
 mod common;
 
-use common::{fixture, sine};
+use common::{fixture, sine, write_f32_wav};
 use std::mem::discriminant;
 use std::path::Path;
 use stemmix::media::{MediaError, decode_bytes, decode_file, import_stems, load_stem};
@@ -158,29 +158,12 @@ fn good_fixtures_decode_the_same_from_memory() {
     }
 }
 
-/// Writes `channels` as 16-bit PCM at `rate` to `path`.
-fn write_wav16(path: &Path, rate: u32, channels: &[Vec<f32>]) {
-    let spec = hound::WavSpec {
-        channels: channels.len() as u16,
-        sample_rate: rate,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for i in 0..channels[0].len() {
-        for c in channels {
-            w.write_sample((c[i] * 32_767.0).round() as i16).unwrap();
-        }
-    }
-    w.finalize().unwrap();
-}
-
 #[test]
 fn a_tenth_of_a_second_stem_imports_whole() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("blip.wav");
     let tone = sine(1000.0, 44_100, 4_410, 0.5);
-    write_wav16(&path, 44_100, &[tone.clone(), tone]);
+    write_f32_wav(&path, 44_100, &[tone.clone(), tone]);
     let decoded = decode_file(&path).unwrap();
     assert_eq!((decoded.frames(), decoded.sample_rate), (4_410, 44_100));
     let stem = load_stem(&path, 48_000).unwrap();
@@ -202,7 +185,7 @@ fn an_8_khz_mono_stem_imports_at_the_project_rate() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("phone.wav");
     // 0.5 s of 440 Hz.
-    write_wav16(&path, 8_000, &[sine(440.0, 8_000, 4_000, 0.5)]);
+    write_f32_wav(&path, 8_000, &[sine(440.0, 8_000, 4_000, 0.5)]);
     let stem = load_stem(&path, 48_000).unwrap();
     assert_eq!(
         (

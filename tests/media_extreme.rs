@@ -3,78 +3,23 @@
 //! the decoded size: the decoder makes no second copy of a stem.
 //!
 //! The long stem is 2 minutes here; with `STEMMIX_LONG_TESTS=1` it is 3 hours (a 2 GB WAV in a
-//! temporary folder: needs ~2 GB of disk, ~4.2 GB of memory and minutes of time).
+//! temporary folder: needs 2 GB of disk, 4.2 GB of memory and minutes of time).
 //!
-//! A counting global allocator records the live and peak heap bytes; it is its own test binary
-//! so nothing else runs alongside, and its tests take turns.
+//! A counting global allocator (`support/counting_alloc.rs`) records the live and peak heap
+//! bytes; it is its own test binary so nothing else runs alongside, and its tests take turns.
 
 mod common;
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
 
 use common::{fixture, rms_diff, sine};
-use std::alloc::{GlobalAlloc, Layout, System};
+use counting_alloc::{Counting, exclusive, measure};
 use std::io::Write;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard};
 use stemmix::media::{MediaError, decode_file, load_stem, probe_info, resampled_len};
-
-/// The system allocator, counting the bytes in use and their peak since the last reset.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grow(bytes: usize) {
-    let now = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
-    PEAK.fetch_max(now, Ordering::Relaxed);
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        grow(layout.size());
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        grow(layout.size());
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if p == ptr {
-            // Resized in place: never more than the larger of the two.
-            grow(new_size.saturating_sub(layout.size()));
-            LIVE.fetch_sub(layout.size().saturating_sub(new_size), Ordering::Relaxed);
-        } else {
-            // Moved: counted as if the old and the new block coexisted, as they do in a copy.
-            grow(new_size);
-            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        }
-        p
-    }
-}
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
-
-/// The tests share the counters, so each holds this for its whole run.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-
-fn exclusive() -> MutexGuard<'static, ()> {
-    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Runs `f` and returns its result and the heap's peak above what was live before, in bytes.
-fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let before = LIVE.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
-    let out = f();
-    (out, PEAK.load(Ordering::Relaxed) - before)
-}
 
 /// The process's peak resident memory since the last [`reset_peak_rss`], in bytes (Linux).
 fn peak_rss() -> Option<usize> {
@@ -154,7 +99,8 @@ fn long_stem(minutes: usize) {
 
     reset_peak_rss();
     let rss_before = peak_rss();
-    let (stem, heap_peak) = peak_during(|| load_stem(&path, rate).unwrap());
+    let (stem, usage) = measure(|| load_stem(&path, rate).unwrap());
+    let heap_peak = usage.peak;
     let rss_peak = peak_rss();
     eprintln!("loaded in {:.1} s", started.elapsed().as_secs_f64());
     assert_eq!((stem.frames, stem.channels.len()), (frames, 2));
@@ -203,7 +149,8 @@ fn resampling_converts_one_channel_at_a_time() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("guitar.wav");
     write_pattern_wav(&path, 44_100, 2, frames);
-    let (stem, heap_peak) = peak_during(|| load_stem(&path, 48_000).unwrap());
+    let (stem, usage) = measure(|| load_stem(&path, 48_000).unwrap());
+    let heap_peak = usage.peak;
     let out_frames = resampled_len(frames, 44_100, 48_000);
     assert_eq!(stem.frames, out_frames);
     let decoded = frames * 2 * 4;
