@@ -19,6 +19,7 @@ use stemmix::media::{MediaError, decode_bytes, decode_file};
 
 /// What a regression input must give now.
 #[derive(Debug)]
+#[allow(dead_code)] // every outcome a finding may need, whether or not one needs it today
 enum Outcome {
     /// Decodes to this many channels and frames.
     Audio { channels: usize, frames: usize },
@@ -31,7 +32,25 @@ enum Outcome {
 }
 
 /// The inputs, by file name, with the outcome each must have and what it found.
-const CASES: &[(&str, Outcome, &str)] = &[];
+const CASES: &[(&str, Outcome, &str)] = &[
+    (
+        "riff_3074_channels_mask.wav",
+        Outcome::MediaError("TooManyChannels"),
+        "media_decode: symphonia's WAV reader overflows a shift fixing the channel mask of a \
+         WAVE_FORMAT_EXTENSIBLE header with more than 32 channels (panic with overflow checks)",
+    ),
+    (
+        "riff_66_channels_mask.wav",
+        Outcome::MediaError("TooManyChannels"),
+        "media_decode: the same shift, 66 channels",
+    ),
+    (
+        "riff_65508_channels_pcm.wav",
+        Outcome::MediaError("TooManyChannels"),
+        "media_decode: symphonia's WAV reader overflows channels × bytes per sample (u16) \
+         checking a plain PCM header's block align",
+    ),
+];
 
 /// The largest single allocation a regression input may cause, in bytes.
 const MAX_ALLOCATION: usize = 64 << 20;

@@ -72,6 +72,17 @@ pub fn decode_bytes(bytes: &[u8], name: &Path) -> Result<DecodedAudio, MediaErro
 /// first decodable packet (the decoded channel count is the truth for mono AAC declared stereo).
 /// Unlike [`decode_file`] it does not reject more than two channels; check `channels`.
 pub fn probe_info(path: &Path) -> Result<AudioInfo, MediaError> {
+    guarded(path, || probe_unguarded(path))
+}
+
+/// Runs `work` on the file `path`; a panic in it (a bug in a decoder, which a damaged file can
+/// reach) becomes an error about the file instead of taking the program down.
+fn guarded<T>(path: &Path, work: impl FnOnce() -> Result<T, MediaError>) -> Result<T, MediaError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+        .unwrap_or_else(|_| Err(MediaError::corrupt(path, "the decoder failed on this file")))
+}
+
+fn probe_unguarded(path: &Path) -> Result<AudioInfo, MediaError> {
     let mut src = Source::open(Input::File(path))?;
     let mut decoder = src.decoder()?;
     let codec = codec_name(&src.params);
@@ -135,6 +146,13 @@ const MAX_GAP_SECONDS: u64 = 60;
 /// [`decode_file`] or [`decode_bytes`] reporting the fraction decoded (0…1) as it goes, for
 /// import progress.
 pub(crate) fn decode_with_progress(
+    input: Input,
+    progress: &mut dyn FnMut(f32),
+) -> Result<DecodedAudio, MediaError> {
+    guarded(input.name(), || decode_unguarded(input, progress))
+}
+
+fn decode_unguarded(
     input: Input,
     progress: &mut dyn FnMut(f32),
 ) -> Result<DecodedAudio, MediaError> {
@@ -404,6 +422,17 @@ mod tests {
             decode_file(&txt).unwrap_err().to_string(),
             "song.txt: not an audio file"
         );
+    }
+
+    #[test]
+    fn a_panicking_decoder_is_an_error_about_the_file() {
+        let path = Path::new("/music/odd.wav");
+        let err = guarded::<()>(path, || panic!("a bug in a decoder")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "odd.wav: truncated or corrupt (the decoder failed on this file)"
+        );
+        assert_eq!(guarded(path, || Ok(7)).unwrap(), 7);
     }
 
     #[test]

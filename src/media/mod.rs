@@ -13,6 +13,7 @@ mod input;
 mod mp4;
 mod peaks;
 mod resample;
+mod riff_check;
 mod source;
 mod stem;
 mod wav;

@@ -6,6 +6,7 @@ use super::codec_name::{codec_name, is_pcm};
 use super::gapless::Presentation;
 use super::input::Input;
 use super::mp4;
+use super::riff_check;
 use std::path::Path;
 use symphonia::core::codecs::CodecParameters;
 use symphonia::core::codecs::audio::well_known::{CODEC_ID_MP1, CODEC_ID_MP2, CODEC_ID_MP3};
@@ -109,6 +110,9 @@ impl<'p> Source<'p> {
                 path: path.to_path_buf(),
             });
         }
+        let mut reader = input.reader().map_err(|e| MediaError::io(path, e))?;
+        riff_check::check(path, &mut reader)?;
+        drop(reader);
         let mut format = probe(path, stream)?;
         let mut estimate = None;
         if is_mpeg_audio(format.format_info().format) {
