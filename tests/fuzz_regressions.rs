@@ -1,6 +1,8 @@
 //! Every input with which a fuzz target found a bug (`tests/fixtures/fuzz/`, written by
-//! `fuzz/keep.sh`), replayed: held to the checks the fuzzer applied (`support/fuzz_checks.rs`)
-//! and to the outcome listed for it in [`CASES`]. Every file in the folder must be listed.
+//! `fuzz/keep.sh`; a few `review_*` inputs were crafted by hand for bugs of the kind the fuzzer's
+//! limits are there to catch), replayed: held to the checks the fuzzer applied
+//! (`support/fuzz_checks.rs`) and to the outcome listed for it in [`CASES`]. Every file in the
+//! folder must be listed.
 //!
 //! Audio inputs are decoded from disk and from memory (the same code must give the same
 //! result), then analysed like `stemmix analyze` does; no single allocation may be larger than
@@ -45,10 +47,28 @@ const CASES: &[(&str, Outcome, &str)] = &[
         "media_decode: the same shift, 66 channels",
     ),
     (
-        "riff_65508_channels_pcm.wav",
+        "riff_58623_channels_pcm.wav",
         Outcome::MediaError("TooManyChannels"),
         "media_decode: symphonia's WAV reader overflows channels × bytes per sample (u16) \
          checking a plain PCM header's block align",
+    ),
+    (
+        "review_stts_gap.m4a",
+        Outcome::MediaError("Corrupt"),
+        "review (crafted from signal_aac.m4a, the kind of input media_decode's heap limit \
+         catches): an MP4 sample table stating 2^28 frames per packet made the decoder fill \
+         each timestamp jump with silence up to the stated 5.9·10^9 frames (2 GB at once)",
+    ),
+    (
+        "review_elst_silence.m4a",
+        Outcome::Audio {
+            channels: 2,
+            frames: 22_050,
+        },
+        "review (crafted from signal_aac.m4a): an edit list of 40,000 s of silence made the \
+         decoder reserve 1.76·10^9 frames per channel; now an edit list adding more silence \
+         than the file could hold is ignored, and the delay and length the container states \
+         otherwise apply",
     ),
 ];
 

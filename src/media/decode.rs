@@ -226,7 +226,8 @@ struct Assembler {
 impl Assembler {
     fn note_damaged_packet(&mut self, src: &Source, position: Option<i64>, dur: u64) {
         if let Some(pos) = position {
-            self.damaged_end = Some(pos.saturating_add(dur as i64) - src.origin);
+            let dur = i64::try_from(dur).unwrap_or(i64::MAX);
+            self.damaged_end = Some(pos.saturating_add(dur).saturating_sub(src.origin));
         }
     }
 
@@ -277,13 +278,16 @@ impl Assembler {
         }
         let len = planes[0].len();
         if let Some(pos) = position {
-            let gap = pos - src.origin - len as i64;
+            let gap = pos.saturating_sub(src.origin).saturating_sub(len as i64);
             // Audio missing before this buffer (skipped or undecodable packets): keep the rest
             // in time with silence. A huge jump is a broken timestamp, not a gap.
             let limit = match src.decoded_len_needed() {
                 Some(n) => n.saturating_sub(len as u64),
                 None => MAX_GAP_SECONDS * u64::from(self.sample_rate),
-            };
+            }
+            // Nor more than the file could hold: a lying header's length is no licence to fill
+            // gigabytes of silence.
+            .min(src.plausible_frames().saturating_sub(len as u64));
             if gap > 0 && (gap as u64) <= limit {
                 let gap = gap as usize;
                 for p in planes.iter_mut() {
@@ -317,7 +321,11 @@ impl Assembler {
         // Damaged packets at the very end: silence up to where they would have ended.
         if let Some(end) = self.damaged_end {
             let len = planes[0].len() as i64;
-            let cap = src.decoded_len_needed().map_or(i64::MAX, |n| n as i64);
+            let cap = src
+                .decoded_len_needed()
+                .unwrap_or(u64::MAX)
+                .min(src.plausible_frames())
+                .min(i64::MAX as u64) as i64;
             let end = end.min(cap);
             if end > len {
                 for p in planes.iter_mut() {

@@ -252,6 +252,17 @@ fn parse_elst(elst: &[u8], movie_ts: u32, media_ts: u32, rate: u32) -> Option<Ve
     Some(edits)
 }
 
+/// The frames of silence the empty edits of `edits` add.
+pub(crate) fn silence(edits: &[Edit]) -> u64 {
+    edits
+        .iter()
+        .map(|e| match *e {
+            Edit::Silence(n) => n,
+            Edit::Media { .. } => 0,
+        })
+        .fold(0, u64::saturating_add)
+}
+
 /// A resolved edit: silence, or a range of decoded frames.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Piece {

@@ -165,6 +165,16 @@ impl<'p> Source<'p> {
         } else {
             mp4::Timing::default()
         };
+        let mut timing = timing;
+        if timing
+            .edits
+            .as_deref()
+            .is_some_and(|e| mp4::silence(e) > plausible_frames(&params, len))
+        {
+            // More silence than the file could hold audio: a damaged edit list, not a stem's
+            // offset (and presenting it would allocate what it claims).
+            timing.edits = None;
+        }
         let presentation =
             Presentation::choose(params.codec, timing, container_delay, mp3_without_delay);
         Ok(Source {
@@ -186,23 +196,11 @@ impl<'p> Source<'p> {
         Some(self.presentation.decoded_len_needed(exact))
     }
 
-    /// The most frames the file could hold, whatever its header claims: uncompressed PCM one per
-    /// `channels × bytes per sample` of the file, anything else [`MAX_FRAMES_PER_BYTE`] per byte.
-    /// Nothing the decoder builds from a header or a timestamp (preallocation, silence for a gap)
-    /// may be longer.
+    /// The most frames the file could hold, whatever its header claims (see
+    /// [`plausible_frames`]). Nothing the decoder builds from a header or a timestamp
+    /// (preallocation, silence for a gap or an edit list) may be longer.
     pub(crate) fn plausible_frames(&self) -> u64 {
-        if is_pcm(self.params.codec) {
-            let bits = self
-                .params
-                .bits_per_coded_sample
-                .or(self.params.bits_per_sample)
-                .unwrap_or(8);
-            let channels = self.params.channels.as_ref().map_or(1, |c| c.count());
-            let bytes_per_frame = (u64::from(bits) / 8).max(1) * (channels as u64).max(1);
-            self.file_len / bytes_per_frame
-        } else {
-            self.file_len.saturating_mul(MAX_FRAMES_PER_BYTE)
-        }
+        plausible_frames(&self.params, self.file_len)
     }
 
     /// Frames to reserve per channel before decoding: the stated (or estimated) length and one
@@ -259,6 +257,22 @@ impl<'p> Source<'p> {
                 Err(e) => return Err(map_error(self.path, e)),
             }
         }
+    }
+}
+
+/// The most frames a file of `file_len` bytes could hold: uncompressed PCM one per
+/// `channels × bytes per sample`, anything else [`MAX_FRAMES_PER_BYTE`] per byte.
+fn plausible_frames(params: &AudioCodecParameters, file_len: u64) -> u64 {
+    if is_pcm(params.codec) {
+        let bits = params
+            .bits_per_coded_sample
+            .or(params.bits_per_sample)
+            .unwrap_or(8);
+        let channels = params.channels.as_ref().map_or(1, |c| c.count());
+        let bytes_per_frame = (u64::from(bits) / 8).max(1) * (channels as u64).max(1);
+        file_len / bytes_per_frame
+    } else {
+        file_len.saturating_mul(MAX_FRAMES_PER_BYTE)
     }
 }
 
