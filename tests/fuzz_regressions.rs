@@ -53,6 +53,12 @@ const CASES: &[(&str, Outcome, &str)] = &[
          checking a plain PCM header's block align",
     ),
     (
+        "caf_huge_packets.caf",
+        Outcome::MediaError("Corrupt"),
+        "media_decode: symphonia's CAF reader overflows bytes_per_packet × 8 (u32) for a desc \
+         chunk stating packets of 2^29 bytes or more",
+    ),
+    (
         "review_stts_gap.m4a",
         Outcome::MediaError("Corrupt"),
         "review (crafted from signal_aac.m4a, the kind of input media_decode's heap limit \

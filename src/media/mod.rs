@@ -8,12 +8,12 @@
 mod codec_name;
 mod decode;
 mod gapless;
+mod header_check;
 mod import;
 mod input;
 mod mp4;
 mod peaks;
 mod resample;
-mod riff_check;
 mod source;
 mod stem;
 mod wav;

@@ -4,9 +4,9 @@
 use super::MediaError;
 use super::codec_name::{codec_name, is_pcm};
 use super::gapless::Presentation;
+use super::header_check;
 use super::input::Input;
 use super::mp4;
-use super::riff_check;
 use std::path::Path;
 use symphonia::core::codecs::CodecParameters;
 use symphonia::core::codecs::audio::well_known::{CODEC_ID_MP1, CODEC_ID_MP2, CODEC_ID_MP3};
@@ -111,7 +111,7 @@ impl<'p> Source<'p> {
             });
         }
         let mut reader = input.reader().map_err(|e| MediaError::io(path, e))?;
-        riff_check::check(path, &mut reader)?;
+        header_check::check(path, &mut reader)?;
         drop(reader);
         let mut format = probe(path, stream)?;
         let mut estimate = None;
