@@ -134,6 +134,31 @@ fn a_hand_written_file_may_list_only_sources() {
     assert!(!t.eq.any_enabled() && !t.compressor.enabled);
     assert_eq!(t.reverb_send_db, f32::NEG_INFINITY);
     assert_eq!(p.tracks[1].gain_db, -3.0);
+    // Named after their files, each in the next colour of the palette.
+    assert_eq!(p.tracks[0].name, "drums");
+    assert_eq!(p.tracks[1].name, "bass");
+    assert_eq!(p.tracks[0].color, project::Color::nth(0));
+    assert_eq!(p.tracks[1].color, project::Color::nth(1));
+}
+
+#[test]
+fn given_names_and_colours_are_kept_and_only_missing_ones_filled_in() {
+    let p = file::from_ron_str(
+        r##"(tracks: [
+            (name: "Kick", source: "k.wav", color: "#4aa3df"),
+            (source: "stems/snare top.flac", color: "#4aa3df"),
+            (name: "Hat", source: "h.wav"),
+            (source: ""),
+        ])"##,
+    )
+    .unwrap();
+    let names: Vec<&str> = p.tracks.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["Kick", "snare top", "Hat", ""]);
+    // The first two keep the colour they were given (the palette's first), the others get
+    // the colour of their place.
+    assert_eq!(p.tracks[1].color, project::Color::nth(0));
+    assert_eq!(p.tracks[2].color, project::Color::nth(2));
+    assert_eq!(p.tracks[3].color, project::Color::nth(3));
 }
 
 #[test]
