@@ -218,16 +218,17 @@ pub fn knob<'a>(
     .into()
 }
 
-/// A fader for `param` (a level in dB).
-pub fn fader<'a>(cx: &Context<'a>, param: Param, color: Color) -> Element<'a, Message> {
+/// A fader for `param` (a level in dB), `width` pixels wide.
+pub fn fader<'a>(cx: &Context<'a>, param: Param, color: Color, width: f32) -> Element<'a, Message> {
     let v = param.get(cx.project()).unwrap_or(0.0);
     let f = w::fader(v, move |x| Message::Set(param, x))
         .on_release(Message::Release(param))
         .on_value_click(Message::Type(TypeMsg::Begin(param)))
         .color(color)
-        .width(50);
+        .width(width);
     container(with_typing(cx, param, f.into()))
         .id(param.widget_id())
+        .width(width)
         .height(Fill)
         .into()
 }

@@ -19,6 +19,8 @@ pub enum Gesture {
     Drop,
     /// A marker name being typed.
     Marker(usize),
+    /// A marker being dragged along the ruler.
+    MarkerDrag,
 }
 
 /// An on/off switch.
@@ -111,7 +113,25 @@ fn track_name(p: &Project, id: TrackId) -> &str {
 }
 
 fn sort_markers(p: &mut Project) {
+    // Stable, so markers at the same time keep their order ([`marker_index_after_move`]).
     p.markers.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
+}
+
+/// Where the `i`-th marker of `p` ends up in the list after [`Edit::MoveMarker`]`(i, time_s)`
+/// (markers are kept in time order), so a drag can keep following it.
+pub fn marker_index_after_move(p: &Project, i: usize, time_s: f64) -> usize {
+    p.markers
+        .iter()
+        .enumerate()
+        .filter(|&(j, m)| {
+            j != i
+                && match m.time_s.total_cmp(&time_s) {
+                    std::cmp::Ordering::Less => true,
+                    std::cmp::Ordering::Equal => j < i,
+                    std::cmp::Ordering::Greater => false,
+                }
+        })
+        .count()
 }
 
 impl Edit {
@@ -351,6 +371,26 @@ mod tests {
         assert_eq!(p.markers[0].name, "a");
         assert!(Edit::MoveMarker(0, 3.0).apply(&mut p));
         assert_eq!(p.markers[1].name, "a");
+    }
+
+    #[test]
+    fn a_moved_marker_is_found_where_the_sort_puts_it() {
+        let mut p = Project::default();
+        for (i, t) in [1.0, 2.0, 2.0, 3.0, 5.0].into_iter().enumerate() {
+            p.markers.push(Marker {
+                name: format!("m{i}"),
+                time_s: t,
+            });
+        }
+        for i in 0..p.markers.len() {
+            for t in [0.0, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 9.0] {
+                let name = p.markers[i].name.clone();
+                let predicted = marker_index_after_move(&p, i, t);
+                let mut q = p.clone();
+                Edit::MoveMarker(i, t).apply(&mut q);
+                assert_eq!(q.markers[predicted].name, name, "marker {i} to {t}");
+            }
+        }
     }
 
     #[test]

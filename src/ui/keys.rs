@@ -95,6 +95,9 @@ pub fn on_event(event: Event, status: event::Status, _window: window::Id) -> Opt
             Some(Message::Files(files::Message::Dropped(path)))
         }
         Event::Window(window::Event::Resized(size)) => Some(Message::Resized(size)),
+        Event::Window(window::Event::Moved(p)) => {
+            Some(Message::Layout(super::layout::Message::Moved(p)))
+        }
         Event::Keyboard(k) => shortcut(&k, status == event::Status::Ignored),
         _ => None,
     }

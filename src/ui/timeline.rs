@@ -1,23 +1,56 @@
-//! The timeline: a ruler and one lane per track with its waveform overview, the playhead and
-//! the loop region. Click to seek, drag to set the loop, wheel to scroll, Ctrl+wheel to zoom.
+//! The timeline: a ruler with the markers and one lane per track with its waveform overview,
+//! the playhead and the loop region. Click to seek (a lane also selects its track), drag to set
+//! the loop, drag its edges to resize it (or its inside on the ruler to move it), wheel to
+//! scroll, Ctrl+wheel to zoom, Alt+wheel (or the header's buttons) for the waveform height;
+//! markers are dragged, renamed (double-click), removed (right-click) and added (double-click
+//! the marker row) on the ruler. The lanes get the height the window's layout gives them.
 
 use super::action::{Action, EngineOp};
 use super::context::{Context, LANE_HEADER_W as HEADER_W, Selection};
-use super::edit::{Edit, Gesture};
+use super::edit::{Edit, Gesture, marker_index_after_move};
 use super::files::StemState;
+use super::layout;
 use super::theme;
+use super::widgets::timeline::{AMPLITUDE_STEP, MarkerEvent, RULER_H, clamp_amplitude};
 use super::widgets::{self as w, TimeView};
-use crate::project::{Region, TrackId};
+use crate::project::{Marker, Region, TrackId};
 use iced::widget::{
-    Column, button, canvas, column, container, mouse_area, row, scrollable, space, stack, text,
+    Column, Id, button, canvas, column, container, mouse_area, row, scrollable, space, stack, text,
+    text_input,
 };
-use iced::{Alignment, Element, Fill, Length};
+use iced::{Alignment, Element, Fill, Task};
 
-/// The timeline's state: its zoom and scroll.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+/// Widget id of the lanes' scrollable.
+pub const LANES_ID: &str = "lanes";
+/// Widget id of the box a marker is renamed in.
+pub const MARKER_NAME_ID: &str = "marker-name";
+
+/// The timeline's state: its zoom and scroll, the waveform height, and what is being done to
+/// a marker.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Timeline {
     /// The view the user chose; `None` fits the whole project into the window.
     pub view: Option<TimeView>,
+    /// Waveform height factor (1: full scale fills the lane).
+    pub amplitude: f32,
+    /// The marker being dragged, by its current index.
+    dragging: Option<usize>,
+    /// The marker being renamed on the ruler, by its index.
+    renaming: Option<usize>,
+    /// How far the lanes are scrolled down.
+    offset_y: f32,
+}
+
+impl Default for Timeline {
+    fn default() -> Self {
+        Timeline {
+            view: None,
+            amplitude: 1.0,
+            dragging: None,
+            renaming: None,
+            offset_y: 0.0,
+        }
+    }
 }
 
 impl Timeline {
@@ -49,10 +82,42 @@ impl Timeline {
     pub fn show(&mut self, position: u64, width: f32) {
         self.follow(position, width);
     }
+
+    /// Stops renaming a marker on the ruler; returns whether one was being renamed.
+    pub fn stop_renaming(&mut self) -> bool {
+        self.renaming.take().is_some()
+    }
+
+    /// The marker being renamed on the ruler.
+    pub fn renaming(&self) -> Option<usize> {
+        self.renaming
+    }
+
+    /// Scrolls the lanes so that the `index`-th lane (of `lane_h` pixels) is in view of a
+    /// `visible`-pixel-tall area, if it is not.
+    pub fn reveal(&mut self, index: usize, lane_h: f32, visible: f32) -> Task<super::app::Message> {
+        let y0 = index as f32 * (lane_h + 1.0);
+        let y1 = y0 + lane_h;
+        let target = if y0 < self.offset_y {
+            y0
+        } else if y1 > self.offset_y + visible {
+            y1 - visible
+        } else {
+            return Task::none();
+        };
+        self.offset_y = target.max(0.0);
+        iced::widget::operation::scroll_to(
+            Id::new(LANES_ID),
+            scrollable::AbsoluteOffset {
+                x: 0.0,
+                y: self.offset_y,
+            },
+        )
+    }
 }
 
 /// What the timeline sends.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Message {
     /// Move the playhead to a frame.
     Seek(u64),
@@ -64,17 +129,29 @@ pub enum Message {
     View(TimeView),
     /// Show the whole project.
     Fit,
-    /// A lane header was clicked.
+    /// A lane (or its header) was clicked.
     Select(TrackId),
+    /// Something was done to a marker on the ruler.
+    Marker(MarkerEvent),
+    /// The name of the marker being renamed on the ruler changed.
+    MarkerName(String),
+    /// Renaming on the ruler is finished (Enter).
+    MarkerNameDone,
+    /// Waveform height factor.
+    Amplitude(f32),
+    /// Fold the lanes away or unfold them.
+    ToggleLanes,
+    /// The lanes were scrolled to this offset (pixels).
+    Scrolled(f32),
 }
 
 impl Timeline {
     /// Handles a message.
     pub fn update(&mut self, m: Message, cx: &Context) -> Action {
+        let rate = f64::from(cx.project().sample_rate.max(1));
         match m {
             Message::Seek(f) => return Action::Engine(EngineOp::Seek(f)),
             Message::Loop(a, b) => {
-                let rate = f64::from(cx.project().sample_rate.max(1));
                 let region = Region {
                     start_s: a as f64 / rate,
                     end_s: b as f64 / rate,
@@ -85,8 +162,77 @@ impl Timeline {
             Message::View(v) => self.view = Some(v),
             Message::Fit => self.view = None,
             Message::Select(id) => return Action::Select(Selection::Track(id)),
+            Message::Marker(e) => return self.marker(e, cx),
+            Message::MarkerName(name) => {
+                if let Some(i) = self.renaming {
+                    return Action::Edit(Edit::RenameMarker(i, name), Some(Gesture::Marker(i)));
+                }
+            }
+            Message::MarkerNameDone => {
+                if let Some(i) = self.renaming.take() {
+                    return Action::EndGesture(Gesture::Marker(i));
+                }
+            }
+            Message::Amplitude(a) => self.amplitude = clamp_amplitude(a),
+            Message::ToggleLanes => {
+                return Action::Send(super::app::Message::Layout(layout::Message::ToggleLanes));
+            }
+            Message::Scrolled(y) => self.offset_y = y,
         }
         Action::None
+    }
+
+    fn marker(&mut self, e: MarkerEvent, cx: &Context) -> Action {
+        let p = cx.project();
+        let rate = f64::from(p.sample_rate.max(1));
+        match e {
+            MarkerEvent::Grab(i) => {
+                self.dragging = Some(i);
+                Action::None
+            }
+            MarkerEvent::Move(frame) => {
+                let Some(i) = self.dragging else {
+                    return Action::None;
+                };
+                let t = frame as f64 / rate;
+                self.dragging = Some(marker_index_after_move(p, i, t));
+                Action::Edit(Edit::MoveMarker(i, t), Some(Gesture::MarkerDrag))
+            }
+            MarkerEvent::Drop => {
+                self.dragging = None;
+                Action::EndGesture(Gesture::MarkerDrag)
+            }
+            MarkerEvent::Rename(i) => {
+                self.dragging = None;
+                if i >= p.markers.len() {
+                    return Action::None;
+                }
+                self.renaming = Some(i);
+                Action::Run(Task::batch([
+                    iced::widget::operation::focus(MARKER_NAME_ID),
+                    iced::widget::operation::select_all(MARKER_NAME_ID),
+                ]))
+            }
+            MarkerEvent::Remove(i) => {
+                self.dragging = None;
+                self.renaming = None;
+                Action::Edit(Edit::RemoveMarker(i), None)
+            }
+            MarkerEvent::Add(frame) => {
+                let time_s = frame as f64 / rate;
+                let marker = Marker {
+                    name: format!("Marker {}", p.markers.len() + 1),
+                    time_s,
+                };
+                // Renaming starts on the new marker, wherever the sort puts it.
+                let index = p.markers.iter().filter(|m| m.time_s <= time_s).count();
+                self.renaming = Some(index);
+                Action::Edit(Edit::AddMarker(marker), None).then(Action::Run(Task::batch([
+                    iced::widget::operation::focus(MARKER_NAME_ID),
+                    iced::widget::operation::select_all(MARKER_NAME_ID),
+                ])))
+            }
+        }
     }
 }
 
@@ -98,25 +244,30 @@ struct Overlay<'m> {
     markers: &'m [(u64, String)],
 }
 
-fn lane_height(tracks: usize) -> f32 {
-    match tracks {
-        0..=4 => 50.0,
-        5..=8 => 44.0,
-        _ => 36.0,
-    }
+/// A small button of the timeline's header.
+fn header_button<'a>(label: &'a str, message: Message, id: &'a str) -> Element<'a, Message> {
+    container(
+        button(text(label).size(10))
+            .on_press(message)
+            .padding([1, 5])
+            .style(theme::action_button),
+    )
+    .id(id.to_string())
+    .into()
 }
 
 impl Timeline {
     /// The ruler and the lanes.
     pub fn view<'a>(&self, cx: &Context<'a>) -> Element<'a, Message> {
         let project = cx.project();
+        let g = cx.geometry;
         let width = cx.lanes_width();
         let tv = self.effective(cx.length_frames(), width);
         let rate = project.sample_rate;
         let position = cx.engine.position;
         let region = project.loop_region.map(|r| r.frames(rate.max(1)));
         let looping = project.loop_enabled;
-        let lane_h = lane_height(project.tracks.len());
+        let lane_h = g.lane_h;
         let markers: Vec<(u64, String)> = project
             .markers
             .iter()
@@ -145,26 +296,80 @@ impl Timeline {
                 .on_release(Message::LoopDone)
         }
 
+        let folded = g.lanes_h <= 0.0 && !project.tracks.is_empty();
         let zoom_label = if self.view.is_some() { "Fit" } else { "Fitted" };
-        let ruler_row = row![
-            container(
+        let header = container(
+            column![
                 row![
+                    header_button(
+                        if folded { "▸" } else { "▾" },
+                        Message::ToggleLanes,
+                        "lanes-fold"
+                    ),
                     text("TRACKS").size(10).color(theme::TEXT_DIM),
                     space::horizontal(),
-                    button(text(zoom_label).size(10))
-                        .on_press(Message::Fit)
-                        .padding([1, 6])
-                        .style(theme::action_button),
+                    header_button(zoom_label, Message::Fit, "timeline-fit"),
                 ]
-                .align_y(Alignment::Center)
-            )
-            .padding([2, 8])
-            .width(HEADER_W)
-            .height(22)
-            .style(theme::panel),
-            wire(w::ruler(tv, rate), overlay),
-        ];
+                .spacing(4)
+                .align_y(Alignment::Center),
+                row![
+                    text("Height").size(9).color(theme::TEXT_DIM),
+                    space::horizontal(),
+                    header_button(
+                        "−",
+                        Message::Amplitude(self.amplitude / AMPLITUDE_STEP),
+                        "wave-lower"
+                    ),
+                    text(format!("×{:.1}", self.amplitude))
+                        .size(9)
+                        .color(theme::TEXT_DIM),
+                    header_button(
+                        "+",
+                        Message::Amplitude(self.amplitude * AMPLITUDE_STEP),
+                        "wave-taller"
+                    ),
+                ]
+                .spacing(3)
+                .align_y(Alignment::Center),
+            ]
+            .spacing(1),
+        )
+        .padding([1, 6])
+        .width(HEADER_W)
+        .height(RULER_H)
+        .clip(true)
+        .style(theme::panel);
+        let ruler = wire(w::ruler(tv, rate), overlay).on_marker(Message::Marker);
+        let ruler: Element<'a, Message> = match self.renaming.and_then(|i| project.markers.get(i)) {
+            Some(m) => {
+                // The name box sits on the marker's flag, in the marker row.
+                let x = markers
+                    .get(self.renaming.unwrap_or(0))
+                    .map_or(0.0, |(f, _)| tv.x_of(*f as f64))
+                    .clamp(0.0, (width - 140.0).max(0.0));
+                stack![
+                    ruler,
+                    container(w::blur_on_submit(
+                        text_input("Marker", &m.name)
+                            .id(MARKER_NAME_ID)
+                            .on_input(Message::MarkerName)
+                            .on_submit(Message::MarkerNameDone)
+                            .size(11)
+                            .padding([1, 4])
+                            .width(140),
+                    ))
+                    .padding(iced::Padding {
+                        left: x,
+                        ..iced::Padding::ZERO
+                    }),
+                ]
+                .into()
+            }
+            None => ruler.into(),
+        };
+        let ruler_row = row![header, ruler];
 
+        let show_status = lane_h >= 40.0;
         let lanes = project.tracks.iter().map(|t| {
             let color = theme::track_color(t.color);
             let selected = cx.selection == Some(Selection::Track(t.id));
@@ -198,6 +403,29 @@ impl Timeline {
             if t.solo {
                 flags.push('S');
             }
+            let name = text(t.name.as_str())
+                .size(if show_status { 13 } else { 12 })
+                .wrapping(iced::widget::text::Wrapping::None);
+            let info: Element<'a, Message> = if show_status {
+                column![
+                    name,
+                    row![
+                        status,
+                        space::horizontal(),
+                        text(flags).size(10).color(theme::MUTE)
+                    ],
+                ]
+                .spacing(2)
+                .into()
+            } else {
+                row![
+                    name,
+                    space::horizontal(),
+                    text(flags).size(10).color(theme::MUTE)
+                ]
+                .align_y(Alignment::Center)
+                .into()
+            };
             let header = mouse_area(
                 container(
                     row![
@@ -205,21 +433,11 @@ impl Timeline {
                             .width(4)
                             .height(Fill)
                             .style(theme::color_bar(color)),
-                        column![
-                            text(t.name.as_str())
-                                .size(13)
-                                .wrapping(iced::widget::text::Wrapping::None),
-                            row![
-                                status,
-                                space::horizontal(),
-                                text(flags).size(10).color(theme::MUTE)
-                            ],
-                        ]
-                        .spacing(2),
+                        info,
                     ]
                     .spacing(8),
                 )
-                .padding(6)
+                .padding(if show_status { 6 } else { 3 })
                 .width(HEADER_W)
                 .height(lane_h)
                 .clip(true)
@@ -238,7 +456,7 @@ impl Timeline {
             } else {
                 color
             };
-            let lane: Element<'a, Message> = match state {
+            let lane: w::timeline::Timeline<'a, Message> = match state {
                 Some(StemState::Ready(s)) => {
                     let level = s.overview.level_for(tv.frames_per_px);
                     wire(
@@ -248,41 +466,64 @@ impl Timeline {
                             s.overview.frames_per_bin(level) as f64,
                         )
                         .color(lane_color)
-                        .height(lane_h),
+                        .amplitude(self.amplitude)
+                        .on_amplitude(Message::Amplitude),
                         overlay,
                     )
-                    .into()
                 }
                 Some(StemState::Offline(reason)) => {
-                    wire(w::offline_lane(tv, reason.as_str()).height(lane_h), overlay).into()
+                    wire(w::offline_lane(tv, reason.as_str()), overlay)
                 }
-                _ => wire(
-                    w::lane::<Message, [f32; 2]>(tv, &[], 1.0).height(lane_h),
-                    overlay,
-                )
-                .into(),
+                _ => wire(w::lane::<Message, [f32; 2]>(tv, &[], 1.0), overlay),
             };
+            let lane = lane.height(lane_h).on_press(Message::Select(t.id));
+            // The selected track's lane is outlined like its strip.
+            let lane = container(lane).style(move |_| {
+                if selected {
+                    container::Style {
+                        border: iced::Border {
+                            color: theme::fade(theme::ACCENT, 0.55),
+                            width: 1.0,
+                            radius: 0.0.into(),
+                        },
+                        ..container::Style::default()
+                    }
+                } else {
+                    container::Style::default()
+                }
+            });
             container(row![header, lane])
                 .id(format!("lane-{}", t.id.0))
                 .into()
         });
         let lanes = Column::with_children(lanes).spacing(1);
-        let max_h = (cx.window.height * 0.34).max(lane_h + 4.0);
-        let body: Element<'a, Message> = if project.tracks.is_empty() {
-            container(
-            text("No tracks yet: add stems (Ctrl+I), add a folder, or drop audio files on the window.")
-                .size(13)
-                .color(theme::TEXT_DIM),
-        )
-        .padding(20)
-        .width(Fill)
-        .into()
-        } else if project.tracks.len() as f32 * (lane_h + 1.0) <= max_h {
-            // No scrollable (a clipped layer) when the lanes fit: cheaper to repaint.
-            lanes.into()
-        } else {
-            scrollable(lanes).height(Length::Shrink).into()
-        };
+        let mut body = column![ruler_row].spacing(1);
+        if project.tracks.is_empty() {
+            body = body.push(
+                container(
+                    text(
+                        "No tracks yet: add stems (Ctrl+I), add a folder, or drop audio files \
+                         on the window.",
+                    )
+                    .size(13)
+                    .color(theme::TEXT_DIM),
+                )
+                .padding([6, 20])
+                .width(Fill),
+            );
+        } else if g.lanes_h > 0.0 {
+            body = body.push(if g.lanes_scroll {
+                Element::from(
+                    scrollable(lanes)
+                        .id(LANES_ID)
+                        .on_scroll(|v| Message::Scrolled(v.absolute_offset().y))
+                        .height(g.lanes_h),
+                )
+            } else {
+                // No scrollable (a clipped layer) when the lanes fit: cheaper to repaint.
+                container(lanes).height(g.lanes_h).clip(true).into()
+            });
+        }
         let lane_x = tv.x_of(position as f64);
         let playhead = (0.0..=width).contains(&lane_x).then_some(HEADER_W + lane_x);
         // One playhead drawn over the ruler and all lanes: the software renderer pays per shape
@@ -290,7 +531,7 @@ impl Timeline {
         // (its cached waveform) plus this one, not two per lane.
         container(
             stack![
-                column![ruler_row, container(body).max_height(max_h)].spacing(1),
+                body,
                 canvas(PlayheadOverlay { x: playhead })
                     .width(Fill)
                     .height(Fill),
@@ -340,12 +581,12 @@ impl canvas::Program<Message> for PlayheadOverlay {
             iced::Size::new(1.5, h),
             theme::PLAYHEAD,
         );
-        // A marker at the bottom of the ruler (22 px high).
+        // A marker at the bottom of the ruler.
         f.fill(
             &canvas::Path::new(|p| {
-                p.move_to(iced::Point::new(x - 5.0, 15.0));
-                p.line_to(iced::Point::new(x + 5.0, 15.0));
-                p.line_to(iced::Point::new(x, 22.0));
+                p.move_to(iced::Point::new(x - 5.0, RULER_H - 7.0));
+                p.line_to(iced::Point::new(x + 5.0, RULER_H - 7.0));
+                p.line_to(iced::Point::new(x, RULER_H));
                 p.close();
             }),
             theme::PLAYHEAD,

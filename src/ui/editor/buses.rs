@@ -126,12 +126,15 @@ fn project_settings<'a>(cx: &Context<'a>) -> Element<'a, Message> {
     let srate = rate.max(1);
     let markers = project.markers.iter().enumerate().map(|(i, m)| {
         row![
-            text_input("Marker", &m.name)
-                .on_input(move |s| Message::MarkerName(i, s))
-                .on_submit(Message::MarkerNameDone(i))
-                .size(12)
-                .padding([2, 6])
-                .width(Fill),
+            w::blur_on_submit(
+                text_input("Marker", &m.name)
+                    .id(format!("marker-name-{i}"))
+                    .on_input(move |s| Message::MarkerName(i, s))
+                    .on_submit(Message::MarkerNameDone(i))
+                    .size(12)
+                    .padding([2, 6])
+                    .width(Fill)
+            ),
             tip(
                 button(text(w::format::time_ms(m.time_s)).size(11))
                     .on_press(Message::GoToMarker(i))

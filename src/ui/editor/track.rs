@@ -136,13 +136,15 @@ impl Editor {
                     .width(4)
                     .height(24)
                     .style(theme::color_bar(color)),
-                text_input("Track name", &t.name)
-                    .id(NAME_ID)
-                    .on_input(move |s| Message::Rename(id, s))
-                    .on_submit(Message::RenameDone(id))
-                    .size(14)
-                    .padding([3, 6])
-                    .width(Fill),
+                w::blur_on_submit(
+                    text_input("Track name", &t.name)
+                        .id(NAME_ID)
+                        .on_input(move |s| Message::Rename(id, s))
+                        .on_submit(Message::RenameDone(id))
+                        .size(14)
+                        .padding([3, 6])
+                        .width(Fill)
+                ),
                 container(
                     button(text("Remove").size(11))
                         .on_press(Message::RemoveTrack(id))

@@ -202,23 +202,28 @@ impl Files {
         .into()
     }
 
-    /// The bottom line: file, background work (decoding, the bounce's `bounce` progress),
-    /// engine status.
-    pub fn status_bar<'a>(&self, cx: &Context<'a>, bounce: Option<f32>) -> Element<'a, Message> {
+    /// The left of the status bar when there is no notice: the project's file.
+    pub fn status_file<'a>(&self, cx: &Context<'a>) -> Element<'a, Message> {
         let file = cx
             .doc
             .path
             .as_ref()
             .map_or_else(|| "not saved yet".into(), |p| p.display().to_string());
-        let mut items = row![
+        container(
             text(file)
                 .size(11)
                 .color(theme::TEXT_DIM)
-                .wrapping(iced::widget::text::Wrapping::None)
-        ]
-        .spacing(12)
-        .align_y(Alignment::Center);
-        items = items.push(space::horizontal());
+                .wrapping(iced::widget::text::Wrapping::None),
+        )
+        .width(Fill)
+        .clip(true)
+        .into()
+    }
+
+    /// The right of the status bar: background work (decoding, the bounce's `bounce`
+    /// progress), engine status.
+    pub fn status_jobs<'a>(&self, cx: &Context<'a>, bounce: Option<f32>) -> Element<'a, Message> {
+        let mut items = row![].spacing(12).align_y(Alignment::Center);
         if let Some((n, f)) = cx.stems.progress() {
             items = items.push(
                 text(format!(
@@ -241,15 +246,13 @@ impl Files {
                     .girth(6),
             );
         }
-        items = items.push(
-            text(cx.engine.status.as_str())
-                .size(11)
-                .color(theme::TEXT_DIM),
-        );
-        container(items)
-            .padding([3, 12])
-            .width(Fill)
-            .style(theme::panel)
+        items
+            .push(
+                text(cx.engine.status.as_str())
+                    .size(11)
+                    .color(theme::TEXT_DIM)
+                    .wrapping(iced::widget::text::Wrapping::None),
+            )
             .into()
     }
 

@@ -1,11 +1,22 @@
-//! Level meters: a stereo peak/RMS meter with peak hold and a clip light, a gain-reduction
-//! meter, and a horizontal loudness bar for the master.
+//! Level meters: a stereo peak/RMS meter with peak hold, a clip light and a value box, a
+//! gain-reduction meter, a vertical loudness meter, and a horizontal loudness bar for the
+//! transport.
+//!
+//! # One scale with the fader
+//! The vertical meters lay out their height exactly as a fader of the same height does
+//! ([`fader::travel_of`]): the same top margin, the same travel, the same value box under it.
+//! The stereo meter maps dB onto that travel with the fader's own taper ([`fader::db_to_pos`]),
+//! so a level sits level with the same number on the fader's scale beside it, and its ticks
+//! are the fader's marks. The gain-reduction and loudness meters have scales of their own
+//! (0 … −24 dB of reduction, −36 … 0 LUFS), always labelled, in their own colour.
 //!
 //! All levels are numbers the app already has (the engine's [`ChannelMeter`]s, with their
-//! ballistics applied on the control side); a meter only draws them. The scale and the wells sit in a cache, so a redraw while playing
-//! costs a dozen rectangles per meter.
+//! ballistics applied on the control side); a meter only draws them. Scales, bars and the
+//! value box sit in separate caches, so a redraw while playing costs a dozen rectangles per
+//! meter and the text is drawn only when a value changes.
 
 use super::cache::{KeyedCache, hash_floats};
+use super::fader::{self, MARKS, VALUE_H, db_to_pos, has_value_box, travel_of};
 use super::host::{Control, Host};
 use crate::engine::ChannelMeter;
 use crate::ui::theme;
@@ -15,10 +26,10 @@ use iced::{
     Color, Element, Event, Length, Point, Rectangle, Renderer, Size, Theme, alignment, mouse,
 };
 
-/// Bottom of the level scale in dBFS.
+/// Lowest level a stereo meter shows, in dBFS (quieter shows nothing).
 pub const MIN_DB: f32 = -60.0;
-/// Top of the level scale in dBFS.
-pub const MAX_DB: f32 = 6.0;
+/// Top of the stereo meter's scale: the fader's top.
+pub const MAX_DB: f32 = fader::MAX_DB;
 /// Full scale of the gain-reduction meter in dB.
 pub const GR_RANGE_DB: f32 = 24.0;
 
@@ -29,10 +40,16 @@ const ZONES: [(f32, f32, Color); 3] = [
     (-3.0, MAX_DB, theme::METER_RED),
 ];
 
-/// Height of the clip light, and of the click target around it.
-const CLIP_H: f32 = 8.0;
-/// Width of the label column of a meter with a scale.
+/// Height of the clip light (it sits above the travel, in the fader's top margin).
+const CLIP_H: f32 = 7.0;
+/// Width of the label column of a stereo meter with a labelled scale.
 const SCALE_W: f32 = 18.0;
+/// Width of the label column of the gain-reduction and loudness meters.
+const SIDE_LABELS_W: f32 = 12.0;
+/// Labels of the gain-reduction scale (dB of reduction).
+const GR_MARKS: [f32; 5] = [0.0, 3.0, 6.0, 12.0, 24.0];
+/// Size of scale labels.
+const LABEL_SIZE: f32 = 8.0;
 
 /// What a stereo meter shows of one side: (peak, RMS, held peak) in dBFS.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -52,27 +69,36 @@ const SILENT: [Side; 2] = [Side {
 enum Kind {
     Stereo([Side; 2]),
     GainReduction(f32),
+    /// Vertical (a meter beside a fader) or horizontal (the transport's bars).
     Loudness {
         lufs: f32,
         target: Option<f32>,
         min: f32,
         max: f32,
+        vertical: bool,
     },
 }
 
-/// A meter; build it with [`meter`], [`gain_reduction_meter`] or [`loudness_bar`].
+/// A meter; build it with [`meter`], [`gain_reduction_meter`], [`loudness_meter`] or
+/// [`loudness_bar`].
 pub struct Meter<Message> {
     kind: Kind,
     clipped: bool,
     on_clip_click: Option<Message>,
+    on_value_click: Option<Message>,
+    /// The number in the value box (`None`: the meter's own reading).
+    value: Option<f32>,
+    /// A tick across the stereo bars (the master's true peak).
+    true_peak: Option<f32>,
     scale: bool,
     width: Length,
     height: Length,
 }
 
-/// A vertical stereo meter (−60 … +6 dBFS, linear in dB) with a clip light on top, showing
-/// the engine's display meter as it is (bars, holds and the latched clip light; −∞ or anything
-/// below [`MIN_DB`] shows nothing).
+/// A vertical stereo meter on the fader's scale (see the module documentation) with a clip
+/// light on top, showing the engine's display meter as it is: bars, holds and the latched clip
+/// light; anything below [`MIN_DB`] shows nothing. The value box shows the higher hold, or
+/// what [`Meter::value`] gives.
 pub fn meter<Message>(levels: &ChannelMeter) -> Meter<Message> {
     let side = |s: usize| Side {
         peak_db: levels.peak_db[s],
@@ -86,17 +112,35 @@ pub fn meter<Message>(levels: &ChannelMeter) -> Meter<Message> {
     }
 }
 
-/// A vertical gain-reduction meter: a bar growing down from 0 to −24 dB. `gr_db` may be given
-/// as a negative gain (−6) or a positive reduction (6); both show 6 dB of reduction.
+/// A vertical gain-reduction meter: a bar growing down from 0 to −24 dB, with its scale and
+/// the reduction in the value box. `gr_db` may be given as a negative gain (−6) or a positive
+/// reduction (6); both show 6 dB of reduction.
 pub fn gain_reduction_meter<Message>(gr_db: f32) -> Meter<Message> {
     Meter {
         kind: Kind::GainReduction(gr_db),
-        width: Length::Fixed(8.0),
+        width: Length::Fixed(8.0 + SIDE_LABELS_W),
         ..silent()
     }
 }
 
-/// A horizontal loudness bar (−36 … 0 LUFS by default), e.g. the master's short-term loudness.
+/// A vertical loudness meter (−36 … 0 LUFS by default) with its scale and the value in the
+/// value box, e.g. the master's short-term loudness beside its meter.
+pub fn loudness_meter<Message>(lufs: f32) -> Meter<Message> {
+    Meter {
+        kind: Kind::Loudness {
+            lufs,
+            target: None,
+            min: -36.0,
+            max: 0.0,
+            vertical: true,
+        },
+        width: Length::Fixed(8.0 + SIDE_LABELS_W),
+        ..silent()
+    }
+}
+
+/// A horizontal loudness bar (−36 … 0 LUFS by default), e.g. the transport's short-term
+/// loudness.
 pub fn loudness_bar<Message>(lufs: f32) -> Meter<Message> {
     Meter {
         kind: Kind::Loudness {
@@ -104,6 +148,7 @@ pub fn loudness_bar<Message>(lufs: f32) -> Meter<Message> {
             target: None,
             min: -36.0,
             max: 0.0,
+            vertical: false,
         },
         width: Length::Fill,
         height: Length::Fixed(10.0),
@@ -117,8 +162,11 @@ fn silent<Message>() -> Meter<Message> {
         kind: Kind::Stereo(SILENT),
         clipped: false,
         on_clip_click: None,
+        on_value_click: None,
+        value: None,
+        true_peak: None,
         scale: false,
-        width: Length::Fixed(18.0),
+        width: Length::Fixed(22.0),
         height: Length::Fill,
     }
 }
@@ -130,11 +178,30 @@ impl<Message> Meter<Message> {
         self
     }
 
-    /// Draws a labelled dB scale beside a vertical meter (adds 18 px to the default width).
+    /// Message sent when the value box is clicked (to reset what it shows).
+    pub fn on_value_click(mut self, message: Message) -> Self {
+        self.on_value_click = Some(message);
+        self
+    }
+
+    /// The number the value box of a stereo meter shows instead of its hold (the highest peak
+    /// since a reset, kept by the app); −∞ shows a dash.
+    pub fn value(mut self, db: f32) -> Self {
+        self.value = Some(db);
+        self
+    }
+
+    /// Marks a true-peak level (dBTP) across the bars of a stereo meter.
+    pub fn true_peak(mut self, dbtp: f32) -> Self {
+        self.true_peak = dbtp.is_finite().then_some(dbtp);
+        self
+    }
+
+    /// Labels the dB marks beside a stereo meter (adds 18 px to the default width).
     pub fn scale(mut self, scale: bool) -> Self {
         if let Length::Fixed(w) = self.width
             && scale != self.scale
-            && !matches!(self.kind, Kind::Loudness { .. })
+            && matches!(self.kind, Kind::Stereo(_))
         {
             self.width = Length::Fixed(if scale { w + SCALE_W } else { w - SCALE_W });
         }
@@ -142,7 +209,7 @@ impl<Message> Meter<Message> {
         self
     }
 
-    /// Marks a target loudness on a [`loudness_bar`]; the bar turns yellow above it and red
+    /// Marks a target loudness on a loudness meter or bar; it turns yellow above it and red
     /// 2 LU above it.
     pub fn target(mut self, lufs: f32) -> Self {
         if let Kind::Loudness { target, .. } = &mut self.kind {
@@ -151,7 +218,7 @@ impl<Message> Meter<Message> {
         self
     }
 
-    /// The LUFS range of a [`loudness_bar`].
+    /// The LUFS range of a loudness meter or bar.
     pub fn range(mut self, from: f32, to: f32) -> Self {
         if let Kind::Loudness { min, max, .. } = &mut self.kind
             && from.is_finite()
@@ -177,33 +244,125 @@ impl<Message> Meter<Message> {
 
     /// Width of the bars (the rest is the scale).
     fn bars_w(&self, size: Size) -> f32 {
-        if self.scale {
-            (size.width - SCALE_W).max(2.0)
-        } else {
-            size.width
+        let labels = match self.kind {
+            Kind::Stereo(_) if self.scale => SCALE_W,
+            Kind::Stereo(_)
+            | Kind::Loudness {
+                vertical: false, ..
+            } => 0.0,
+            // Labels when there is room for them beside a bar of at least 4 px.
+            _ if size.width >= SIDE_LABELS_W + 4.0 => SIDE_LABELS_W,
+            _ => 0.0,
+        };
+        (size.width - labels).max(2.0)
+    }
+
+    fn vertical(&self) -> bool {
+        !matches!(
+            self.kind,
+            Kind::Loudness {
+                vertical: false,
+                ..
+            }
+        )
+    }
+
+    /// The value box, if the meter is tall enough for one.
+    fn value_box(&self, size: Size) -> Option<Rectangle> {
+        (self.vertical() && has_value_box(size.height)).then(|| {
+            Rectangle::new(
+                Point::new(0.0, size.height - VALUE_H),
+                Size::new(size.width, VALUE_H - 1.0),
+            )
+        })
+    }
+
+    /// The number in the value box and its colour.
+    fn value_text(&self) -> Option<(String, Color)> {
+        let short = |v: f32| {
+            if !v.is_finite() {
+                "–".to_string()
+            } else if v.abs() < 9.95 {
+                format!("{v:.1}")
+            } else {
+                format!("{v:.0}")
+            }
+        };
+        match self.kind {
+            Kind::Stereo(levels) => {
+                let v = self
+                    .value
+                    .unwrap_or_else(|| levels[0].hold_db.max(levels[1].hold_db));
+                let v = if v.is_nan() || v <= MIN_DB {
+                    f32::NEG_INFINITY
+                } else {
+                    v
+                };
+                let color = if v > 0.0 {
+                    theme::METER_RED
+                } else {
+                    theme::TEXT
+                };
+                Some((short(v), color))
+            }
+            Kind::GainReduction(gr) => {
+                let r = if gr.is_nan() { 0.0 } else { gr.abs() };
+                Some((
+                    if r < 0.05 { "0".into() } else { short(r) },
+                    theme::GAIN_REDUCTION,
+                ))
+            }
+            Kind::Loudness { lufs, vertical, .. } if vertical => Some((
+                if lufs.is_finite() && lufs > -70.0 {
+                    short(lufs)
+                } else {
+                    "–".into()
+                },
+                theme::TEXT,
+            )),
+            Kind::Loudness { .. } => None,
         }
     }
 }
 
-/// Vertical position of `db` on the scale `lo..hi` drawn from `top` to `bottom`.
-fn y_of(db: f32, lo: f32, hi: f32, top: f32, bottom: f32) -> f32 {
-    let t = if db.is_nan() {
-        0.0
-    } else {
-        ((db - lo) / (hi - lo)).clamp(0.0, 1.0)
-    };
-    bottom - t * (bottom - top)
+/// Vertical position of `t` (0 = bottom of the travel, 1 = top) in a meter `height` tall.
+fn y_at(t: f32, height: f32) -> f32 {
+    let (top, travel) = travel_of(height);
+    let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
+    top + (1.0 - t) * travel
+}
+
+/// Vertical position of a level on the stereo meter's (the fader's) scale.
+fn y_of_db(db: f32, height: f32) -> f32 {
+    y_at(db_to_pos(db), height)
 }
 
 /// Meter state in the widget tree.
 #[derive(Default)]
 pub(crate) struct State {
-    /// Bars (and, without a labelled scale, the wells and ticks) in one geometry, redrawn
-    /// only when a level changes: a silent meter costs nothing. One geometry instead of two
-    /// halves what the software renderer pays per repainted region.
-    cache: KeyedCache<((u8, bool, u32, u32), u64)>,
-    /// A labelled scale on its own: its text is expensive to redraw at the display rate.
+    /// Bars, holds and the clip light, redrawn only when a level changes: a silent meter costs
+    /// nothing.
+    bars: KeyedCache<(u8, bool, u64)>,
+    /// Wells, ticks and labels: their text is expensive to redraw at the display rate.
     scale: KeyedCache<(u8, bool, u32, u32)>,
+    /// The value box, redrawn when its number changes.
+    value: KeyedCache<u64>,
+}
+
+/// A scale label.
+fn label(f: &mut Frame, text: String, at: Point, color: Color) {
+    super::cache::fill_text(
+        f,
+        Text {
+            content: text,
+            position: at,
+            color,
+            size: LABEL_SIZE.into(),
+            align_x: iced::widget::text::Alignment::Right,
+            align_y: alignment::Vertical::Center,
+            ..Text::default()
+        },
+    );
 }
 
 impl<Message: Clone> Meter<Message> {
@@ -211,100 +370,122 @@ impl<Message: Clone> Meter<Message> {
         matches!(self.kind, Kind::Stereo(_))
             && cursor
                 .position_in(bounds)
-                .is_some_and(|p| p.y <= CLIP_H + 4.0 && p.x <= self.bars_w(bounds.size()))
+                .is_some_and(|p| p.y <= CLIP_H + 3.0 && p.x <= self.bars_w(bounds.size()))
+    }
+
+    fn value_hit(&self, bounds: Rectangle, cursor: mouse::Cursor) -> bool {
+        self.on_value_click.is_some()
+            && cursor
+                .position_in(bounds)
+                .is_some_and(|p| self.value_box(bounds.size()).is_some_and(|b| b.contains(p)))
     }
 
     /// Wells, ticks and labels: everything that depends only on size and kind.
     fn draw_static(&self, f: &mut Frame, size: Size) {
-        let label = |f: &mut Frame, text: String, at: Point, align| {
-            super::cache::fill_text(
-                f,
-                Text {
-                    content: text,
-                    position: at,
-                    color: theme::TEXT_DIM,
-                    size: 8.0.into(),
-                    align_x: align,
-                    align_y: alignment::Vertical::Center,
-                    ..Text::default()
-                },
+        let bars_w = self.bars_w(size);
+        let h = size.height;
+        let (top, travel) = travel_of(h);
+        let bottom = top + travel;
+        let well = |f: &mut Frame| {
+            f.fill_rectangle(
+                Point::new(0.0, top - 1.0),
+                Size::new(bars_w, travel + 2.0),
+                theme::WELL_BG,
             );
         };
-        let bars_w = self.bars_w(size);
         match self.kind {
             Kind::Stereo(_) => {
-                let (top, bottom) = (CLIP_H + 2.0, size.height);
                 f.fill_rectangle(
                     Point::ORIGIN,
                     Size::new(bars_w, CLIP_H),
                     theme::darken(theme::CLIP_RED, 0.75),
                 );
-                f.fill_rectangle(
-                    Point::new(0.0, top),
-                    Size::new(bars_w, bottom - top),
-                    theme::WELL_BG,
-                );
+                well(f);
                 let mut last = f32::NEG_INFINITY;
-                for db in [6.0, 0.0, -6.0, -12.0, -18.0, -24.0, -36.0, -48.0, -60.0] {
-                    let y = y_of(db, MIN_DB, MAX_DB, top, bottom).round() + 0.5;
-                    // 0 dBFS crosses the bars; the other ticks sit beside them.
-                    let color = if db == 0.0 {
-                        theme::TEXT_DIM
-                    } else {
-                        theme::GRID
-                    };
-                    let x0 = if db == 0.0 { 0.0 } else { bars_w - 2.0 };
-                    if self.scale || db == 0.0 {
-                        f.stroke(
-                            &Path::line(Point::new(x0, y), Point::new(bars_w + 3.0, y)),
-                            Stroke::default().with_color(color).with_width(1.0),
-                        );
+                for (db, text) in MARKS {
+                    if db == f32::NEG_INFINITY {
+                        continue;
                     }
+                    let y = y_of_db(db, h).round() + 0.5;
+                    // 0 dBFS crosses the bars; the other marks are ticks at the edge facing
+                    // the fader, whose labels they share.
+                    let (x0, x1, color) = if db == 0.0 {
+                        (0.0, bars_w, theme::TEXT_DIM)
+                    } else {
+                        (0.0, 3.0, theme::GRID)
+                    };
+                    f.stroke(
+                        &Path::line(Point::new(x0, y), Point::new(x1, y)),
+                        Stroke::default().with_color(color).with_width(1.0),
+                    );
                     if self.scale && y - last >= 9.0 {
                         last = y;
-                        let text = if db > 0.0 {
-                            format!("+{db}")
-                        } else {
-                            format!("{db}")
-                        };
                         label(
                             f,
-                            text,
-                            Point::new(size.width, y.clamp(top + 4.0, bottom - 4.0)),
-                            iced::widget::text::Alignment::Right,
+                            text.into(),
+                            Point::new(size.width, y.clamp(top + 3.0, bottom - 3.0)),
+                            theme::TEXT_DIM,
                         );
                     }
                 }
             }
             Kind::GainReduction(_) => {
-                f.fill_rectangle(
-                    Point::ORIGIN,
-                    Size::new(bars_w, size.height),
-                    theme::WELL_BG,
-                );
+                well(f);
+                let labels = bars_w < size.width;
                 let mut last = f32::NEG_INFINITY;
-                for gr in [0.0, 3.0, 6.0, 12.0, 24.0] {
-                    let y = y_of(-gr, -GR_RANGE_DB, 0.0, 0.0, size.height).round() + 0.5;
-                    if self.scale {
-                        f.stroke(
-                            &Path::line(Point::new(bars_w - 2.0, y), Point::new(bars_w + 3.0, y)),
-                            Stroke::default().with_color(theme::GRID).with_width(1.0),
+                for gr in GR_MARKS {
+                    let y = y_at(1.0 - gr / GR_RANGE_DB, h).round() + 0.5;
+                    f.stroke(
+                        &Path::line(Point::new(bars_w - 2.0, y), Point::new(bars_w + 2.0, y)),
+                        Stroke::default().with_color(theme::GRID).with_width(1.0),
+                    );
+                    if labels && y - last >= 9.0 {
+                        last = y;
+                        label(
+                            f,
+                            format!("{gr:.0}"),
+                            Point::new(size.width, y.clamp(top + 3.0, bottom - 3.0)),
+                            theme::fade(theme::GAIN_REDUCTION, 0.8),
                         );
-                        if y - last >= 9.0 {
-                            last = y;
-                            let text = if gr == 0.0 {
-                                "0".to_string()
-                            } else {
-                                format!("-{gr}")
-                            };
-                            label(
-                                f,
-                                text,
-                                Point::new(size.width, y.clamp(4.0, size.height - 4.0)),
-                                iced::widget::text::Alignment::Right,
-                            );
-                        }
                     }
+                }
+            }
+            Kind::Loudness {
+                min,
+                max,
+                target,
+                vertical: true,
+                ..
+            } => {
+                well(f);
+                let labels = bars_w < size.width;
+                let mut last = f32::NEG_INFINITY;
+                let mut v = (max / 6.0).floor() * 6.0;
+                while v >= min {
+                    let y = y_at((v - min) / (max - min), h).round() + 0.5;
+                    f.stroke(
+                        &Path::line(Point::new(bars_w - 2.0, y), Point::new(bars_w + 2.0, y)),
+                        Stroke::default().with_color(theme::GRID).with_width(1.0),
+                    );
+                    if labels && y - last >= 9.0 {
+                        last = y;
+                        label(
+                            f,
+                            format!("{v:.0}"),
+                            Point::new(size.width, y.clamp(top + 3.0, bottom - 3.0)),
+                            theme::fade(theme::ACCENT, 0.9),
+                        );
+                    }
+                    v -= 6.0;
+                }
+                if let Some(t) = target {
+                    let y = y_at((t - min) / (max - min), h).round() + 0.5;
+                    f.stroke(
+                        &Path::line(Point::new(0.0, y), Point::new(bars_w, y)),
+                        Stroke::default()
+                            .with_color(theme::TEXT_DIM)
+                            .with_width(1.0),
+                    );
                 }
             }
             Kind::Loudness {
@@ -333,10 +514,33 @@ impl<Message: Clone> Meter<Message> {
             }
         }
     }
+
+    /// The value box and its number.
+    fn draw_value(&self, f: &mut Frame, size: Size) {
+        let (Some(b), Some((text, color))) = (self.value_box(size), self.value_text()) else {
+            return;
+        };
+        f.fill(
+            &Path::rounded_rectangle(b.position(), b.size(), 3.0.into()),
+            theme::WELL_BG,
+        );
+        super::cache::fill_text(
+            f,
+            Text {
+                content: text,
+                position: b.center(),
+                color,
+                size: 9.0.into(),
+                align_x: iced::widget::text::Alignment::Center,
+                align_y: alignment::Vertical::Center,
+                ..Text::default()
+            },
+        );
+    }
 }
 
 /// Fills a level bar from the bottom up to `db`, in the colour of each zone it reaches.
-fn fill_level(f: &mut Frame, x: f32, w: f32, db: f32, alpha: f32, top: f32, bottom: f32) {
+fn fill_level(f: &mut Frame, x: f32, w: f32, db: f32, alpha: f32, height: f32) {
     // Also false for NaN.
     if db.is_nan() || db <= MIN_DB {
         return;
@@ -345,8 +549,12 @@ fn fill_level(f: &mut Frame, x: f32, w: f32, db: f32, alpha: f32, top: f32, bott
         if db <= lo {
             break;
         }
-        let y_top = y_of(db.min(hi), MIN_DB, MAX_DB, top, bottom);
-        let y_bottom = y_of(lo, MIN_DB, MAX_DB, top, bottom);
+        let y_top = y_of_db(db.min(hi), height);
+        let y_bottom = if lo == MIN_DB {
+            y_at(0.0, height)
+        } else {
+            y_of_db(lo, height)
+        };
         f.fill_rectangle(
             Point::new(x, y_top),
             Size::new(w, y_bottom - y_top),
@@ -373,12 +581,18 @@ impl<Message: Clone> Control<Message> for Meter<Message> {
         cursor: mouse::Cursor,
         shell: &mut Shell<'_, Message>,
     ) {
-        if let Event::Mouse(mouse::Event::ButtonPressed(mouse::Button::Left)) = event
-            && let Some(m) = &self.on_clip_click
-            && self.clip_hit(bounds, cursor)
-        {
-            shell.publish(m.clone());
-            shell.capture_event();
+        if let Event::Mouse(mouse::Event::ButtonPressed(mouse::Button::Left)) = event {
+            let message = if self.clip_hit(bounds, cursor) {
+                self.on_clip_click.as_ref()
+            } else if self.value_hit(bounds, cursor) {
+                self.on_value_click.as_ref()
+            } else {
+                None
+            };
+            if let Some(m) = message {
+                shell.publish(m.clone());
+                shell.capture_event();
+            }
         }
     }
 
@@ -394,9 +608,13 @@ impl<Message: Clone> Control<Message> for Meter<Message> {
             Kind::Stereo(_) => (0, 0, 0),
             Kind::GainReduction(_) => (1, 0, 0),
             Kind::Loudness {
-                min, max, target, ..
+                min,
+                max,
+                target,
+                vertical,
+                ..
             } => (
-                2,
+                2 + u8::from(vertical),
                 min.to_bits() ^ max.to_bits().rotate_left(7),
                 target.map_or(0, f32::to_bits),
             ),
@@ -406,25 +624,38 @@ impl<Message: Clone> Control<Message> for Meter<Message> {
             Kind::Stereo(l) => l
                 .iter()
                 .flat_map(|l| [l.peak_db, l.rms_db, l.hold_db])
+                .chain(self.true_peak)
                 .collect(),
             Kind::GainReduction(gr) => vec![gr],
             Kind::Loudness { lufs, .. } => vec![lufs],
         };
         let levels = hash_floats(values) ^ u64::from(self.clipped);
-        if self.scale {
-            let scale = state
-                .scale
-                .draw(renderer, size, key, |f| self.draw_static(f, size));
-            let bars = state
-                .cache
-                .draw(renderer, size, (key, levels), |f| self.draw_bars(f, size));
-            return vec![scale, bars];
+        let scale = state
+            .scale
+            .draw(renderer, size, key, |f| self.draw_static(f, size));
+        let bars = state
+            .bars
+            .draw(renderer, size, (key.0, key.1, levels), |f| {
+                self.draw_bars(f, size)
+            });
+        let mut layers = vec![scale, bars];
+        if let Some((text, color)) = self.value_text()
+            && self.value_box(size).is_some()
+        {
+            // FNV-1a over the text and its colour.
+            let value_key = text
+                .bytes()
+                .chain(color.into_rgba8())
+                .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                    (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+                });
+            layers.push(
+                state
+                    .value
+                    .draw(renderer, size, value_key, |f| self.draw_value(f, size)),
+            );
         }
-        let geometry = state.cache.draw(renderer, size, (key, levels), |f| {
-            self.draw_static(f, size);
-            self.draw_bars(f, size);
-        });
-        vec![geometry]
+        layers
     }
 
     fn interaction(
@@ -433,7 +664,9 @@ impl<Message: Clone> Control<Message> for Meter<Message> {
         bounds: Rectangle,
         cursor: mouse::Cursor,
     ) -> mouse::Interaction {
-        if self.on_clip_click.is_some() && self.clip_hit(bounds, cursor) {
+        if (self.on_clip_click.is_some() && self.clip_hit(bounds, cursor))
+            || self.value_hit(bounds, cursor)
+        {
             mouse::Interaction::Pointer
         } else {
             mouse::Interaction::default()
@@ -445,22 +678,30 @@ impl<Message> Meter<Message> {
     /// The level bars, hold ticks and the clip light.
     fn draw_bars(&self, f: &mut Frame, size: Size) {
         let bars_w = self.bars_w(size);
+        let h = size.height;
         match self.kind {
             Kind::Stereo(levels) => {
-                let (top, bottom) = (CLIP_H + 2.0, size.height);
                 let w = ((bars_w - 1.0) / 2.0).max(1.0);
                 for (i, l) in levels.iter().enumerate() {
                     let x = i as f32 * (w + 1.0);
-                    fill_level(f, x, w, l.peak_db, 0.5, top, bottom);
-                    fill_level(f, x, w, l.rms_db.min(l.peak_db), 1.0, top, bottom);
+                    fill_level(f, x, w, l.peak_db, 0.5, h);
+                    fill_level(f, x, w, l.rms_db.min(l.peak_db), 1.0, h);
                     if l.hold_db > MIN_DB {
-                        let y = y_of(l.hold_db, MIN_DB, MAX_DB, top, bottom);
+                        let y = y_of_db(l.hold_db, h);
                         f.fill_rectangle(
-                            Point::new(x, y),
+                            Point::new(x, y - 1.0),
                             Size::new(w, 2.0),
                             zone_color(l.hold_db),
                         );
                     }
+                }
+                if let Some(tp) = self.true_peak.filter(|tp| *tp > MIN_DB) {
+                    let y = y_of_db(tp, h).round();
+                    f.fill_rectangle(
+                        Point::new(0.0, y - 0.5),
+                        Size::new(bars_w, 1.0),
+                        theme::TEXT,
+                    );
                 }
                 if self.clipped {
                     f.fill_rectangle(Point::ORIGIN, Size::new(bars_w, CLIP_H), theme::CLIP_RED);
@@ -469,8 +710,13 @@ impl<Message> Meter<Message> {
             Kind::GainReduction(gr) => {
                 let reduction = if gr.is_nan() { 0.0 } else { gr.abs() };
                 if reduction > 0.0 {
-                    let y = y_of(-reduction, -GR_RANGE_DB, 0.0, 0.0, size.height);
-                    f.fill_rectangle(Point::ORIGIN, Size::new(bars_w, y), theme::GAIN_REDUCTION);
+                    let top = y_at(1.0, h);
+                    let y = y_at(1.0 - reduction / GR_RANGE_DB, h);
+                    f.fill_rectangle(
+                        Point::new(0.0, top),
+                        Size::new(bars_w, y - top),
+                        theme::GAIN_REDUCTION,
+                    );
                 }
             }
             Kind::Loudness {
@@ -478,15 +724,25 @@ impl<Message> Meter<Message> {
                 target,
                 min,
                 max,
+                vertical,
             } => {
                 if lufs > min {
-                    let x = ((lufs - min) / (max - min)).clamp(0.0, 1.0) * size.width;
                     let color = match target {
                         Some(t) if lufs > t + 2.0 => theme::METER_RED,
                         Some(t) if lufs > t => theme::METER_YELLOW,
                         _ => theme::METER_GREEN,
                     };
-                    f.fill_rectangle(Point::ORIGIN, Size::new(x, size.height - 3.0), color);
+                    let t = ((lufs - min) / (max - min)).clamp(0.0, 1.0);
+                    if vertical {
+                        let (y, bottom) = (y_at(t, h), y_at(0.0, h));
+                        f.fill_rectangle(Point::new(0.0, y), Size::new(bars_w, bottom - y), color);
+                    } else {
+                        f.fill_rectangle(
+                            Point::ORIGIN,
+                            Size::new(t * size.width, size.height - 3.0),
+                            color,
+                        );
+                    }
                 }
             }
         }
@@ -497,5 +753,42 @@ impl<'a, Message: Clone + 'a> From<Meter<Message>> for Element<'a, Message> {
     fn from(meter: Meter<Message>) -> Self {
         let (w, h) = (meter.width, meter.height);
         Host::new(meter, w, h).into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_level_sits_where_the_fader_shows_the_same_number() {
+        for height in [120.0, 197.0, 450.0] {
+            let (top, travel) = travel_of(height);
+            for db in [12.0, 6.0, 0.0, -6.0, -12.0, -24.0, -48.0] {
+                let fader_y = top + (1.0 - db_to_pos(db)) * travel;
+                assert!((y_of_db(db, height) - fader_y).abs() < 1e-3, "{db} dB");
+            }
+            // Full scale is at the fader's 0 dB, not at its +4.
+            assert!((y_of_db(0.0, height) - (top + 0.25 * travel)).abs() < 1e-3);
+        }
+    }
+
+    #[test]
+    fn value_box_numbers() {
+        let mut m = ChannelMeter::default();
+        m.hold_db = [-3.25, -20.0];
+        let t = |m: Meter<()>| m.value_text().unwrap().0;
+        assert_eq!(t(meter(&m)), "-3.2");
+        assert_eq!(t(meter(&m).value(-14.0)), "-14");
+        assert_eq!(t(meter(&m).value(f32::NEG_INFINITY)), "–");
+        assert_eq!(
+            meter::<()>(&m).value(1.5).value_text().unwrap().1,
+            theme::METER_RED
+        );
+        assert_eq!(t(gain_reduction_meter(-4.46)), "4.5");
+        assert_eq!(t(gain_reduction_meter(f32::NAN)), "0");
+        assert_eq!(t(loudness_meter(-13.84)), "-14");
+        assert_eq!(t(loudness_meter(-8.04)), "-8.0");
+        assert!(loudness_bar::<()>(-8.0).value_text().is_none());
     }
 }
