@@ -211,6 +211,26 @@ impl App {
         self.doc.dirty
     }
 
+    /// The window's size as last reported.
+    pub fn window_size(&self) -> Size {
+        self.layout.window
+    }
+
+    /// Where the window's parts go now.
+    pub fn geometry(&self) -> layout::Geometry {
+        context!(self).geometry
+    }
+
+    /// The splitter positions as set.
+    pub fn splits(&self) -> layout::Splits {
+        self.layout.splits()
+    }
+
+    /// The timeline's waveform height factor.
+    pub fn wave_amplitude(&self) -> f32 {
+        self.timeline.amplitude
+    }
+
     /// What is selected.
     pub fn selection(&self) -> Option<Selection> {
         self.selection

@@ -16,6 +16,9 @@ use std::time::Duration;
 /// Tooltip delay, so tooltips do not flicker over controls being used.
 pub const TIP_DELAY: Duration = Duration::from_millis(600);
 
+/// Space between a tooltip and its control.
+pub const TIP_GAP: f32 = 4.0;
+
 /// Widget id of the typing box.
 pub const TYPING_ID: &str = "typing";
 
@@ -136,7 +139,11 @@ impl Typing {
     }
 }
 
-/// Wraps `content` in a tooltip showing `tip`.
+/// Wraps `content` in a tooltip showing `tip` above it, clear of it by a few pixels.
+///
+/// Every control with such a tip sits below the timeline, so there is always room above it:
+/// iced moves a tooltip onto its control only when it would leave the window. (The bars at
+/// the top of the window put their tips below their buttons instead.)
 pub fn tip<'a, M: 'a>(content: impl Into<Element<'a, M>>, tip: &'a str) -> Element<'a, M> {
     tooltip(
         content,
@@ -145,6 +152,7 @@ pub fn tip<'a, M: 'a>(content: impl Into<Element<'a, M>>, tip: &'a str) -> Eleme
             .style(theme::panel),
         tooltip::Position::Top,
     )
+    .gap(TIP_GAP)
     .delay(TIP_DELAY)
     .into()
 }

@@ -130,37 +130,6 @@ impl Splits {
     /// crash-recovery banner shows.
     pub fn geometry(&self, window: Size, tracks: usize, banner: bool) -> Geometry {
         let n = tracks as f32;
-        // Heights.
-        let chrome = MENU_H
-            + TRANSPORT_H
-            + STATUS_H
-            + if banner { BANNER_H } else { 0.0 }
-            + TIMELINE_PAD_V
-            + RULER_H
-            + super::widgets::splitter::SPLITTER_PX;
-        let room = (window.height - chrome).max(0.0);
-        let min_mixer = mixer_h_for_travel(MIN_FADER_TRAVEL);
-        let most_lanes = (room - min_mixer).max(0.0);
-        let natural = n * preferred_lane_h(tracks) + (n - 1.0).max(0.0);
-        let wanted = if self.lanes_folded || tracks == 0 {
-            0.0
-        } else {
-            self.lanes_h.unwrap_or(natural).max(0.0)
-        };
-        let lanes_h = wanted.min(most_lanes).floor();
-        let (lane_h, lanes_scroll) = if tracks == 0 || lanes_h <= 0.0 {
-            (preferred_lane_h(tracks), false)
-        } else {
-            let fit = ((lanes_h - (n - 1.0)) / n).floor();
-            if fit < MIN_LANE_H {
-                (MIN_LANE_H, true)
-            } else {
-                (fit.min(MAX_LANE_H), false)
-            }
-        };
-        // A track list with no lanes to show needs no room below the ruler.
-        let mixer_h = room - lanes_h;
-
         // Widths.
         let avail = (window.width - fixed_w()).max(0.0);
         let strips_want = n * (MAX_STRIP_W + STRIP_GAP);
@@ -187,6 +156,40 @@ impl Splits {
                 (w.min(MAX_STRIP_W), false)
             }
         };
+        // Heights.
+        let chrome = MENU_H
+            + TRANSPORT_H
+            + STATUS_H
+            + if banner { BANNER_H } else { 0.0 }
+            + TIMELINE_PAD_V
+            + RULER_H
+            + super::widgets::splitter::SPLITTER_PX;
+        let room = (window.height - chrome).max(0.0);
+        let scrollbar = if strips_scroll {
+            STRIP_SCROLLBAR_H
+        } else {
+            0.0
+        };
+        let min_mixer = mixer_h_for_travel(MIN_FADER_TRAVEL) + scrollbar;
+        let most_lanes = (room - min_mixer).max(0.0);
+        let natural = n * preferred_lane_h(tracks) + (n - 1.0).max(0.0);
+        let wanted = if self.lanes_folded || tracks == 0 {
+            0.0
+        } else {
+            self.lanes_h.unwrap_or(natural).max(0.0)
+        };
+        let lanes_h = wanted.min(most_lanes).floor();
+        let (lane_h, lanes_scroll) = if tracks == 0 || lanes_h <= 0.0 {
+            (preferred_lane_h(tracks), false)
+        } else {
+            let fit = ((lanes_h - (n - 1.0)) / n).floor();
+            if fit < MIN_LANE_H {
+                (MIN_LANE_H, true)
+            } else {
+                (fit.min(MAX_LANE_H), false)
+            }
+        };
+        let mixer_h = room - lanes_h;
         Geometry {
             lanes_h,
             lane_h,

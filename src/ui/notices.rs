@@ -256,3 +256,41 @@ fn badge(level: Level) -> (iced::Color, &'static str) {
         Level::Error => (theme::DANGER, "Error"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warnings_and_information_go_and_errors_stay() {
+        let mut n = Notices::default();
+        n.info("saved");
+        n.warn("a stem is offline");
+        n.error("the bounce failed");
+        assert!(n.expiring());
+        let start = Instant::now();
+        n.expire(start + INFO_FOR - Duration::from_millis(100));
+        assert_eq!(n.texts().len(), 3);
+        n.expire(start + INFO_FOR + Duration::from_millis(100));
+        assert_eq!(n.texts(), ["a stem is offline", "the bounce failed"]);
+        n.expire(start + WARNING_FOR + Duration::from_millis(100));
+        assert_eq!(n.texts(), ["the bounce failed"]);
+        assert!(!n.expiring(), "no timer for a notice that stays");
+        n.expire(start + Duration::from_secs(3600));
+        assert_eq!(n.texts(), ["the bounce failed"]);
+    }
+
+    #[test]
+    fn the_list_opens_only_for_several_notices() {
+        let mut n = Notices::default();
+        n.error("one");
+        n.update(Message::ToggleList);
+        assert!(!n.open);
+        n.error("two");
+        n.update(Message::ToggleList);
+        assert!(n.open && n.list_view().is_some());
+        let first = n.list[0].id;
+        n.update(Message::Dismiss(first));
+        assert!(!n.open, "closes when one is left");
+    }
+}

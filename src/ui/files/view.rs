@@ -23,6 +23,7 @@ fn menu_button<'a>(label: &'a str, tip: &'a str, message: Option<Message>) -> El
             .style(theme::panel),
         tooltip::Position::Bottom,
     )
+    .gap(crate::ui::controls::TIP_GAP)
     .into()
 }
 
@@ -111,7 +112,8 @@ impl Files {
                     .padding([4, 8])
                     .style(theme::panel),
                 tooltip::Position::Bottom,
-            ),
+            )
+            .gap(crate::ui::controls::TIP_GAP),
             tooltip(
                 button(text("Redo").size(12))
                     .on_press_maybe(cx.doc.history.redo_label().map(|_| Message::Redo))
@@ -121,7 +123,8 @@ impl Files {
                     .padding([4, 8])
                     .style(theme::panel),
                 tooltip::Position::Bottom,
-            ),
+            )
+            .gap(crate::ui::controls::TIP_GAP),
             separator(),
             menu_button("Bounce…", tip::BOUNCE, Some(Message::Bounce)),
             space::horizontal(),

@@ -189,6 +189,7 @@ impl Mixer {
                     .width(Fill)
                     .height(Fill),
             )
+            .bar_height(layout::STRIP_SCROLLBAR_H)
             .into()
         } else {
             container(strips).width(Fill).height(Fill).into()

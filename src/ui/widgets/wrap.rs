@@ -50,6 +50,8 @@ enum Behaviour {
 pub struct Wrap<'a, Message> {
     content: Element<'a, Message>,
     behaviour: Behaviour,
+    /// Height of the scroll bar along the bottom, where a wheel turn always scrolls.
+    bar_h: f32,
 }
 
 /// `content` (a horizontal scrollable, or something holding one), scrolled sideways by plain
@@ -58,6 +60,7 @@ pub fn wheel_sideways<'a, Message>(content: impl Into<Element<'a, Message>>) -> 
     Wrap {
         content: content.into(),
         behaviour: Behaviour::WheelSideways,
+        bar_h: 0.0,
     }
 }
 
@@ -66,6 +69,17 @@ pub fn blur_on_submit<'a, Message>(content: impl Into<Element<'a, Message>>) -> 
     Wrap {
         content: content.into(),
         behaviour: Behaviour::BlurOnSubmit,
+        bar_h: 0.0,
+    }
+}
+
+impl<Message> Wrap<'_, Message> {
+    /// The scroll bar's height along the bottom of a [`wheel_sideways`] area: there, a wheel
+    /// turn scrolls at once, without first being offered to the content (which may take it
+    /// without scrolling: iced's scrollable reports its first viewport on the first turn).
+    pub fn bar_height(mut self, height: f32) -> Self {
+        self.bar_h = height;
+        self
     }
 }
 
@@ -164,7 +178,11 @@ impl<Message> Widget<Message, Theme, Renderer> for Wrap<'_, Message> {
                 let in_scroll = state
                     .scrolling_since
                     .is_some_and(|t| t.elapsed() < SCROLL_TRANSACTION);
-                if !in_scroll {
+                let b = layout.bounds();
+                let over_bar = cursor
+                    .position()
+                    .is_some_and(|p| p.y >= b.y + b.height - self.bar_h);
+                if !in_scroll && !over_bar {
                     forward(event, shell);
                     if shell.is_event_captured() {
                         return;
