@@ -3,7 +3,9 @@
 //! ([`Scope`]), so the app can tell the engine about exactly that part.
 
 use super::params::{Band, Param};
-use crate::project::{Color, Detector, Marker, Project, Region, Slope, Track, TrackId};
+use crate::project::{
+    Color, Detector, Marker, MonoPanLaw, Project, Region, Slope, StereoPanLaw, Track, TrackId,
+};
 use std::path::PathBuf;
 
 /// A continuous gesture: edits with the same gesture make one undo step.
@@ -58,6 +60,10 @@ pub enum Choice {
     Color(TrackId, Color),
     /// Project sample rate (stems are decoded again at the new rate).
     SampleRate(u32),
+    /// The pan law of mono tracks.
+    MonoPanLaw(MonoPanLaw),
+    /// The pan law of stereo tracks.
+    StereoPanLaw(StereoPanLaw),
 }
 
 /// One change of the project.
@@ -155,7 +161,10 @@ impl Edit {
             Edit::Choose(c) => match c {
                 Choice::Slope(id, ..) | Choice::Detector(id, _) => Scope::Strip(*id),
                 Choice::Color(..) => Scope::Unheard,
-                Choice::SampleRate(_) => Scope::Whole,
+                // Every strip pans by it: the engine compares whole projects.
+                Choice::SampleRate(_) | Choice::MonoPanLaw(_) | Choice::StereoPanLaw(_) => {
+                    Scope::Whole
+                }
             },
             Edit::EqBands(id, ..) => Scope::Strip(*id),
             Edit::Rename(..) => Scope::Unheard,
@@ -191,6 +200,8 @@ impl Edit {
                 Choice::Detector(..) => "compressor detector".into(),
                 Choice::Color(..) => "track colour".into(),
                 Choice::SampleRate(_) => "sample rate".into(),
+                Choice::MonoPanLaw(_) => "mono pan law".into(),
+                Choice::StereoPanLaw(_) => "stereo pan law".into(),
             },
             Edit::EqBands(id, _, on) => on_track(*id, if *on { "EQ on" } else { "EQ off" }),
             Edit::Rename(..) => "rename track".into(),
@@ -322,6 +333,8 @@ fn choose(p: &mut Project, c: Choice) -> bool {
             .track_mut(id)
             .is_some_and(|t| std::mem::replace(&mut t.color, color) != color),
         Choice::SampleRate(rate) => std::mem::replace(&mut p.sample_rate, rate) != rate,
+        Choice::MonoPanLaw(law) => std::mem::replace(&mut p.pan_law.mono, law) != law,
+        Choice::StereoPanLaw(law) => std::mem::replace(&mut p.pan_law.stereo, law) != law,
     }
 }
 

@@ -35,6 +35,7 @@ pub fn range(param: Param) -> Range {
             TrackField::Gain => FADER,
             TrackField::Trim => r(-24.0, 24.0, 0.0),
             TrackField::Pan => r(-1.0, 1.0, 0.0),
+            TrackField::Width => r(0.0, 1.0, 1.0),
             TrackField::Send => r(f32::NEG_INFINITY, 6.0, f32::NEG_INFINITY),
             TrackField::Freq(b) => r(20.0, 20_000.0, default_band(b).1),
             TrackField::BandGain(_) => r(-24.0, 24.0, 0.0),
