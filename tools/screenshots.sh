@@ -5,7 +5,9 @@
 #   cargo build && tools/screenshots.sh [OUT_DIR] [WxH ...]
 #
 # Each shot is OUT_DIR/window-WxH.png (default OUT_DIR: target/screenshots). The app starts
-# with a fresh settings folder, so the window takes its default size fitted to the screen.
+# with a fresh settings folder, so the window fills the screen, as on a first start. The
+# README's are made with `tools/screenshots.sh assets 1280x720 1920x1080 1440x900`, then
+# renamed to assets/screenshot-WxH.png (1440x900: assets/screenshot.png).
 # Needs xvfb-run, xdotool and ImageMagick. BIN overrides the binary (default: the debug build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +42,9 @@ for size in "${SIZES[@]}"; do
         sleep 4
         win=$(xdotool search --onlyvisible --name stemmix | head -1)
         xdotool windowfocus --sync "$win" 2>/dev/null || true
+        # A click on the status line makes sure the window has the keyboard.
+        xdotool mousemove 300 $(( ${SIZE#*x} - 8 )) click 1
+        sleep 0.5
         # The first synthetic key after start-up can be lost (keymap refresh): a harmless one.
         xdotool key shift
         sleep 0.8
