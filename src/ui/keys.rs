@@ -81,16 +81,25 @@ pub const MOUSE: [(&str, &str); 13] = [
         "Click a value",
         "Type a value (-6, 1.2k, 250ms, L 30, -inf)",
     ),
-    ("Click the timeline", "Move the playhead (a lane also selects its track)"),
+    (
+        "Click the timeline",
+        "Move the playhead (a lane also selects its track)",
+    ),
     ("Drag on the timeline", "Set the loop region"),
-    ("Drag a loop edge", "Resize the loop (on the ruler, drag inside it to move it)"),
+    (
+        "Drag a loop edge",
+        "Resize the loop (on the ruler, drag inside it to move it)",
+    ),
     ("Wheel / Ctrl+wheel on the timeline", "Scroll / zoom"),
     ("Alt+wheel on a lane", "Waveform height"),
     (
         "Marker row above the ruler",
         "Double-click: add; drag a flag: move; double-click it: rename; right-click: remove",
     ),
-    ("Drag a splitter", "Share the room (double-click the timeline's: fold the lanes)"),
+    (
+        "Drag a splitter",
+        "Share the room (double-click the timeline's: fold the lanes)",
+    ),
     ("Wheel over the strips' scroll bar", "Scroll the strips"),
     ("Click a clip light", "Clear it"),
     ("Click a meter's number", "Forget its highest peak"),

@@ -50,6 +50,7 @@ pub mod theme;
 pub mod timeline;
 pub mod transport;
 pub mod widgets;
+pub mod window_icon;
 
 pub use app::{App, CrashState, Message};
 
@@ -132,7 +133,7 @@ pub fn run(project: Option<PathBuf>) -> Result<(), String> {
             position: prefs.window_position(),
             min_size: Some(layout::MIN_WINDOW),
             exit_on_close_request: false,
-            ..iced::window::Settings::default()
+            ..window_icon::settings()
         })
         .default_font(iced::Font::with_name("Fira Sans"))
         .antialiasing(true)
