@@ -921,3 +921,53 @@ fn markers_and_sample_rate_are_editable() {
     assert!(wait_for_jobs(&mut app, JOBS));
     assert_eq!(app.length_frames(), 480_000);
 }
+
+#[test]
+fn the_pan_law_is_chosen_in_the_master_editor_and_reaches_every_strip() {
+    use stemmix::project::{MonoPanLaw, StereoPanLaw};
+    let home = tempfile::tempdir().unwrap();
+    let (mut app, rec) = demo_app(home.path());
+    let drums = track_id(&app, "Drums");
+    let width = Param::Track(drums, TrackField::Width);
+    assert!(
+        ui(&app).find(selector::id(width.widget_id())).is_err(),
+        "no width knob under the balance law"
+    );
+    let _ = app.update(select(Selection::Master));
+    clear(&rec);
+    let mut ui_ = ui(&app);
+    let _ = ui_.click("−6 dB").unwrap();
+    let _ = ui_.click("Width + position").unwrap();
+    let msgs: Vec<Message> = ui_.into_messages().collect();
+    for m in msgs {
+        let _ = app.update(m);
+    }
+    let law = app.project().pan_law;
+    assert_eq!((law.mono, law.stereo), (MonoPanLaw::Db6, StereoPanLaw::WidthPosition));
+    for t in &app.project().tracks {
+        let sent = track_params(&rec, t.id);
+        assert_eq!(
+            sent.last(),
+            Some(&TrackParam::PanLaw(law)),
+            "{}: {sent:?}",
+            t.name
+        );
+    }
+    // A stereo track's editor now has a width knob, which reaches the engine.
+    let _ = app.update(select(Selection::Track(drums)));
+    assert!(ui(&app).find(selector::id(width.widget_id())).is_ok());
+    clear(&rec);
+    let _ = app.update(set(width, 0.5));
+    let _ = app.update(release(width));
+    assert_eq!(track_params(&rec, drums), [TrackParam::Width(0.5)]);
+    assert_eq!(track(&app, drums).width, 0.5);
+    // Each choice is an undo step; undoing them plays the old law again.
+    for _ in 0..3 {
+        let _ = app.update(Message::Undo);
+    }
+    assert_eq!(app.project().pan_law, project::PanLaw::default());
+    assert_eq!(
+        track_params(&rec, drums).last(),
+        Some(&TrackParam::PanLaw(project::PanLaw::default()))
+    );
+}

@@ -28,7 +28,7 @@ use std::path::PathBuf;
 fn part_of(p: &Project, scope: Scope) -> Option<Part> {
     Some(match scope {
         Scope::Strip(id) => match p.track(id) {
-            Some(t) => Part::Strip(id, StripParams::of(t)),
+            Some(t) => Part::Strip(id, StripParams::of(t, p.pan_law)),
             None => Part::Unheard,
         },
         Scope::Buses => Part::Buses(p.reverb, p.master),
