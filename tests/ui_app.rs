@@ -943,7 +943,10 @@ fn the_pan_law_is_chosen_in_the_master_editor_and_reaches_every_strip() {
         let _ = app.update(m);
     }
     let law = app.project().pan_law;
-    assert_eq!((law.mono, law.stereo), (MonoPanLaw::Db6, StereoPanLaw::WidthPosition));
+    assert_eq!(
+        (law.mono, law.stereo),
+        (MonoPanLaw::Db6, StereoPanLaw::WidthPosition)
+    );
     for t in &app.project().tracks {
         let sent = track_params(&rec, t.id);
         assert_eq!(
