@@ -5,8 +5,9 @@
 //! limiter as an optional ceiling on the master. Each older schema keeps its own model here and a
 //! conversion to the current one.
 //!
-//! Version 2 differs from version 3 only by lacking `bounce` (the remembered bounce choices):
-//! the current model reads it as it is, with the default choices.
+//! Version 2 is version 3 without its additions (the project's `pan_law`, a track's `width`,
+//! the remembered bounce choices `bounce`), whose defaults are how version 2 played; a version 2
+//! file reads with the current model.
 
 use super::file::ParseError;
 use super::model::{self, Project};
