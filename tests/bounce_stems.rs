@@ -72,7 +72,12 @@ fn null_db(dir: &Path, summary: &BounceSummary) -> f64 {
         let (s, r) = common::hound_planar(&f.path);
         assert_eq!(r, rate, "{}", f.path.display());
         assert_eq!(s.len(), 2, "{} is stereo", f.path.display());
-        assert_eq!(s[0].len(), mix[0].len(), "{} as long as the mix", f.path.display());
+        assert_eq!(
+            s[0].len(),
+            mix[0].len(),
+            "{} as long as the mix",
+            f.path.display()
+        );
         for c in 0..2 {
             for (acc, x) in sum[c].iter_mut().zip(&s[c]) {
                 *acc += f64::from(*x);
@@ -124,7 +129,10 @@ fn dry_stems_and_the_reverb_return_sum_to_the_mix() {
     assert!(residual <= -90.0, "residual {residual:.1} dBFS");
     // The reverb return is really in its own file, not in the dry stems.
     let (ret, _) = common::hound_planar(&s.stems[5].path);
-    assert!(common::rms(&ret[0]) > 1e-3, "the reverb return is not silent");
+    assert!(
+        common::rms(&ret[0]) > 1e-3,
+        "the reverb return is not silent"
+    );
 }
 
 #[test]

@@ -21,7 +21,6 @@ use std::path::Path;
 use stemmix::engine::{ChannelMeter, Command, GraphCommand, TrackParam};
 use stemmix::project::{self, TrackId};
 use stemmix::ui::app::Message;
-use stemmix::ui::bounce::{self, BounceResult};
 use stemmix::ui::context::Selection;
 use stemmix::ui::controls::{self, TypeMsg};
 use stemmix::ui::dirs::AppDirs;
@@ -568,99 +567,6 @@ fn keyboard_shortcuts() {
     // Tooltips name the shortcuts.
     assert!(keys::tip::PLAY.contains("Space"));
     assert!(keys::tip::BOUNCE.contains("Ctrl+B"));
-}
-
-#[test]
-fn a_bounce_from_the_window_equals_stemmix_bounce() {
-    let home = tempfile::tempdir().unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let (mut app, _) = demo_app(home.path());
-    // Mix something, save it, bounce it from the window.
-    let id = track_id(&app, "Lead");
-    let _ = app.update(set(Param::Track(id, TrackField::Gain), -2.0));
-    let _ = app.update(set(Param::Track(id, TrackField::Pan), -0.5));
-    let project_file = out.path().join("edited.stemmix");
-    assert!(app.save_to(project_file.clone()));
-
-    let gui_wav = out.path().join("gui.wav");
-    let cli_wav = out.path().join("cli.wav");
-    let _ = click_id_text(&mut app, "Bounce…");
-    let _ = app.update(Message::Bounce(bounce::Message::PathInput(
-        gui_wav.display().to_string(),
-    )));
-    let msgs = click_id(&mut app, "bounce-start");
-    assert!(matches!(
-        msgs.as_slice(),
-        [Message::Bounce(bounce::Message::Start)]
-    ));
-    assert!(
-        ui(&app).find(selector::id("bounce-cancel")).is_ok(),
-        "progress shows"
-    );
-    assert!(wait_for_jobs(&mut app, JOBS));
-    let Some(BounceResult::Done { summary, path, .. }) = app.bounce_result().cloned() else {
-        panic!("{:?}", app.bounce_result());
-    };
-    assert_eq!(path, gui_wav);
-    assert!(summary.integrated_lufs.is_finite());
-    let lufs = format!("{:.1} LUFS", summary.integrated_lufs);
-    assert!(
-        ui(&app)
-            .find(format!(
-                "Integrated {lufs}   ·   True peak {:.1} dBTP",
-                summary.true_peak_dbtp
-            ))
-            .is_ok()
-    );
-
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_stemmix"))
-        .args(["bounce"])
-        .arg(&project_file)
-        .arg("-o")
-        .arg(&cli_wav)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let a = std::fs::read(&gui_wav).unwrap();
-    let b = std::fs::read(&cli_wav).unwrap();
-    assert!(a.len() > 44 + 48_000 * 6 * 9, "{} bytes", a.len());
-    assert!(a == b, "the window's bounce differs from stemmix bounce");
-    // 24-bit.
-    assert_eq!(
-        hound::WavReader::open(&gui_wav)
-            .unwrap()
-            .spec()
-            .bits_per_sample,
-        24
-    );
-}
-
-fn click_id_text(app: &mut App, label: &str) -> Vec<Message> {
-    let c = {
-        let mut ui = ui(app);
-        ui.find(label).unwrap().visible_bounds().unwrap().center()
-    };
-    play(app, &[Step::Press(c), Step::Release])
-}
-
-#[test]
-fn a_bounce_can_be_cancelled_and_leaves_no_file() {
-    let home = tempfile::tempdir().unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let (mut app, _) = demo_app(home.path());
-    let wav = out.path().join("never.wav");
-    // The cancel flag is set microseconds after the worker starts; the bounce polls it between
-    // blocks and takes far longer than that, so it must see it. A bounce that finished anyway
-    // means the cancel was not seen: a failure, not a pass.
-    let _ = app.update(Message::Bounce(bounce::Message::PathChosen(wav.clone())));
-    let _ = app.update(Message::Bounce(bounce::Message::Cancel));
-    assert!(wait_for_jobs(&mut app, JOBS));
-    match app.bounce_result() {
-        Some(BounceResult::Failed(e)) => assert!(e.contains("cancelled"), "{e}"),
-        other => panic!("the bounce was not cancelled: {other:?}"),
-    }
-    assert!(!wav.exists());
-    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
 }
 
 #[test]

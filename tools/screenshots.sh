@@ -8,6 +8,7 @@
 # with a fresh settings folder, so the window fills the screen, as on a first start. The
 # README's are made with `tools/screenshots.sh assets 1280x720 1920x1080 1440x900`, then
 # renamed to assets/screenshot-WxH.png (1440x900: assets/screenshot.png).
+# KEYS="ctrl+b" shows the bounce dialog instead of playing (assets/screenshot-bounce.png).
 # Needs xvfb-run, xdotool and ImageMagick. BIN overrides the binary (default: the debug build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,7 +49,8 @@ for size in "${SIZES[@]}"; do
         # The first synthetic key after start-up can be lost (keymap refresh): a harmless one.
         xdotool key shift
         sleep 0.8
-        xdotool key space
+        # KEYS: what to press before the shot (default: play); e.g. ctrl+b for the bounce dialog.
+        xdotool key ${KEYS:-space}
         sleep "${PLAY_SECONDS:-5.5}"
         import -window root "$OUT/window-$SIZE.png"
         kill $pid

@@ -6,6 +6,7 @@
 
 pub mod bounce;
 mod bounce_guard;
+mod bounce_target;
 pub mod bus;
 pub mod command;
 pub mod device;

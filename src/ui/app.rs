@@ -160,6 +160,7 @@ impl App {
     /// An empty, unsaved project. `dirs` (None: no recent list and no autosave) and the engine
     /// link are the caller's; no window is needed.
     pub fn new(dirs: Option<AppDirs>, link: EngineLink) -> App {
+        let autosave_dir = dirs.as_ref().map(AppDirs::autosave_dir);
         let mut app = App {
             doc: Document::default(),
             link,
@@ -173,7 +174,7 @@ impl App {
             mixer: Mixer::default(),
             editor: Editor::default(),
             files: Files::new(dirs),
-            bounce: Bounce::default(),
+            bounce: Bounce::new(autosave_dir),
             notices: Notices::default(),
             help: Help::default(),
             crash: None,
@@ -269,6 +270,16 @@ impl App {
     /// The last bounce's result.
     pub fn bounce_result(&self) -> Option<&BounceResult> {
         self.bounce.result()
+    }
+
+    /// Whether the bounce dialog is showing.
+    pub fn bounce_is_open(&self) -> bool {
+        self.bounce.is_open()
+    }
+
+    /// Whether the bounce dialog asks before replacing files.
+    pub fn bounce_is_confirming(&self) -> bool {
+        self.bounce.is_confirming()
     }
 
     /// The offline reason of a track's stem, if it is offline.

@@ -4,7 +4,8 @@
 
 use super::params::{Band, Param};
 use crate::project::{
-    Color, Detector, Marker, MonoPanLaw, Project, Region, Slope, StereoPanLaw, Track, TrackId,
+    BounceSettings, Color, Detector, Marker, MonoPanLaw, Project, Region, Slope, StereoPanLaw,
+    Track, TrackId,
 };
 use std::path::PathBuf;
 
@@ -97,6 +98,8 @@ pub enum Edit {
     MoveMarker(usize, f64),
     /// Remove the n-th marker.
     RemoveMarker(usize),
+    /// Remember the bounce dialog's choices with the project.
+    BounceChoices(Box<BounceSettings>),
 }
 
 /// The part of the project an edit touches, which decides what the engine is told.
@@ -173,7 +176,8 @@ impl Edit {
             Edit::AddMarker(_)
             | Edit::RenameMarker(..)
             | Edit::MoveMarker(..)
-            | Edit::RemoveMarker(_) => Scope::Unheard,
+            | Edit::RemoveMarker(_)
+            | Edit::BounceChoices(_) => Scope::Unheard,
         }
     }
 
@@ -217,6 +221,7 @@ impl Edit {
             Edit::RenameMarker(..) => "rename marker".into(),
             Edit::MoveMarker(..) => "move marker".into(),
             Edit::RemoveMarker(_) => "remove marker".into(),
+            Edit::BounceChoices(_) => "bounce settings".into(),
         }
     }
 
@@ -289,6 +294,7 @@ impl Edit {
                 }
                 exists
             }
+            Edit::BounceChoices(b) => std::mem::replace(&mut p.bounce, *b) != p.bounce,
         }
     }
 }

@@ -43,6 +43,8 @@ pub enum Purpose {
     Locate(TrackId),
     /// The WAV file to bounce to.
     BounceTo,
+    /// The folder a stems bounce writes into.
+    BounceStemsTo,
 }
 
 impl Purpose {
@@ -55,6 +57,7 @@ impl Purpose {
             Purpose::AddFolder => "Path of a folder of audio files to add:",
             Purpose::Locate(_) => "New path of this track's audio file:",
             Purpose::BounceTo => "Bounce to (.wav):",
+            Purpose::BounceStemsTo => "Folder for the stems:",
         }
     }
 }
@@ -104,6 +107,7 @@ pub fn ask(purpose: &Purpose, dir: Option<PathBuf>, name: Option<String>) -> Tas
                 .add_filter("WAV", &["wav"])
                 .save_file()
                 .await),
+            Purpose::BounceStemsTo => one(d.set_title("Folder for the stems").pick_folder().await),
         };
         (paths, started.elapsed() < NO_DIALOG)
     };

@@ -156,7 +156,8 @@ fn with_extension(path: PathBuf, ext: &str) -> PathBuf {
     }
 }
 
-fn expand_home(text: &str) -> PathBuf {
+/// A typed path, `~/` at its start being the home folder.
+pub(super) fn expand_home(text: &str) -> PathBuf {
     if let Some(rest) = text.strip_prefix("~/")
         && let Some(home) = std::env::var_os("HOME")
     {
@@ -258,7 +259,7 @@ impl Files {
             }
             Message::Picked(purpose, paths, instant) => match paths {
                 Some(paths) if !paths.is_empty() => self.picked(purpose, paths, cx),
-                _ if instant && purpose != Purpose::BounceTo => {
+                _ if instant && !matches!(purpose, Purpose::BounceTo | Purpose::BounceStemsTo) => {
                     // No dialog could be shown: ask for a typed path instead.
                     self.path_prompt = Some(PathPrompt {
                         text: cx
@@ -331,6 +332,9 @@ impl Files {
             Purpose::Locate(id) => Action::Locate(id, first),
             Purpose::BounceTo => {
                 Action::Send(app::Message::Bounce(bounce::Message::PathChosen(first)))
+            }
+            Purpose::BounceStemsTo => {
+                Action::Send(app::Message::Bounce(bounce::Message::StemsDirChosen(first)))
             }
         }
     }
