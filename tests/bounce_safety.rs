@@ -228,7 +228,7 @@ fn clipping_is_counted_with_its_first_time_in_the_summary_and_the_json() {
         "bounce",
         "hot.stemmix",
         "-o",
-        "hot.wav",
+        "hot-mix.wav",
         "--bits",
         "16",
         "--tail",

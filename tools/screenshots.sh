@@ -8,7 +8,8 @@
 # with a fresh settings folder, so the window fills the screen, as on a first start. The
 # README's are made with `tools/screenshots.sh assets 1280x720 1920x1080 1440x900`, then
 # renamed to assets/screenshot-WxH.png (1440x900: assets/screenshot.png).
-# KEYS="ctrl+b" shows the bounce dialog instead of playing (assets/screenshot-bounce.png).
+# KEYS="ctrl+b" shows the bounce dialog instead of playing: assets/screenshot-bounce.png is
+# `KEYS=ctrl+b PLAY_SECONDS=2 tools/screenshots.sh OUT 1440x900`.
 # Needs xvfb-run, xdotool and ImageMagick. BIN overrides the binary (default: the debug build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
