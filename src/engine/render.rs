@@ -7,8 +7,9 @@
 //! processes the range `[start, end)` and then a tail, handing each block to a [`RenderSink`].
 //! The sink also sees the graph right after the block, so a stems writer can read every track's
 //! output ([`TrackNode::output`](super::TrackNode::output)), and after each block of the
-//! pre-roll ([`RenderSink::preroll`]), whose tracks' outputs are the range's first frames. It runs on the caller's thread (a
-//! worker for a background analysis render, which stops at the next block once its
+//! pre-roll ([`RenderSink::preroll`]), whose tracks' outputs are the range's first frames. It
+//! runs on the caller's thread (a worker for a background analysis render, which stops at the
+//! next block once its
 //! [`RenderControl::cancel`] flag is set); with `threads` > 1 the channel strips are spread over
 //! a rayon pool made once per render (never threads per block), with bit-identical output.
 

@@ -7,7 +7,7 @@
 //! | [`mixer`] | channel, reverb and master strips | each strip's curves | controls, switches |
 //! | [`editor`] | editor of the selected strip | the selected track's curves | controls, switches, names, markers |
 //! | [`files`] | menu and status bars, prompts, recent list, recovery | prompts, recent list, autosave | project flows |
-//! | [`bounce`] | bounce panel | path, running job, result | start, cancel |
+//! | [`bounce`] | bounce dialog | choices, confirmation, running job, result | start, replace, cancel |
 //! | [`notices`] | notices | the list | dismiss |
 //! | [`help`] | help overlay | open | toggle |
 //!
