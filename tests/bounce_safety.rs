@@ -31,7 +31,11 @@ fn text(b: &[u8]) -> String {
 fn song(dir: &Path) -> PathBuf {
     std::fs::create_dir_all(dir.join("stems")).unwrap();
     let sine = common::sine(440.0, 48_000, 48_000, 0.25);
-    common::write_f32_wav(&dir.join("stems/01 Drums.wav"), 48_000, &[sine.clone()]);
+    common::write_f32_wav(
+        &dir.join("stems/01 Drums.wav"),
+        48_000,
+        std::slice::from_ref(&sine),
+    );
     common::write_f32_wav(&dir.join("ref.wav"), 48_000, &[sine]);
     let p = Project {
         sample_rate: 48_000,
