@@ -207,8 +207,12 @@ pub enum BounceError {
     /// The same file would be written twice (a stem named like the mix).
     #[error("{} would be written twice (the mix and a stem have the same name)", .0.display())]
     Duplicate(PathBuf),
-    /// The mix's folder does not exist.
-    #[error("the folder {} does not exist", .0.display())]
+    /// The mix's folder does not exist (the mix file is named).
+    #[error(
+        "{}: the folder {} does not exist",
+        .0.display(),
+        .0.parent().map_or(String::new(), |d| d.display().to_string())
+    )]
     NoFolder(PathBuf),
     /// The stems folder is a file.
     #[error("{} is a file, not a folder for the stems", .0.display())]

@@ -68,7 +68,7 @@ impl BounceTarget<'_> {
         if let Some(d) = folder
             && !d.is_dir()
         {
-            return Err(BounceError::NoFolder(d.to_path_buf()));
+            return Err(BounceError::NoFolder(self.mix.to_path_buf()));
         }
         if let Some(s) = self.stems
             && s.dir.exists()
