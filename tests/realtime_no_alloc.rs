@@ -138,7 +138,7 @@ fn the_callback_never_allocates_or_frees() {
                     tracks.retain(|t| t.id != id);
                 }
             }
-            170 => h.select_source(Source::Reference(0)),
+            170 => h.select_source(Source::Reference(stemmix::project::RefId::fresh())),
             175 => h.select_source(Source::Mix),
             180 => h.stop_after(Some(rng.int(1, 5_000) as u64)),
             185 => h.reset_meters(),
