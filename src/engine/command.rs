@@ -9,7 +9,7 @@ use super::monitor::MonitorSettings;
 use super::reference::ReferenceCommand;
 use crate::media::StemAudio;
 use crate::project::{
-    CompressorSettings, EqSettings, LimiterSettings, RefId, ReverbBus, TrackId,
+    CompressorSettings, EqSettings, LimiterSettings, PanLaw, RefId, ReverbBus, TrackId,
 };
 use std::sync::Arc;
 
@@ -36,6 +36,10 @@ pub enum TrackParam {
     Eq(EqSettings),
     /// The whole compressor.
     Compressor(CompressorSettings),
+    /// Stereo width (the width + position pan law).
+    Width(f32),
+    /// The project's pan laws, which every strip pans by.
+    PanLaw(PanLaw),
 }
 
 impl TrackParam {
@@ -52,6 +56,8 @@ impl TrackParam {
             TrackParam::SendPreFader(_) => 7,
             TrackParam::Eq(_) => 8,
             TrackParam::Compressor(_) => 9,
+            TrackParam::Width(_) => 10,
+            TrackParam::PanLaw(_) => 11,
         }
     }
 }

@@ -7,6 +7,9 @@
 //! reverb send as `send_db`/`send_pre_fader`, a hard-knee compressor without `knee_db`, and the
 //! limiter as an optional ceiling on the master. Each older schema keeps its own model here and a
 //! conversion to the current one.
+//!
+//! Version 2 is version 3 without its additions (the project's `pan_law`, a track's `width`),
+//! whose defaults are how version 2 played; a version 2 file reads with the current model.
 
 use super::file::ParseError;
 use super::model::{self, Project};
