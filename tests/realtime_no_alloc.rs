@@ -329,7 +329,10 @@ fn references_switching_seeks_free_loops_and_the_monitor_never_allocate() {
     let s = h.tick();
     retired += s.retired;
     feedback += s.feedback;
-    assert!(heard > 50, "a loaded reference was heard in only {heard} reports");
+    assert!(
+        heard > 50,
+        "a loaded reference was heard in only {heard} reports"
+    );
     // Reference audio came back to be dropped here: replaced, removed, cleared.
     assert!(retired > 100, "only {retired} objects retired");
     assert!(feedback > 2_000, "only {feedback} feedback messages");
