@@ -627,3 +627,50 @@ fn the_master_meters_follow_what_is_heard_and_the_mix_loudness_is_reported_on_it
     assert!((st - (-40.0)).abs() < 0.2, "heard short-term {st} LUFS");
     assert!(got[0].iter().all(|x| x.abs() <= 0.0101));
 }
+
+#[test]
+fn replaced_and_removed_reference_audio_leaves_over_the_retire_ring() {
+    let (p, stems) = smooth_project();
+    let mut h = EngineHandle::new(synth::graph(&p, &stems, MAX_BLOCK));
+    let slot = h.renderer();
+    let id = RefId::fresh();
+    let first = smooth_reference(RATE as usize);
+    let first_alive = Arc::downgrade(&first);
+    h.set_reference(id, first, setup(RefMode::Free));
+    h.play();
+    h.select_source(Source::Reference(id));
+    let mut got = [Vec::new(), Vec::new()];
+    play(&slot, 2_000, 256, &mut got);
+    // Replaced while heard: the old audio is declicked away, then handed back.
+    let second = smooth_reference(RATE as usize / 2);
+    let second_alive = Arc::downgrade(&second);
+    h.set_reference(id, second, setup(RefMode::Free));
+    play(&slot, 2_000, 256, &mut got);
+    assert!(
+        first_alive.upgrade().is_some(),
+        "the audio thread let go of it without freeing it"
+    );
+    assert!(h.tick().retired >= 1);
+    assert!(first_alive.upgrade().is_none(), "dropped on the control side");
+    // Removed while heard: the output fades to the mix, the audio comes back.
+    h.remove_reference(id);
+    assert_eq!(h.source(), Source::Mix);
+    let t0 = got[0].len();
+    play(&slot, 2_000, 256, &mut got);
+    h.tick();
+    assert!(second_alive.upgrade().is_none());
+    assert!(h.references().is_empty());
+    let mix = bounce(&p, &stems, t0 + 2_000);
+    let n = crossfade_frames(RATE);
+    for side in 0..2 {
+        assert_bits(&got[side][t0 + n..], &mix[side][t0 + n..], "the mix after removal");
+    }
+    // Every slot taken: one more is refused on the control side, with a message.
+    let tiny = || synth::stem(vec![vec![0.0; 16]], RATE);
+    for _ in 0..stemmix::engine::MAX_REFERENCES {
+        assert!(h.set_reference(RefId::fresh(), tiny(), setup(RefMode::Free)));
+    }
+    assert!(!h.set_reference(RefId::fresh(), tiny(), setup(RefMode::Free)));
+    assert_eq!(h.references().len(), stemmix::engine::MAX_REFERENCES);
+    assert!(h.take_messages().iter().any(|m| m.contains("at most")));
+}
