@@ -651,7 +651,10 @@ fn replaced_and_removed_reference_audio_leaves_over_the_retire_ring() {
         "the audio thread let go of it without freeing it"
     );
     assert!(h.tick().retired >= 1);
-    assert!(first_alive.upgrade().is_none(), "dropped on the control side");
+    assert!(
+        first_alive.upgrade().is_none(),
+        "dropped on the control side"
+    );
     // Removed while heard: the output fades to the mix, the audio comes back.
     h.remove_reference(id);
     assert_eq!(h.source(), Source::Mix);
@@ -663,7 +666,11 @@ fn replaced_and_removed_reference_audio_leaves_over_the_retire_ring() {
     let mix = bounce(&p, &stems, t0 + 2_000);
     let n = crossfade_frames(RATE);
     for side in 0..2 {
-        assert_bits(&got[side][t0 + n..], &mix[side][t0 + n..], "the mix after removal");
+        assert_bits(
+            &got[side][t0 + n..],
+            &mix[side][t0 + n..],
+            "the mix after removal",
+        );
     }
     // Every slot taken: one more is refused on the control side, with a message.
     let tiny = || synth::stem(vec![vec![0.0; 16]], RATE);
