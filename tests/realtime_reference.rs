@@ -681,3 +681,50 @@ fn replaced_and_removed_reference_audio_leaves_over_the_retire_ring() {
     assert_eq!(h.references().len(), stemmix::engine::MAX_REFERENCES);
     assert!(h.take_messages().iter().any(|m| m.contains("at most")));
 }
+
+/// Integrated loudness (BS.1770, the `dsp` analyzer) of planar channels.
+fn integrated(channels: &[Vec<f32>]) -> f64 {
+    let refs: Vec<&[f32]> = channels.iter().map(Vec::as_slice).collect();
+    stemmix::dsp::analyze(&refs, RATE)
+        .expect("a supported rate")
+        .integrated_lufs
+}
+
+#[test]
+fn a_reference_at_its_match_gain_comes_out_of_the_real_time_renderer_as_loud_as_the_mix() {
+    let (p, stems) = smooth_project();
+    let frames = 5 * RATE as usize;
+    let mix_lufs = integrated(&bounce(&p, &stems, frames));
+    let mut rng = synth::Rng(11);
+    let mut noise = |amp: f32| -> Vec<f32> { (0..frames).map(|_| rng.range(-amp, amp)).collect() };
+    // Quiet and loud, mono and stereo.
+    let cases = [
+        ("quiet stereo", vec![noise(0.01), noise(0.01)]),
+        ("loud stereo", vec![noise(0.9), noise(0.7)]),
+        ("quiet mono", vec![noise(0.02)]),
+        ("loud mono", vec![noise(0.8)]),
+    ];
+    for (what, channels) in cases {
+        // The match gain: the mix's integrated loudness minus the reference file's (a mono
+        // file counts its one channel once).
+        let gain_db = (mix_lufs - integrated(&channels)) as f32;
+        let mut h = EngineHandle::new(synth::graph(&p, &stems, MAX_BLOCK));
+        let slot = h.renderer();
+        let id = RefId::fresh();
+        let setup = RefSetup {
+            gain_db,
+            ..setup(RefMode::Free)
+        };
+        h.set_reference(id, synth::stem(channels, RATE), setup);
+        h.select_source(Source::Reference(id));
+        h.play();
+        let mut got = [Vec::new(), Vec::new()];
+        play(&slot, frames, 1024, &mut got);
+        let heard = integrated(&got);
+        eprintln!("{what}: match error {:+.4} LU", heard - mix_lufs);
+        assert!(
+            (heard - mix_lufs).abs() <= 0.1,
+            "{what}: {heard:.3} LUFS heard vs the mix's {mix_lufs:.3} (gain {gain_db:+.2} dB)"
+        );
+    }
+}

@@ -167,8 +167,10 @@ fn reference_calls_become_reference_commands() {
     use stemmix::engine::{MonitorMode, MonitorSettings, RefSetup, ReferenceCommand, Source};
     use stemmix::project::{RefMode, Reference};
     let (mut link, rec) = recording();
-    let mut p = Project::default();
-    p.sample_rate = 48_000;
+    let p = Project {
+        sample_rate: 48_000,
+        ..Project::default()
+    };
     link.load(&p, &|_| None);
     let r = Reference {
         mode: RefMode::Sync,
