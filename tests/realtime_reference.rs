@@ -1,6 +1,6 @@
-//! The A/B switch, the reference player and the monitor section, tested on the function the
-//! audio stream calls (`Render::render` through the slot) against math and against the render
-//! driver the bounce uses:
+//! The A/B switch and the reference player, tested on the function the audio stream calls
+//! (`Render::render` through the slot) against math and against the render driver the bounce
+//! uses:
 //! - a switch changes the source at the requested block, with an equal-power crossfade of the
 //!   stated length (`cos θ_k`, `sin θ_k`, `θ_k = (π/2)(k+1)/N`), gains whose squares sum to 1,
 //!   and no sample step above the analytic bound of such a fade; a switch during a fade starts
@@ -8,111 +8,21 @@
 //! - a Sync reference that is a copy of the mix (rendered by `engine::render`) plays exactly the
 //!   mix's samples after the fade, and follows its seeks and loop wraps (latency included);
 //! - a Free reference has its own playhead (advancing only while heard), its own loop, and stops
-//!   at its end;
-//! - the monitor modes are `(L+R)/2`, `(L−R)/2`, L, R; monitor and A/B never reach the meters'
-//!   view of the mix, nor the bounce.
+//!   at its end.
 
+#[path = "support/ab.rs"]
+mod ab;
 #[path = "support/synth_project.rs"]
 mod synth;
 
-use std::collections::HashMap;
+use ab::*;
 use std::f64::consts::FRAC_PI_2;
-use std::sync::Arc;
+use stemmix::engine::RefSetup;
 use stemmix::engine::command::Source;
 use stemmix::engine::handle::EngineHandle;
-use stemmix::engine::realtime::AudioEngine;
-use stemmix::engine::render::{self, RenderControl, RenderOptions};
-use stemmix::engine::slot::{Render, RenderSlot};
 use stemmix::engine::strip::JUMP_FADE_MS;
 use stemmix::engine::switch::{CROSSFADE_MS, crossfade_frames};
-use stemmix::engine::{MonitorMode, MonitorSettings, RefSetup};
-use stemmix::media::StemAudio;
-use stemmix::project::{Project, RefId, RefMode, Track, TrackId};
-
-const RATE: u32 = 48_000;
-const MAX_BLOCK: usize = 512;
-
-type Stems = HashMap<TrackId, Arc<StemAudio>>;
-type Stereo = [Vec<f32>; 2];
-
-/// Callbacks of `chunk` frames (the last one shorter) until `n` frames were rendered.
-fn play(slot: &RenderSlot<AudioEngine>, n: usize, chunk: usize, out: &mut Stereo) {
-    let mut left = n;
-    while left > 0 {
-        let k = left.min(chunk);
-        let mut buf = vec![0.0f32; k * 2];
-        slot.with(|e| e.render(&mut buf, 2))
-            .expect("renderer in its slot");
-        for f in buf.chunks_exact(2) {
-            out[0].push(f[0]);
-            out[1].push(f[1]);
-        }
-        left -= k;
-    }
-}
-
-/// The render driver's output (what a bounce and playback hear) for `frames` frames from 0.
-fn bounce(p: &Project, stems: &Stems, frames: usize) -> Stereo {
-    let mut g = synth::graph(p, stems, MAX_BLOCK);
-    let opts = RenderOptions {
-        block: 1000,
-        ..RenderOptions::playback(0, frames as u64)
-    };
-    render::render_to_memory(&mut g, &opts, &mut RenderControl::default())
-        .expect("an in-memory render cannot fail")
-        .0
-        .audio
-}
-
-fn sine(frames: usize, hz: f64, amp: f64, phase: f64, dc: f64) -> Vec<f32> {
-    (0..frames)
-        .map(|n| {
-            let t = n as f64 / f64::from(RATE);
-            (dc + amp * (std::f64::consts::TAU * hz * t + phase).sin()) as f32
-        })
-        .collect()
-}
-
-/// A one-track project of smooth sines (small sample steps, so that a click shows).
-fn smooth_project() -> (Project, Stems) {
-    let mut p = Project {
-        sample_rate: RATE,
-        ..Project::default()
-    };
-    let t = Track::for_source("stems/sines.wav".into());
-    let frames = 5 * RATE as usize;
-    let audio = synth::stem(
-        vec![
-            sine(frames, 100.0, 0.3, 0.0, 0.0),
-            sine(frames, 130.0, 0.3, 1.0, 0.0),
-        ],
-        RATE,
-    );
-    let mut stems = HashMap::new();
-    stems.insert(t.id, audio);
-    p.tracks.push(t);
-    (p, stems)
-}
-
-/// A smooth stereo reference far from the mix (DC offsets: a hard cut would jump by ~0.5).
-fn smooth_reference(frames: usize) -> Arc<StemAudio> {
-    synth::stem(
-        vec![
-            sine(frames, 70.0, 0.2, 0.0, 0.5),
-            sine(frames, 90.0, 0.2, 2.0, -0.5),
-        ],
-        RATE,
-    )
-}
-
-fn setup(mode: RefMode) -> RefSetup {
-    RefSetup {
-        mode,
-        gain_db: 0.0,
-        loop_frames: None,
-        loop_enabled: false,
-    }
-}
+use stemmix::project::{RefId, RefMode};
 
 fn theta(k: usize, n: usize) -> (f64, f64) {
     let t = FRAC_PI_2 * (k + 1) as f64 / n as f64;
@@ -154,13 +64,6 @@ fn switch_gains(n: usize) -> Vec<(f64, f64)> {
         .chain((0..n).map(|k| theta(k, n)))
         .chain(std::iter::once((0.0, 1.0)))
         .collect()
-}
-
-fn assert_bits(got: &[f32], want: &[f32], what: &str) {
-    assert_eq!(got.len(), want.len(), "{what}: length");
-    if let Some(i) = (0..got.len()).find(|&i| got[i].to_bits() != want[i].to_bits()) {
-        panic!("{what}: differs first at {i}: {} vs {}", got[i], want[i]);
-    }
 }
 
 #[test]
@@ -521,210 +424,4 @@ fn a_free_reference_has_its_own_playhead_and_loop_and_stops_at_its_end() {
     h.tick();
     assert_eq!(h.meters().reference.position, Some((id, ref_len as u64)));
     assert!(h.meters().reference.at_end);
-}
-
-#[test]
-fn monitor_modes_and_level_act_on_the_output_only() {
-    let (p, stems) = synth::project(3, RATE);
-    let mut h = EngineHandle::new(synth::graph(&p, &stems, MAX_BLOCK));
-    let slot = h.renderer();
-    h.play();
-    // Twin engine without any monitor setting: its meters are what the mix measures.
-    let mut twin = EngineHandle::new(synth::graph(&p, &stems, MAX_BLOCK));
-    let twin_slot = twin.renderer();
-    twin.play();
-    let settle = crossfade_frames(RATE).max((0.020 * RATE as f32) as usize) + 1;
-    let seg = 6_000;
-    let mut got = [Vec::new(), Vec::new()];
-    let mut plain = [Vec::new(), Vec::new()];
-    let cases: [(MonitorMode, f32); 7] = [
-        (MonitorMode::Mono, 0.0),
-        (MonitorMode::Side, 0.0),
-        (MonitorMode::Left, 0.0),
-        (MonitorMode::Right, 0.0),
-        (MonitorMode::Stereo, -6.0),
-        (MonitorMode::Stereo, f32::NEG_INFINITY),
-        (MonitorMode::Stereo, 0.0),
-    ];
-    for (mode, level_db) in cases {
-        h.set_monitor(MonitorSettings { level_db, mode });
-        play(&slot, seg, 400, &mut got);
-        play(&twin_slot, seg, 400, &mut plain);
-    }
-    let mix = bounce(&p, &stems, seg * cases.len());
-    // Without a monitor, the real-time output is the bounce (the monitor is nowhere else).
-    assert_bits(&plain[0], &mix[0], "left without monitor");
-    assert_bits(&plain[1], &mix[1], "right without monitor");
-    for (i, (mode, level_db)) in cases.into_iter().enumerate() {
-        let g = 10f64.powf(f64::from(level_db) / 20.0) as f32;
-        for t in i * seg + settle..(i + 1) * seg {
-            let (l, r) = (mix[0][t], mix[1][t]);
-            let want = match mode {
-                MonitorMode::Stereo => (g * l, g * r),
-                MonitorMode::Mono => ((l + r) / 2.0, (l + r) / 2.0),
-                MonitorMode::Side => ((l - r) / 2.0, (l - r) / 2.0),
-                MonitorMode::Left => (l, l),
-                MonitorMode::Right => (r, r),
-            };
-            let (yl, yr) = (got[0][t], got[1][t]);
-            assert!(
-                (yl - want.0).abs() <= 1e-6 && (yr - want.1).abs() <= 1e-6,
-                "{mode:?} {level_db} dB frame {t}: ({yl}, {yr}) vs {want:?}"
-            );
-        }
-    }
-    // The master meters measure what is heard before the monitor: identical in both engines.
-    h.tick();
-    twin.tick();
-    let (m, w) = (&h.meters().master, &twin.meters().master);
-    assert_eq!(m.integrated_lufs, w.integrated_lufs);
-    assert!(
-        m.integrated_lufs > -40.0,
-        "the mix was measured: {}",
-        m.integrated_lufs
-    );
-    assert_eq!(m.short_term_lufs, w.short_term_lufs);
-}
-
-#[test]
-fn the_master_meters_follow_what_is_heard_and_the_mix_loudness_is_reported_on_its_own() {
-    let (p, stems) = smooth_project();
-    let quiet = synth::stem(
-        vec![sine(RATE as usize * 4, 1000.0, 0.01, 0.0, 0.0); 2],
-        RATE,
-    );
-    let mut h = EngineHandle::new(synth::graph(&p, &stems, MAX_BLOCK));
-    let slot = h.renderer();
-    let id = RefId::fresh();
-    h.set_reference(id, quiet, setup(RefMode::Free));
-    // Selected while stopped: heard from the first frame.
-    h.select_source(Source::Reference(id));
-    h.play();
-    let mut twin = EngineHandle::new(synth::graph(&p, &stems, MAX_BLOCK));
-    let twin_slot = twin.renderer();
-    twin.play();
-    let mut got = [Vec::new(), Vec::new()];
-    let mut plain = [Vec::new(), Vec::new()];
-    // Longer than the 3 s short-term window.
-    play(&slot, 4 * RATE as usize, 480, &mut got);
-    play(&twin_slot, 4 * RATE as usize, 480, &mut plain);
-    h.tick();
-    twin.tick();
-    let (heard, mix) = (h.meters(), twin.meters());
-    // The mix's own short-term loudness equals what the twin's master measures of the mix.
-    assert!(mix.master.short_term_lufs > -30.0);
-    assert_eq!(
-        heard.reference.mix_short_term_lufs,
-        mix.master.short_term_lufs
-    );
-    assert_eq!(
-        heard.reference.mix_momentary_lufs,
-        mix.master.momentary_lufs
-    );
-    // The master measures the quiet reference: a 1 kHz sine at −40 dBFS on both sides reads
-    // −40 LUFS (EBU Tech 3341 case 1 at another level).
-    let st = heard.master.short_term_lufs;
-    assert!((st - (-40.0)).abs() < 0.2, "heard short-term {st} LUFS");
-    assert!(got[0].iter().all(|x| x.abs() <= 0.0101));
-}
-
-#[test]
-fn replaced_and_removed_reference_audio_leaves_over_the_retire_ring() {
-    let (p, stems) = smooth_project();
-    let mut h = EngineHandle::new(synth::graph(&p, &stems, MAX_BLOCK));
-    let slot = h.renderer();
-    let id = RefId::fresh();
-    let first = smooth_reference(RATE as usize);
-    let first_alive = Arc::downgrade(&first);
-    h.set_reference(id, first, setup(RefMode::Free));
-    h.play();
-    h.select_source(Source::Reference(id));
-    let mut got = [Vec::new(), Vec::new()];
-    play(&slot, 2_000, 256, &mut got);
-    // Replaced while heard: the old audio is declicked away, then handed back.
-    let second = smooth_reference(RATE as usize / 2);
-    let second_alive = Arc::downgrade(&second);
-    h.set_reference(id, second, setup(RefMode::Free));
-    play(&slot, 2_000, 256, &mut got);
-    assert!(
-        first_alive.upgrade().is_some(),
-        "the audio thread let go of it without freeing it"
-    );
-    assert!(h.tick().retired >= 1);
-    assert!(
-        first_alive.upgrade().is_none(),
-        "dropped on the control side"
-    );
-    // Removed while heard: the output fades to the mix, the audio comes back.
-    h.remove_reference(id);
-    assert_eq!(h.source(), Source::Mix);
-    let t0 = got[0].len();
-    play(&slot, 2_000, 256, &mut got);
-    h.tick();
-    assert!(second_alive.upgrade().is_none());
-    assert!(h.references().is_empty());
-    let mix = bounce(&p, &stems, t0 + 2_000);
-    let n = crossfade_frames(RATE);
-    for side in 0..2 {
-        assert_bits(
-            &got[side][t0 + n..],
-            &mix[side][t0 + n..],
-            "the mix after removal",
-        );
-    }
-    // Every slot taken: one more is refused on the control side, with a message.
-    let tiny = || synth::stem(vec![vec![0.0; 16]], RATE);
-    for _ in 0..stemmix::engine::MAX_REFERENCES {
-        assert!(h.set_reference(RefId::fresh(), tiny(), setup(RefMode::Free)));
-    }
-    assert!(!h.set_reference(RefId::fresh(), tiny(), setup(RefMode::Free)));
-    assert_eq!(h.references().len(), stemmix::engine::MAX_REFERENCES);
-    assert!(h.take_messages().iter().any(|m| m.contains("at most")));
-}
-
-/// Integrated loudness (BS.1770, the `dsp` analyzer) of planar channels.
-fn integrated(channels: &[Vec<f32>]) -> f64 {
-    let refs: Vec<&[f32]> = channels.iter().map(Vec::as_slice).collect();
-    stemmix::dsp::analyze(&refs, RATE)
-        .expect("a supported rate")
-        .integrated_lufs
-}
-
-#[test]
-fn a_reference_at_its_match_gain_comes_out_of_the_real_time_renderer_as_loud_as_the_mix() {
-    let (p, stems) = smooth_project();
-    let frames = 5 * RATE as usize;
-    let mix_lufs = integrated(&bounce(&p, &stems, frames));
-    let mut rng = synth::Rng(11);
-    let mut noise = |amp: f32| -> Vec<f32> { (0..frames).map(|_| rng.range(-amp, amp)).collect() };
-    // Quiet and loud, mono and stereo.
-    let cases = [
-        ("quiet stereo", vec![noise(0.01), noise(0.01)]),
-        ("loud stereo", vec![noise(0.9), noise(0.7)]),
-        ("quiet mono", vec![noise(0.02)]),
-        ("loud mono", vec![noise(0.8)]),
-    ];
-    for (what, channels) in cases {
-        // The match gain: the mix's integrated loudness minus the reference file's (a mono
-        // file counts its one channel once).
-        let gain_db = (mix_lufs - integrated(&channels)) as f32;
-        let mut h = EngineHandle::new(synth::graph(&p, &stems, MAX_BLOCK));
-        let slot = h.renderer();
-        let id = RefId::fresh();
-        let setup = RefSetup {
-            gain_db,
-            ..setup(RefMode::Free)
-        };
-        h.set_reference(id, synth::stem(channels, RATE), setup);
-        h.select_source(Source::Reference(id));
-        h.play();
-        let mut got = [Vec::new(), Vec::new()];
-        play(&slot, frames, 1024, &mut got);
-        let heard = integrated(&got);
-        eprintln!("{what}: match error {:+.4} LU", heard - mix_lufs);
-        assert!(
-            (heard - mix_lufs).abs() <= 0.1,
-            "{what}: {heard:.3} LUFS heard vs the mix's {mix_lufs:.3} (gain {gain_db:+.2} dB)"
-        );
-    }
 }
