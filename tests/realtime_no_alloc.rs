@@ -2,8 +2,8 @@
 //! allocation or deallocation inside `assert_no_alloc(..)` wraps the render function (through
 //! its slot, exactly as the stream calls it) while a control-side driver plays, pauses, stops,
 //! seeks, loops (also shorter than a buffer), moves every parameter, adds, removes and replaces
-//! tracks, stems and the whole graph (all prebuilt here), switches the source, resets meters
-//! and reads the meters, for thousands of callbacks of random sizes and channel counts.
+//! tracks, stems and the whole graph (all prebuilt here), switches the source, resets meters,
+//! taps tracks for the live spectrum (before and after their EQ) and reads the meters, for thousands of callbacks of random sizes and channel counts.
 //!
 //! The guard is thread-local: the driver (this same thread, outside the closure) may allocate;
 //! anything the callback lets go of must leave on the retire ring and be dropped by `tick`.
@@ -17,6 +17,7 @@ use stemmix::engine::device::{DeviceSample, ResampleStage};
 use stemmix::engine::graph::TrackNode;
 use stemmix::engine::handle::EngineHandle;
 use stemmix::engine::slot::Render;
+use stemmix::engine::spectrum_tap::{SpectrumSnapshot, TapPoint};
 use stemmix::project::{CompressorSettings, Detector, LimiterSettings, ReverbBus, Slope, TrackId};
 use synth::Rng;
 
@@ -92,6 +93,7 @@ fn the_callback_never_allocates_or_frees() {
     let mut retired = 0;
     let mut feedback = 0;
     let mut added: Vec<TrackId> = Vec::new();
+    let mut tapped_ticks = 0;
     let blocks = 3_000;
 
     for block in 0..blocks {
@@ -151,6 +153,18 @@ fn the_callback_never_allocates_or_frees() {
             175 => h.select_source(Source::Mix),
             180 => h.stop_after(Some(rng.int(1, 5_000) as u64)),
             185 => h.reset_meters(),
+            // The live spectrum taps a track (one that may be removed or replaced later), at
+            // either point, or none.
+            5 | 66 | 145 => {
+                let id = tracks[rng.int(0, tracks.len() - 1)].id;
+                let point = if rng.unit() < 0.5 {
+                    TapPoint::PreEq
+                } else {
+                    TapPoint::PostEq
+                };
+                h.spectrum_mut().select(Some((id, point)));
+            }
+            190 => h.spectrum_mut().select(None),
             _ => {}
         }
         // Parameters move all the time.
@@ -204,6 +218,10 @@ fn the_callback_never_allocates_or_frees() {
             retired += s.retired;
             feedback += s.feedback;
             let _ = h.meters().master.momentary_lufs;
+            let mut snap = Default::default();
+            h.spectrum().snapshot_into(&mut snap);
+            let snap: SpectrumSnapshot = snap;
+            tapped_ticks += usize::from(snap.live);
         }
     }
     let s = h.tick();
@@ -213,6 +231,11 @@ fn the_callback_never_allocates_or_frees() {
     assert!(retired > 40, "only {retired} objects retired");
     assert!(feedback > 5_000, "only {feedback} feedback messages");
     assert!(h.meters().reports > 500);
+    // The tap really carried audio through the guarded callbacks.
+    assert!(
+        tapped_ticks > 50,
+        "only {tapped_ticks} ticks with a live spectrum"
+    );
 }
 
 #[test]

@@ -18,6 +18,7 @@ mod pending;
 pub mod realtime;
 pub mod render;
 pub mod slot;
+pub mod spectrum_tap;
 pub mod stems;
 pub mod strip;
 pub mod sync;

@@ -28,6 +28,7 @@ use super::feedback::{
 };
 use super::graph::MixGraph;
 use super::slot::Render;
+use super::spectrum_tap::TapSender;
 use crate::dsp::{LevelMeter, LoudnessMeter};
 use rtrb::{Consumer, Producer};
 use std::time::Instant;
@@ -75,6 +76,8 @@ pub struct AudioEngine {
     overloads: u64,
     max_load: f32,
     ended: Option<(u64, EndReason)>,
+    /// The live spectrum's tap (see `spectrum_tap`), when the control side wants one.
+    tap: Option<TapSender>,
 }
 
 impl std::fmt::Debug for AudioEngine {
@@ -118,8 +121,14 @@ impl AudioEngine {
             overloads: 0,
             max_load: 0.0,
             ended: None,
+            tap: None,
             graph,
         }
+    }
+
+    /// Control side: gives the renderer the audio end of a live spectrum's tap.
+    pub fn set_tap(&mut self, tap: TapSender) {
+        self.tap = Some(tap);
     }
 
     /// The mix graph (tests and tools inspect its final state after taking the engine back).
@@ -476,7 +485,13 @@ impl Render for AudioEngine {
                 }
                 let [l, r] = &mut self.scratch;
                 let (l, r) = (&mut l[..n], &mut r[..n]);
+                if let Some(t) = &mut self.tap {
+                    t.before_process(&mut self.graph);
+                }
                 self.graph.process(l, r);
+                if let Some(t) = &mut self.tap {
+                    t.after_process(&self.graph, n);
+                }
                 self.master_levels.process_stereo(l, r);
                 if let Some(m) = &mut self.loudness {
                     m.process(&[l, r]);
