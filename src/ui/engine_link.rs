@@ -15,6 +15,7 @@
 use crate::engine::device::{OutputConfig, OutputStatus};
 use crate::engine::feedback::PlayState;
 use crate::engine::graph::StemLookup;
+use crate::engine::spectrum_tap::{SpectrumSnapshot, TapSelection};
 use crate::engine::strip::StripParams;
 use crate::engine::{ChannelMeter, EngineHandle};
 use crate::engine::{Command, GraphCommand, MixGraph, sync};
@@ -36,6 +37,9 @@ pub trait EnginePort {
     fn max_block(&self) -> usize;
     /// Clears a latched clip light (`None`: the master's).
     fn clear_clip(&mut self, track: Option<TrackId>);
+    /// Taps this track (and point) for the live spectrum (`None`: none). Ports without a live
+    /// spectrum ignore it.
+    fn select_tap(&mut self, _tap: TapSelection) {}
 }
 
 /// Whether a display meter has nothing left to draw (all levels under [`SETTLED_DB`], no gain
@@ -88,6 +92,8 @@ pub struct EngineView {
     pub reverb: ChannelMeter,
     /// Master loudness.
     pub loudness: Loudness,
+    /// The live spectrum and compressor input of the tapped track.
+    pub spectrum: SpectrumSnapshot,
     /// One line about the output device ("Built-in Audio, 48 kHz", "no audio device: silent").
     pub status: String,
     /// New messages for the user (device lost, …); the app takes them.
@@ -97,7 +103,10 @@ pub struct EngineView {
 impl EngineView {
     /// Whether every meter has settled (nothing moves while stopped).
     pub fn settled(&self) -> bool {
-        settled(&self.master) && settled(&self.reverb) && self.tracks.values().all(settled)
+        settled(&self.master)
+            && settled(&self.reverb)
+            && self.tracks.values().all(settled)
+            && self.spectrum.settled()
     }
 }
 
@@ -107,6 +116,7 @@ pub struct EngineLink {
     view: EngineView,
     sample_rate: u32,
     loop_state: (bool, Option<Region>),
+    tap: TapSelection,
 }
 
 impl std::fmt::Debug for EngineLink {
@@ -142,6 +152,7 @@ impl EngineLink {
             view,
             sample_rate: 48_000,
             loop_state: (false, None),
+            tap: None,
         }
     }
 
@@ -246,6 +257,19 @@ impl EngineLink {
         self.backend.send(Command::Seek(frame));
         // Show the new position at once, also while stopped (no tick runs then).
         self.view.position = frame;
+    }
+
+    /// Taps `tap` for the live spectrum (sent only when it changes).
+    pub fn select_tap(&mut self, tap: TapSelection) {
+        if tap != self.tap {
+            self.tap = tap;
+            self.backend.select_tap(tap);
+        }
+    }
+
+    /// The tapped track and point.
+    pub fn tap(&self) -> TapSelection {
+        self.tap
     }
 
     /// Clears a latched clip light (`None`: the master's).
@@ -398,6 +422,11 @@ impl EnginePort for RealtimePort {
             integrated: master.integrated_lufs,
             true_peak_dbtp: master.true_peak_max_dbtp,
         };
+        self.handle.spectrum().snapshot_into(&mut view.spectrum);
+    }
+
+    fn select_tap(&mut self, tap: TapSelection) {
+        self.handle.spectrum_mut().select(tap);
     }
 
     fn max_block(&self) -> usize {
