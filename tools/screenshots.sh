@@ -8,7 +8,7 @@
 # with a fresh settings folder, so the window fills the screen, as on a first start. The
 # README's are made with `tools/screenshots.sh assets 1280x720 1920x1080 1440x900`, then
 # renamed to assets/screenshot-WxH.png (1440x900: assets/screenshot.png).
-# With EQ_VIEW=1 the shot shows the large EQ view of the first track (the E key) and is named
+# With EQ_VIEW=1 the shot shows the large EQ view of the second track (→, then E) and is named
 # OUT_DIR/window-WxH-eq.png (the README's assets/screenshot-eq.png is the 1440x900 one).
 # Needs xvfb-run, xdotool and ImageMagick. BIN overrides the binary (default: the debug build).
 set -euo pipefail
@@ -54,6 +54,8 @@ for size in "${SIZES[@]}"; do
         xdotool key space
         if [ -n "${EQ_VIEW:-}" ]; then
             sleep 0.5
+            xdotool key Right
+            sleep 0.3
             xdotool key e
         fi
         sleep "${PLAY_SECONDS:-5.5}"

@@ -47,7 +47,7 @@ pub const DISPLAY_MIN_HZ: f32 = 20.0;
 /// Highest frequency of the display points.
 pub const DISPLAY_MAX_HZ: f32 = 20_000.0;
 /// How fast the smoothed spectrum falls, dB per second (it rises at once).
-pub const RELEASE_DB_PER_S: f32 = 30.0;
+pub const RELEASE_DB_PER_S: f32 = 18.0;
 /// How long a peak is held before it falls.
 pub const PEAK_HOLD: Duration = Duration::from_millis(1500);
 /// How fast a peak falls after its hold, dB per second.

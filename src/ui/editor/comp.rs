@@ -17,6 +17,9 @@ use iced::{Alignment, Element, Fill};
 
 /// Widget id of the transfer curve.
 pub const TRANSFER_ID: &str = "comp-transfer";
+/// Editor width from which the history sits beside the knobs.
+const WIDE_EDITOR: f32 = 640.0;
+
 /// Widget id of the gain-reduction history.
 pub const HISTORY_ID: &str = "comp-history";
 
@@ -113,24 +116,40 @@ impl Editor {
                 .size(10)
                 .color(theme::GAIN_REDUCTION),
             ],
-            container(w::gr_history(&self.gr_columns).height(40.0)).id(HISTORY_ID),
+            container(w::gr_history(&self.gr_columns).height(
+                if cx.geometry.editor_w >= WIDE_EDITOR {
+                    120.0
+                } else {
+                    40.0
+                }
+            ))
+            .id(HISTORY_ID),
         ]
         .spacing(2);
-        column![
-            header,
-            row![
-                transfer,
-                tip(
-                    w::gain_reduction_meter::<Message>(gr).height(150),
-                    "Gain reduction"
-                ),
-                knobs
+        let meter = tip(
+            w::gain_reduction_meter::<Message>(gr).height(150),
+            "Gain reduction",
+        );
+        // A wide editor shows the history beside the knobs, a narrow one below them.
+        if cx.geometry.editor_w >= WIDE_EDITOR {
+            column![
+                header,
+                row![transfer, meter, knobs, container(history).width(Fill)]
+                    .spacing(8)
+                    .align_y(Alignment::Start),
             ]
-            .spacing(8)
-            .align_y(Alignment::Start),
-            container(history).width(Fill),
-        ]
-        .spacing(6)
-        .into()
+            .spacing(6)
+            .into()
+        } else {
+            column![
+                header,
+                row![transfer, meter, knobs]
+                    .spacing(8)
+                    .align_y(Alignment::Start),
+                container(history).width(Fill),
+            ]
+            .spacing(6)
+            .into()
+        }
     }
 }

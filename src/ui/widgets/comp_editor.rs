@@ -278,7 +278,11 @@ impl<Message> Control<Message> for History<'_> {
         for db in [0.0f32, 12.0, 24.0] {
             text(
                 &mut f,
-                format!("-{db:.0}"),
+                if db == 0.0 {
+                    "0".into()
+                } else {
+                    format!("-{db:.0}")
+                },
                 Point::new(left - 3.0, y_of(db).clamp(5.0, size.height - 5.0)),
                 alignment::Horizontal::Right,
             );
