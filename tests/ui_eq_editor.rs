@@ -1,6 +1,6 @@
 //! The EQ and compressor editors driven headlessly with iced_test: raw mouse input on the EQ
 //! editor's nodes and the compressor's knobs; the project, the undo history and the commands
-//! the engine received are checked. Run with `ICED_TEST_BACKEND=tiny-skia` (set by
+//! the engine received are checked, and what the app asks the live spectrum to tap. Run with `ICED_TEST_BACKEND=tiny-skia` (set by
 //! `.cargo/config.toml`).
 
 #[path = "support/app_driver.rs"]
@@ -13,14 +13,18 @@ use iced::keyboard::Modifiers;
 use iced::{Point, Rectangle};
 use iced_test::selector;
 use recording_port::Recorded;
+use stemmix::engine::spectrum_tap::{TapPoint, TapSelection};
 use stemmix::engine::{Command, GraphCommand, TrackParam};
 use stemmix::project::{CompressorSettings, EqSettings, TrackId};
-use stemmix::ui::App;
+use stemmix::ui::app::Message;
 use stemmix::ui::context::Selection;
 use stemmix::ui::controls::TypeMsg;
+use stemmix::ui::dirs::AppDirs;
 use stemmix::ui::editor::{EQ_EDITOR_ID, EQ_LARGE_ID, HISTORY_ID, TRANSFER_ID};
+use stemmix::ui::engine_link::{EngineLink, EnginePort, EngineView};
 use stemmix::ui::params::{Band, Param, TrackField};
 use stemmix::ui::widgets::eq_editor::{self, GRAB_RADIUS, Q_PER_NOTCH};
+use stemmix::ui::{App, editor};
 
 fn clear(rec: &Recorded) {
     rec.lock().unwrap().clear();
@@ -113,7 +117,7 @@ fn dragging_a_node_moves_frequency_and_gain_with_the_pointer_in_one_undo_step() 
     assert_eq!(sent.last().copied(), Some(track(&app, id).eq));
 
     // Undo puts both values back at once.
-    let _ = app.update(stemmix::ui::app::Message::Undo);
+    let _ = app.update(Message::Undo);
     let back = track(&app, id).eq.peak1;
     assert!(back.freq_hz != b.freq_hz && back.gain_db != b.gain_db);
     assert_eq!(app.undo_steps(), steps0);
@@ -251,7 +255,7 @@ fn ctrl_wheel_or_the_button_enlarges_the_eq_view() {
     assert!(!has_large(&app));
     click_id(&mut app, "eq-enlarge");
     assert!(has_large(&app));
-    let _ = app.update(stemmix::ui::app::Message::Escape);
+    let _ = app.update(Message::Escape);
     assert!(!has_large(&app));
 }
 
@@ -294,4 +298,50 @@ fn compressor_values_are_edited_by_knob_and_by_typing_and_reach_the_engine() {
         comp_commands(&rec, id).last().map(|c| c.threshold_db),
         Some(-31.5)
     );
+}
+
+/// A port that keeps what the app asks the live spectrum to tap.
+struct TapPort(std::sync::Arc<std::sync::Mutex<Vec<TapSelection>>>);
+
+impl EnginePort for TapPort {
+    fn send(&mut self, _: Command) {}
+    fn poll(&mut self, view: &mut EngineView) {
+        view.playing = true;
+    }
+    fn max_block(&self) -> usize {
+        256
+    }
+    fn clear_clip(&mut self, _: Option<TrackId>) {}
+    fn select_tap(&mut self, tap: TapSelection) {
+        self.0.lock().unwrap().push(tap);
+    }
+}
+
+#[test]
+fn the_spectrum_taps_the_edited_track_where_the_switch_says() {
+    let home = tempfile::tempdir().unwrap();
+    let taps = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let link = EngineLink::new(Box::new(TapPort(taps.clone())));
+    let mut app = App::new(Some(AppDirs::under(home.path().to_path_buf())), link);
+    app.open_path(&demo_path());
+    assert!(wait_for_jobs(&mut app, JOBS));
+    let bass = track_id(&app, "Bass");
+    let _ = app.update(select(Selection::Track(bass)));
+    let _ = app.update(Message::Tick(std::time::Instant::now()));
+    assert_eq!(
+        taps.lock().unwrap().last(),
+        Some(&Some((bass, TapPoint::PostEq)))
+    );
+    let n = taps.lock().unwrap().len();
+    let _ = app.update(Message::Tick(std::time::Instant::now()));
+    assert_eq!(taps.lock().unwrap().len(), n, "sent only when it changes");
+    let _ = app.update(Message::Editor(editor::Message::TapPoint(TapPoint::PreEq)));
+    let _ = app.update(Message::Tick(std::time::Instant::now()));
+    assert_eq!(
+        taps.lock().unwrap().last(),
+        Some(&Some((bass, TapPoint::PreEq)))
+    );
+    let _ = app.update(select(Selection::Master));
+    let _ = app.update(Message::Tick(std::time::Instant::now()));
+    assert_eq!(taps.lock().unwrap().last(), Some(&None));
 }
