@@ -3,7 +3,8 @@
 //! [`AudioEngine`] owns the mix graph, the audio ends of the command, feedback and retire rings,
 //! the transport and preallocated scratch buffers. Each [`Render::render`] call drains commands,
 //! renders in chunks of at most `max_block` frames (split exactly at loop ends, the end of the
-//! project and report boundaries), writes the device's interleaved buffer and sends meters.
+//! project and report boundaries), writes the device's interleaved buffer and sends meters; it
+//! also hands each block of the track the live spectrum taps to its ring (`spectrum_tap`).
 //!
 //! Real-time rules: nothing here allocates, frees, locks, blocks or does I/O. Objects the engine
 //! lets go of leave on the retire ring; structural commands are taken off the command ring only

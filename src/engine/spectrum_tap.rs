@@ -51,7 +51,9 @@ pub const RELEASE_DB_PER_S: f32 = 18.0;
 /// How long a peak is held before it falls.
 pub const PEAK_HOLD: Duration = Duration::from_millis(1500);
 /// How fast a peak falls after its hold, dB per second.
-pub const PEAK_FALL_DB_PER_S: f32 = 15.0;
+pub const PEAK_FALL_DB_PER_S: f32 = 30.0;
+/// Below this (dB) a display shows nothing: the spectrum has settled when all of it is there.
+pub const SETTLED_DB: f32 = -100.0;
 /// Window of the compressor input level shown on the transfer curve.
 pub const COMP_WINDOW: Duration = Duration::from_millis(50);
 
@@ -190,23 +192,25 @@ pub struct SpectrumSnapshot {
     pub display_db: Vec<f32>,
     /// Peak hold of `display_db`.
     pub peak_db: Vec<f32>,
-    /// The compressor's peak detector input over the last [`COMP_WINDOW`], dBFS.
+    /// The compressor's peak detector input: the largest over the last [`COMP_WINDOW`], dBFS.
     pub comp_peak_db: f32,
-    /// The compressor's RMS detector input over the last [`COMP_WINDOW`], dBFS.
+    /// The compressor's RMS detector input: the highest mean square of what arrived at one tick,
+    /// over the last [`COMP_WINDOW`], dBFS.
     pub comp_rms_db: f32,
     /// Whether audio arrived recently (the display has something to show).
     pub live: bool,
 }
 
 impl SpectrumSnapshot {
-    /// Whether there is nothing left to draw (everything at the floor, nothing arriving).
+    /// Whether there is nothing left to draw (everything under [`SETTLED_DB`], nothing
+    /// arriving).
     pub fn settled(&self) -> bool {
         !self.live
             && self
                 .display_db
                 .iter()
                 .chain(&self.peak_db)
-                .all(|&d| d <= SPECTRUM_FLOOR_DB + 1.0)
+                .all(|&d| d <= SETTLED_DB)
     }
 }
 

@@ -218,23 +218,35 @@ impl Editor {
     /// The EQ section of the editor of track `t`.
     pub(super) fn eq_section<'a>(&'a self, cx: &Context<'a>, t: &'a Track) -> Element<'a, Message> {
         let eq_on = t.eq.any_enabled();
-        column![
-            section(
-                "EQUALIZER",
-                row![
-                    text(if eq_on { "" } else { "all bands off" })
-                        .size(10)
-                        .color(theme::TEXT_DIM),
-                    self.eq_bar(false)
-                ]
-                .spacing(8)
-                .align_y(Alignment::Center)
-                .into()
-            ),
-            container(self.eq_canvas(cx, t, Some(INLINE_H))).id(EQ_EDITOR_ID),
-            Row::with_children(Band::ALL.into_iter().map(|b| band_column(cx, t, b))).spacing(3),
-        ]
+        column![section(
+            "EQUALIZER",
+            row![
+                text(if eq_on { "" } else { "all bands off" })
+                    .size(10)
+                    .color(theme::TEXT_DIM),
+                self.eq_bar(false)
+            ]
+            .spacing(8)
+            .align_y(Alignment::Center)
+            .into()
+        ),]
         .spacing(6)
+        .push(if self.eq_large {
+            // Shown once: the controls (and their widget ids) live in the large view.
+            text("Shown in the large EQ view (Esc to come back).")
+                .size(11)
+                .color(theme::TEXT_DIM)
+                .into()
+        } else {
+            Element::from(
+                column![
+                    container(self.eq_canvas(cx, t, Some(INLINE_H))).id(EQ_EDITOR_ID),
+                    Row::with_children(Band::ALL.into_iter().map(|b| band_column(cx, t, b)))
+                        .spacing(3),
+                ]
+                .spacing(6),
+            )
+        })
         .into()
     }
 
