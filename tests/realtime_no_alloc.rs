@@ -2,8 +2,9 @@
 //! allocation or deallocation inside `assert_no_alloc(..)` wraps the render function (through
 //! its slot, exactly as the stream calls it) while a control-side driver plays, pauses, stops,
 //! seeks, loops (also shorter than a buffer), moves every parameter, adds, removes and replaces
-//! tracks, stems and the whole graph (all prebuilt here), switches the source, resets meters
-//! and reads the meters, for thousands of callbacks of random sizes and channel counts; and
+//! tracks, stems and the whole graph (all prebuilt here), switches the source, resets meters,
+//! taps tracks for the live spectrum (before and after their EQ) and reads the meters, for
+//! thousands of callbacks of random sizes and channel counts; and
 //! loads, replaces, removes and clears references (Sync and Free, every slot taken), switches
 //! between them and the mix (also during crossfades), moves their gains, modes, loops (shorter
 //! than a buffer too) and Free playheads, seeks and loops the mix under them, and changes the
@@ -23,6 +24,7 @@ use stemmix::engine::graph::TrackNode;
 use stemmix::engine::handle::EngineHandle;
 use stemmix::engine::reference::MAX_REFERENCES;
 use stemmix::engine::slot::Render;
+use stemmix::engine::spectrum_tap::{SpectrumSnapshot, TapPoint};
 use stemmix::engine::{MonitorMode, MonitorSettings, RefSetup};
 use stemmix::project::{
     CompressorSettings, Detector, LimiterSettings, RefId, RefMode, ReverbBus, Slope, TrackId,
@@ -101,6 +103,7 @@ fn the_callback_never_allocates_or_frees() {
     let mut retired = 0;
     let mut feedback = 0;
     let mut added: Vec<TrackId> = Vec::new();
+    let mut tapped_ticks = 0;
     let blocks = 3_000;
 
     for block in 0..blocks {
@@ -160,6 +163,18 @@ fn the_callback_never_allocates_or_frees() {
             175 => h.select_source(Source::Mix),
             180 => h.stop_after(Some(rng.int(1, 5_000) as u64)),
             185 => h.reset_meters(),
+            // The live spectrum taps a track (one that may be removed or replaced later), at
+            // either point, or none.
+            5 | 66 | 145 => {
+                let id = tracks[rng.int(0, tracks.len() - 1)].id;
+                let point = if rng.unit() < 0.5 {
+                    TapPoint::PreEq
+                } else {
+                    TapPoint::PostEq
+                };
+                h.spectrum_mut().select(Some((id, point)));
+            }
+            190 => h.spectrum_mut().select(None),
             _ => {}
         }
         // Parameters move all the time.
@@ -213,6 +228,10 @@ fn the_callback_never_allocates_or_frees() {
             retired += s.retired;
             feedback += s.feedback;
             let _ = h.meters().master.momentary_lufs;
+            let mut snap = Default::default();
+            h.spectrum().snapshot_into(&mut snap);
+            let snap: SpectrumSnapshot = snap;
+            tapped_ticks += usize::from(snap.live);
         }
     }
     let s = h.tick();
@@ -222,6 +241,11 @@ fn the_callback_never_allocates_or_frees() {
     assert!(retired > 40, "only {retired} objects retired");
     assert!(feedback > 5_000, "only {feedback} feedback messages");
     assert!(h.meters().reports > 500);
+    // The tap really carried audio through the guarded callbacks.
+    assert!(
+        tapped_ticks > 50,
+        "only {tapped_ticks} ticks with a live spectrum"
+    );
 }
 
 /// Reference audio made fresh for each `Set` (the engine holds the only handle on it, so a

@@ -8,6 +8,8 @@
 # with a fresh settings folder, so the window fills the screen, as on a first start. The
 # README's are made with `tools/screenshots.sh assets 1280x720 1920x1080 1440x900`, then
 # renamed to assets/screenshot-WxH.png (1440x900: assets/screenshot.png).
+# With EQ_VIEW=1 the shot shows the large EQ view of the second track (→, then E) and is named
+# OUT_DIR/window-WxH-eq.png (the README's assets/screenshot-eq.png is the 1440x900 one).
 # Needs xvfb-run, xdotool and ImageMagick. BIN overrides the binary (default: the debug build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +24,8 @@ for t in xvfb-run xdotool import convert; do
 done
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
-export BIN OUT
+NAME_SUFFIX="${EQ_VIEW:+-eq}"
+export BIN OUT NAME_SUFFIX
 export PROJECT="$PWD/projects-examples/demo/demo.stemmix"
 for size in "${SIZES[@]}"; do
     HOME_DIR="$(mktemp -d)"
@@ -49,13 +52,19 @@ for size in "${SIZES[@]}"; do
         xdotool key shift
         sleep 0.8
         xdotool key space
+        if [ -n "${EQ_VIEW:-}" ]; then
+            sleep 0.5
+            xdotool key Right
+            sleep 0.3
+            xdotool key e
+        fi
         sleep "${PLAY_SECONDS:-5.5}"
-        import -window root "$OUT/window-$SIZE.png"
+        import -window root "$OUT/window-$SIZE$NAME_SUFFIX.png"
         kill $pid
         wait $pid 2>/dev/null
         grep -i "panicked" "$HOME_DIR/app.log" && exit 4
         exit 0
     '
     rm -rf "$HOME_DIR"
-    echo "$OUT/window-$size.png"
+    echo "$OUT/window-$size$NAME_SUFFIX.png"
 done

@@ -22,11 +22,15 @@ use super::pending::Pending;
 use super::realtime::AudioEngine;
 use super::reference::{MAX_REFERENCES, RefSetup, ReferenceCommand};
 use super::slot::RenderSlot;
+use super::spectrum_tap::LiveSpectrum;
 use crate::media::StemAudio;
 use crate::project::{LimiterSettings, RefId, RefMode, ReverbBus, TrackId};
 use rtrb::{Consumer, Producer, PushError, RingBuffer};
 use std::sync::Arc;
 use std::time::Instant;
+
+/// Display points of the live spectrum (those of the EQ editor's curve).
+pub const SPECTRUM_POINTS: usize = 241;
 
 /// Capacity of the command ring.
 pub const COMMAND_CAPACITY: usize = 1024;
@@ -54,6 +58,7 @@ pub struct EngineHandle {
     status: OutputStatus,
     messages: Vec<String>,
     meters: MeterState,
+    spectrum: LiveSpectrum,
     sample_rate: u32,
     sent: u64,
     /// The transport was paused because the device went away.
@@ -86,7 +91,9 @@ impl EngineHandle {
         let (fb_tx, fb_rx) = RingBuffer::new(feedback_capacity(MAX_TRACKS));
         let (ret_tx, ret_rx) = RingBuffer::new(RETIRE_CAPACITY);
         let sample_rate = graph.sample_rate();
-        let engine = AudioEngine::new(Box::new(graph), cmd_rx, fb_tx, ret_tx);
+        let mut engine = AudioEngine::new(Box::new(graph), cmd_rx, fb_tx, ret_tx);
+        let (spectrum, tap) = LiveSpectrum::new(sample_rate, SPECTRUM_POINTS);
+        engine.set_tap(tap);
         EngineHandle {
             commands: cmd_tx,
             pending: Pending::default(),
@@ -98,6 +105,7 @@ impl EngineHandle {
             status: OutputStatus::Off,
             messages: Vec::new(),
             meters: MeterState::new(sample_rate),
+            spectrum,
             sample_rate,
             sent: 0,
             paused_by_loss: false,
@@ -168,6 +176,7 @@ impl EngineHandle {
     /// Puts an engine (from [`take_engine`](Self::take_engine)) back.
     pub fn put_engine(&mut self, engine: Box<AudioEngine>) {
         self.sample_rate = engine.graph().sample_rate();
+        self.spectrum.set_rate(self.sample_rate);
         drop(self.slot.put(engine));
     }
 
@@ -206,6 +215,16 @@ impl EngineHandle {
     /// The meters, mutably (e.g. to take the end event).
     pub fn meters_mut(&mut self) -> &mut MeterState {
         &mut self.meters
+    }
+
+    /// The live spectrum of the tapped track, as of the last `tick`.
+    pub fn spectrum(&self) -> &LiveSpectrum {
+        &self.spectrum
+    }
+
+    /// The live spectrum, mutably (to choose the tapped track).
+    pub fn spectrum_mut(&mut self) -> &mut LiveSpectrum {
+        &mut self.spectrum
     }
 
     /// Clears a track's clip and fault lights.
@@ -479,6 +498,7 @@ impl EngineHandle {
                 self.source = Source::Mix;
                 let monitor = self.monitor;
                 self.set_monitor(monitor);
+                self.spectrum.set_rate(self.sample_rate);
             }
             None => {
                 self.messages
@@ -502,6 +522,7 @@ impl EngineHandle {
         let mut s = TickSummary::default();
         self.pending.flush(&mut self.commands);
         self.meters.decay(now);
+        self.spectrum.tick(now);
         while let Ok(f) = self.feedback.pop() {
             if let Some(fault) = self.meters.apply(f, now) {
                 self.messages.push(fault.message());

@@ -21,6 +21,7 @@ pub mod realtime;
 pub mod reference;
 pub mod render;
 pub mod slot;
+pub mod spectrum_tap;
 pub mod stems;
 pub mod strip;
 pub mod switch;

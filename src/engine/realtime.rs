@@ -3,7 +3,8 @@
 //! [`AudioEngine`] owns the mix graph, the audio ends of the command, feedback and retire rings,
 //! the transport and preallocated scratch buffers. Each [`Render::render`] call drains commands,
 //! renders in chunks of at most `max_block` frames (split exactly at loop ends, the end of the
-//! project and report boundaries), writes the device's interleaved buffer and sends meters.
+//! project and report boundaries), writes the device's interleaved buffer and sends meters; it
+//! also hands each block of the track the live spectrum taps to its ring (`spectrum_tap`).
 //!
 //! Real-time rules: nothing here allocates, frees, locks, blocks or does I/O. Objects the engine
 //! lets go of leave on the retire ring; structural commands are taken off the command ring only
@@ -36,6 +37,7 @@ use super::feedback::{
 use super::graph::MixGraph;
 use super::listen::Listen;
 use super::slot::Render;
+use super::spectrum_tap::TapSender;
 use crate::dsp::{LevelMeter, LoudnessMeter};
 use rtrb::{Consumer, Producer};
 use std::time::Instant;
@@ -84,6 +86,8 @@ pub struct AudioEngine {
     overloads: u64,
     max_load: f32,
     ended: Option<(u64, EndReason)>,
+    /// The live spectrum's tap (see `spectrum_tap`), when the control side wants one.
+    tap: Option<TapSender>,
 }
 
 impl std::fmt::Debug for AudioEngine {
@@ -127,8 +131,14 @@ impl AudioEngine {
             overloads: 0,
             max_load: 0.0,
             ended: None,
+            tap: None,
             graph,
         }
+    }
+
+    /// Control side: gives the renderer the audio end of a live spectrum's tap.
+    pub fn set_tap(&mut self, tap: TapSender) {
+        self.tap = Some(tap);
     }
 
     /// The mix graph (tests and tools inspect its final state after taking the engine back).
@@ -519,7 +529,13 @@ impl Render for AudioEngine {
                 let heard = self.position();
                 let [l, r] = &mut self.scratch;
                 let (l, r) = (&mut l[..n], &mut r[..n]);
+                if let Some(t) = &mut self.tap {
+                    t.before_process(&mut self.graph);
+                }
                 self.graph.process(l, r);
+                if let Some(t) = &mut self.tap {
+                    t.after_process(&self.graph, n);
+                }
                 self.listen.blend(l, r, heard);
                 self.master_levels.process_stereo(l, r);
                 if let Some(m) = &mut self.loudness {

@@ -3,6 +3,7 @@
 
 use super::command::TrackParam;
 use super::params;
+use super::spectrum_tap::{self, TapFrame, TapPoint};
 use crate::dsp::{ChannelEq, Compressor, LevelReport, Ramp};
 use crate::media::StemAudio;
 use crate::project::{self, TrackId};
@@ -233,6 +234,10 @@ pub struct TrackNode {
     send_live: bool,
     levels: StripLevels,
     faulted: bool,
+    /// Where the live spectrum taps this strip (`None`: not tapped, nothing is written).
+    tap: Option<TapPoint>,
+    /// The tapped frames of the last block (allocated with the node, written only when tapped).
+    tapped: Vec<TapFrame>,
 }
 
 impl std::fmt::Debug for TrackNode {
@@ -287,6 +292,8 @@ impl TrackNode {
             send_live: false,
             levels: StripLevels::default(),
             faulted: false,
+            tap: None,
+            tapped: vec![TapFrame::default(); max_block],
         };
         node.retarget(true);
         node
@@ -328,6 +335,19 @@ impl TrackNode {
     /// `frames` frames, left and right — what a stems bounce writes for this track.
     pub fn output(&self, frames: usize) -> [&[f32]; 2] {
         [&self.out[0][..frames], &self.out[1][..frames]]
+    }
+
+    /// Taps this strip for the live spectrum at `point` (`None`: untapped).
+    pub fn set_tap(&mut self, point: Option<TapPoint>) {
+        self.tap = point;
+    }
+
+    /// The tapped frames of the last block (its first `frames`; empty when untapped).
+    pub fn tapped(&self, frames: usize) -> &[TapFrame] {
+        if self.tap.is_none() {
+            return &[];
+        }
+        &self.tapped[..frames.min(self.tapped.len())]
     }
 
     /// Current compressor gain reduction in dB (≥ 0).
@@ -451,7 +471,19 @@ impl TrackNode {
         }
         {
             let bufs: &mut [&mut [f32]] = &mut [in_l, in_r];
+            // The live spectrum's tap (one strip at most): copies only, into its own buffer.
+            let tap = self.tap;
+            if tap == Some(TapPoint::PreEq) {
+                spectrum_tap::write_signal(&mut self.tapped[..n], &bufs[..ch]);
+            }
             self.eq.process(&mut bufs[..ch]);
+            if let Some(point) = tap {
+                let dst = &mut self.tapped[..n];
+                if point == TapPoint::PostEq {
+                    spectrum_tap::write_signal(dst, &bufs[..ch]);
+                }
+                spectrum_tap::write_comp_input(dst, &bufs[..ch]);
+            }
             self.comp.process(&mut bufs[..ch]);
         }
         let [in_l, in_r] = &mut self.input;

@@ -478,6 +478,9 @@ impl App {
         if let Some(list) = self.notices.list_view() {
             layers.push(list.map(Message::Notices));
         }
+        if let Some(eq) = self.editor.large_view(&cx) {
+            layers.push(opaque(eq.map(Message::Editor)));
+        }
         if let Some(b) = self.bounce.view() {
             layers.push(b.map(Message::Bounce));
         }

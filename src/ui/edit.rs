@@ -23,6 +23,9 @@ pub enum Gesture {
     Marker(usize),
     /// A marker being dragged along the ruler.
     MarkerDrag,
+    /// An EQ band's node being dragged or wheeled in the EQ editor (frequency, gain and Q
+    /// together make one step).
+    EqNode(TrackId, Band),
 }
 
 /// An on/off switch.

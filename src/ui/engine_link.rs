@@ -15,6 +15,7 @@
 use crate::engine::device::{OutputConfig, OutputStatus};
 use crate::engine::feedback::PlayState;
 use crate::engine::graph::StemLookup;
+use crate::engine::spectrum_tap::{SpectrumSnapshot, TapSelection};
 use crate::engine::strip::StripParams;
 use crate::engine::{ChannelMeter, EngineHandle, ReferenceMeterState};
 use crate::engine::{Command, GraphCommand, MixGraph, sync};
@@ -39,6 +40,9 @@ pub trait EnginePort {
     fn max_block(&self) -> usize;
     /// Clears a latched clip light (`None`: the master's).
     fn clear_clip(&mut self, track: Option<TrackId>);
+    /// Taps this track (and point) for the live spectrum (`None`: none). Ports without a live
+    /// spectrum ignore it.
+    fn select_tap(&mut self, _tap: TapSelection) {}
 }
 
 /// Whether a display meter has nothing left to draw (all levels under [`SETTLED_DB`], no gain
@@ -97,6 +101,8 @@ pub struct EngineView {
     /// The A/B state: the heard reference's playhead, whether a crossfade runs, and the live
     /// loudness of the mix itself (it keeps running while a reference is heard).
     pub reference: ReferenceMeterState,
+    /// The live spectrum and compressor input of the tapped track.
+    pub spectrum: SpectrumSnapshot,
     /// One line about the output device ("Built-in Audio, 48 kHz", "no audio device: silent").
     pub status: String,
     /// New messages for the user (device lost, …); the app takes them.
@@ -106,7 +112,10 @@ pub struct EngineView {
 impl EngineView {
     /// Whether every meter has settled (nothing moves while stopped).
     pub fn settled(&self) -> bool {
-        settled(&self.master) && settled(&self.reverb) && self.tracks.values().all(settled)
+        settled(&self.master)
+            && settled(&self.reverb)
+            && self.tracks.values().all(settled)
+            && self.spectrum.settled()
     }
 }
 
@@ -116,6 +125,7 @@ pub struct EngineLink {
     view: EngineView,
     sample_rate: u32,
     loop_state: (bool, Option<Region>),
+    tap: TapSelection,
 }
 
 impl std::fmt::Debug for EngineLink {
@@ -151,6 +161,7 @@ impl EngineLink {
             view,
             sample_rate: 48_000,
             loop_state: (false, None),
+            tap: None,
         }
     }
 
@@ -323,6 +334,19 @@ impl EngineLink {
         self.backend.send(Command::Monitor(settings));
     }
 
+    /// Taps `tap` for the live spectrum (sent only when it changes).
+    pub fn select_tap(&mut self, tap: TapSelection) {
+        if tap != self.tap {
+            self.tap = tap;
+            self.backend.select_tap(tap);
+        }
+    }
+
+    /// The tapped track and point.
+    pub fn tap(&self) -> TapSelection {
+        self.tap
+    }
+
     /// Clears a latched clip light (`None`: the master's).
     pub fn clear_clip(&mut self, track: Option<TrackId>) {
         self.backend.clear_clip(track);
@@ -475,6 +499,11 @@ impl EnginePort for RealtimePort {
         };
         view.source = self.handle.source();
         view.reference = self.handle.meters_mut().reference;
+        self.handle.spectrum().snapshot_into(&mut view.spectrum);
+    }
+
+    fn select_tap(&mut self, tap: TapSelection) {
+        self.handle.spectrum_mut().select(tap);
     }
 
     fn max_block(&self) -> usize {

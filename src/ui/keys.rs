@@ -5,7 +5,7 @@
 //! mutes anything. Escape is the exception: it also leaves a text box.
 
 use super::app::Message;
-use super::{bounce, files, help, transport};
+use super::{bounce, editor, files, help, transport};
 use iced::keyboard::{self, Key, key::Named};
 use iced::{Event, event, window};
 
@@ -53,11 +53,12 @@ pub mod tip {
 }
 
 /// Every shortcut, for the help overlay: (keys, what they do).
-pub const SHORTCUTS: [(&str, &str); 17] = [
+pub const SHORTCUTS: [(&str, &str); 18] = [
     ("Space", "Play / pause"),
     ("Home, Enter", "Return to start"),
     ("L", "Loop on/off"),
     ("M / S", "Mute / solo the selected strip"),
+    ("E", "Large EQ view of the selected track"),
     ("← →", "Select the previous / next strip"),
     ("↑ ↓", "Selected fader ±0.5 dB (Shift: ±0.1 dB)"),
     ("Ctrl+N", "New project"),
@@ -74,7 +75,7 @@ pub const SHORTCUTS: [(&str, &str); 17] = [
 ];
 
 /// Mouse gestures, for the help overlay.
-pub const MOUSE: [(&str, &str); 13] = [
+pub const MOUSE: [(&str, &str); 16] = [
     ("Drag a fader or knob", "Change it (Shift: fine)"),
     ("Wheel over a control", "Step it (Shift: fine)"),
     (
@@ -84,6 +85,15 @@ pub const MOUSE: [(&str, &str); 13] = [
     (
         "Click the timeline",
         "Move the playhead (a lane also selects its track)",
+    ),
+    (
+        "Drag an EQ node",
+        "Frequency and gain (Shift: fine, Alt: Q); hover shows its values",
+    ),
+    ("Wheel / double-click an EQ node", "Q / band on/off"),
+    (
+        "Ctrl+wheel over the EQ",
+        "Large EQ view (up) or back (down)",
     ),
     ("Drag on the timeline", "Set the loop region"),
     (
@@ -178,6 +188,7 @@ pub fn shortcut(event: &keyboard::Event, free: bool) -> Option<Message> {
         (false, false, 'l') => Message::Transport(transport::Message::ToggleLoop),
         (false, false, 'm') => Message::MuteSelected,
         (false, false, 's') => Message::SoloSelected,
+        (false, false, 'e') => Message::Editor(editor::Message::ToggleLarge),
         _ => return None,
     })
 }

@@ -140,6 +140,7 @@ impl App {
             Message::Escape => {
                 let closed = self.files.close_recent()
                     || self.typing.cancel()
+                    || self.editor.close_large()
                     || self.timeline.stop_renaming()
                     || self.notices.close_list()
                     || self.help.close()
@@ -180,10 +181,14 @@ impl App {
     /// One display frame: engine state, background jobs, playhead follow.
     fn tick(&mut self) -> Task<Message> {
         frame_stats();
+        // The live spectrum follows the editor's track (sent only when that changes).
+        self.link.select_tap(self.editor.tap(self.selection));
+        let now = Instant::now();
         let view = self.link.tick();
         let (playing, position) = (view.playing, view.position);
         self.mixer.observe(view);
-        self.transport.tick(view, Instant::now());
+        self.editor.observe(view, self.selection, now);
+        self.transport.tick(view, now);
         for m in self.link.take_messages() {
             // The status line already says that there is no device; a notice for it would
             // stay on screen for nothing. The full reason goes to the terminal.
