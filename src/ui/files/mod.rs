@@ -383,17 +383,22 @@ impl Files {
 
     /// Opens the project at `path`; a failure leaves the current one open and says why.
     pub fn open_path(&mut self, path: &Path) -> Action {
-        match project::load(path) {
-            Ok(p) => {
+        match project::load_checked(path) {
+            Ok((p, corrections)) => {
                 self.close_session();
                 let path = absolute(path);
                 let recent = self.touch_recent(&path);
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                let warnings = corrections.iter().fold(Action::None, |a, c| {
+                    a.then(Action::warn(format!("{name}: {c}")))
+                });
                 Action::Replace {
                     project: Box::new(p),
-                    path: Some(path),
+                    path: Some(path.clone()),
                     saved: None,
                 }
                 .then(recent)
+                .then(warnings)
             }
             Err(e) => Action::error(format!("Could not open the project: {e}")),
         }
