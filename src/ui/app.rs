@@ -277,6 +277,12 @@ impl App {
         self.stems.offline_reason(&t.source)
     }
 
+    /// The decoded audio of a track's stem, if it is loaded.
+    pub fn stem_audio(&self, id: TrackId) -> Option<Arc<crate::media::StemAudio>> {
+        let t = self.doc.project.track(id)?;
+        self.stems.audio(&t.source)
+    }
+
     /// Whether background work runs (stems decoding, a bounce); display ticks apply its
     /// results.
     pub fn is_busy(&self) -> bool {

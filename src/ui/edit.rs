@@ -23,6 +23,8 @@ pub enum Gesture {
     Marker(usize),
     /// A marker being dragged along the ruler.
     MarkerDrag,
+    /// Offline tracks relinked together.
+    Relink,
 }
 
 /// An on/off switch.

@@ -71,6 +71,10 @@ impl App {
                 self.locate(id, path);
                 Task::none()
             }
+            Action::Relink(folder) => {
+                let a = self.relink(&folder);
+                self.perform(a)
+            }
             Action::Quit => {
                 self.bounce.cancel();
                 let _ = self.perform(self.layout.save());
