@@ -169,3 +169,60 @@ fn a_stem_replaced_by_another_length_and_rate_plays_at_its_new_length_when_reope
     assert_eq!(stem.channels.len(), 2);
     assert_eq!(stem.frames, (1.5 * rate as f64).round() as usize);
 }
+
+#[test]
+fn a_stem_changed_on_disk_while_open_is_reloaded_when_the_window_gets_the_focus() {
+    let dir = tempfile::tempdir().unwrap();
+    let song = project_in(dir.path());
+    let home = tempfile::tempdir().unwrap();
+    let (link, rec) = recording();
+    let mut app = App::new(Some(AppDirs::under(home.path().into())), link);
+    app.open_path(&song);
+    assert!(wait_for_jobs(&mut app, JOBS));
+    let rate = app.project().sample_rate;
+    let id = app.project().tracks[0].id;
+    let drums = app.project().tracks[0].source.clone();
+    let before = app.stem_audio(id).unwrap().frames;
+    // Nothing changed: focus does nothing.
+    let _ = app.update(Message::Focused);
+    assert!(!app.is_busy());
+
+    // Replaced by 0.75 s at 44.1 kHz.
+    let tone = common::sine(220.0, 44_100, 33_075, 0.25);
+    common::write_f32_wav(&drums, 44_100, &[tone]);
+    rec.lock().unwrap().clear();
+    let _ = app.update(Message::Focused);
+    assert!(wait_for_jobs(&mut app, JOBS));
+    let stem = app.stem_audio(id).expect("reloaded");
+    assert_ne!(stem.frames, before);
+    assert_eq!(stem.frames, (0.75 * rate as f64).round() as usize);
+    assert_eq!(stem.source_rate, 44_100);
+    assert!(
+        app.notice_texts()
+            .iter()
+            .any(|t| t == "Changed on disk, reloading: drums.wav"),
+        "{:?}",
+        app.notice_texts()
+    );
+    // The engine got the new strip.
+    assert!(
+        rec.lock()
+            .unwrap()
+            .iter()
+            .any(|c| format!("{c:?}").contains("ReplaceTrack"))
+    );
+
+    // Deleted: offline on the next focus, settings kept; back: online again.
+    let gain = track(&app, id).gain_db;
+    let kept = dir.path().join("drums-kept.wav");
+    std::fs::rename(&drums, &kept).unwrap();
+    let _ = app.update(Message::Focused);
+    assert!(wait_for_jobs(&mut app, JOBS));
+    assert_eq!(app.offline_reason(id), Some("drums.wav: file not found"));
+    assert_eq!(track(&app, id).gain_db, gain);
+    std::fs::rename(&kept, &drums).unwrap();
+    let _ = app.update(Message::Focused);
+    assert!(wait_for_jobs(&mut app, JOBS));
+    assert_eq!(app.offline_reason(id), None);
+    assert_eq!(app.stem_audio(id).unwrap().frames, stem.frames);
+}

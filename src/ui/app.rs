@@ -83,6 +83,8 @@ pub enum Message {
     CloseRequested,
     /// The window was resized.
     Resized(Size),
+    /// The window got the focus (back from another program, which may have changed a stem).
+    Focused,
     /// Escape: close whatever is open.
     Escape,
     /// Nothing (a dialog that was cancelled, controls that must swallow clicks).

@@ -117,6 +117,7 @@ pub fn on_event(event: Event, status: event::Status, _window: window::Id) -> Opt
             Some(Message::Files(files::Message::Dropped(path)))
         }
         Event::Window(window::Event::Resized(size)) => Some(Message::Resized(size)),
+        Event::Window(window::Event::Focused) => Some(Message::Focused),
         Event::Window(window::Event::Moved(p)) => {
             Some(Message::Layout(super::layout::Message::Moved(p)))
         }

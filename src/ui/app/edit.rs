@@ -296,6 +296,26 @@ impl App {
         ))
     }
 
+    /// Decodes again the stems that changed on disk since they were decoded (called when the
+    /// window gets the focus back), and says which.
+    pub(super) fn reload_changed_stems(&mut self) -> Action {
+        let changed = self.stems.changed_on_disk();
+        if changed.is_empty() {
+            return Action::None;
+        }
+        let names: Vec<String> = changed
+            .iter()
+            .map(|p| {
+                p.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        self.stems.decode(changed, self.doc.project.sample_rate);
+        Action::info(format!("Changed on disk, reloading: {}", names.join(", ")))
+    }
+
     /// Refreshes the copy of the project a panic or Ctrl+C handler autosaves.
     pub(super) fn update_crash_state(&self) {
         if let Some(c) = &self.crash
