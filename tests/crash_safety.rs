@@ -170,7 +170,7 @@ fn saves_killed_at_random_moments_leave_the_old_or_the_new_file_and_a_complete_b
     let log = dir.join("saves.log");
     project::save(&version(0), &path).unwrap();
     acknowledge(&log, 0);
-    let mut rng = Rng(0x5eed_0f_5a7e5);
+    let mut rng = Rng(0x05ee_d0f5_a7e5);
     // How long one save takes here, so the kills spread over whole saves.
     let start = Instant::now();
     for k in 1..=5 {
@@ -270,7 +270,7 @@ fn autosave_killed_after_edits_restores_every_edit_of_the_last_autosave() {
     let dir = dir.path();
     let log = dir.join("autosaves.log");
     let dirs = AppDirs::under(dir.join("home"));
-    let mut rng = Rng(0xa17_05a_7e);
+    let mut rng = Rng(0xa170_5a7e);
     let demo = project::load(&demo_path()).unwrap();
     let mut ahead = 0;
     for round in 0..rounds(4) {

@@ -154,7 +154,11 @@ fn multichannel_files_among_good_stems_go_offline_with_a_clear_reason() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let tone = signal(0, 4_800);
-    common::write_f32_wav(&dir.path().join("good.wav"), RATE, &[tone.clone()]);
+    common::write_f32_wav(
+        &dir.path().join("good.wav"),
+        RATE,
+        std::slice::from_ref(&tone),
+    );
     for (name, n) in [("surround.wav", 6), ("octo.wav", 8)] {
         common::write_f32_wav(&dir.path().join(name), RATE, &vec![tone.clone(); n]);
     }
