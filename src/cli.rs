@@ -56,6 +56,16 @@ impl<E: std::fmt::Display> From<E> for CliError {
 /// What a subcommand returns.
 pub type CliResult = Result<(), CliError>;
 
+/// Loads a project for a subcommand, printing each value the loader had to correct as one
+/// `warning: FILE: line N: …` line on stderr.
+fn load_project(path: &std::path::Path) -> Result<crate::project::Project, CliError> {
+    let (project, corrections) = crate::project::load_checked(path)?;
+    for c in &corrections {
+        eprintln!("warning: {}: {c}", path.display());
+    }
+    Ok(project)
+}
+
 /// Parses the arguments, runs the command and turns errors into one `error: …` line.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {

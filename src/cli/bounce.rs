@@ -4,7 +4,6 @@ use super::{CliError, CliResult, progress::ProgressLine};
 use crate::engine::bounce::{self, BounceOptions, BounceRange, Normalize, Tail};
 use crate::engine::stems::ProjectStems;
 use crate::media::WavFormat;
-use crate::project;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -87,7 +86,7 @@ static CANCEL: AtomicBool = AtomicBool::new(false);
 
 /// Runs the command.
 pub fn run(args: Args) -> CliResult {
-    let project = project::load(&args.project)?;
+    let project = super::load_project(&args.project)?;
     if project.tracks.is_empty() {
         return Err(CliError(format!(
             "{}: the project has no tracks",

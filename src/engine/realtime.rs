@@ -47,6 +47,15 @@ use std::time::Instant;
 /// next callback, in order.
 pub const MAX_COMMANDS_PER_CALLBACK: usize = 256;
 
+/// The loudest sample the device gets, +24 dBFS: a mix with every gain at its top and the
+/// limiter off can go far beyond (and float devices pass it on); the output is clipped here to
+/// protect ears and speakers. Bounces are not: they write what the mix graph makes.
+pub const OUTPUT_CEILING: f32 = 15.848_932;
+
+/// The furthest frame a seek or a loop can name (2^50 frames, thousands of years at any
+/// rate): positions beyond it are clamped to it, so no position arithmetic can overflow.
+pub const MAX_FRAME: u64 = 1 << 50;
+
 /// A read-head jump while playing, remembered to map read positions to heard positions until
 /// the graph's latency has played out.
 #[derive(Clone, Copy, Debug)]
@@ -247,14 +256,14 @@ impl AudioEngine {
                 }
             }
             Command::Stop => self.stop(),
-            Command::Seek(frame) => self.seek(frame),
+            Command::Seek(frame) => self.seek(frame.min(MAX_FRAME)),
             Command::SetLoop {
                 enabled,
                 start,
                 end,
             } => {
                 self.loop_enabled = enabled;
-                self.loop_region = (start, end);
+                self.loop_region = (start.min(MAX_FRAME), end.min(MAX_FRAME));
             }
             Command::SelectSource(s) => {
                 let playing = self.state == PlayState::Playing;
@@ -414,12 +423,12 @@ impl AudioEngine {
             }
         } else if channels == 1 {
             for (f, (a, b)) in frames.zip(l.iter().zip(r)) {
-                f[0] = 0.5 * (a + b);
+                f[0] = (0.5 * (a + b)).clamp(-OUTPUT_CEILING, OUTPUT_CEILING);
             }
         } else {
             for (f, (a, b)) in frames.zip(l.iter().zip(r)) {
-                f[0] = *a;
-                f[1] = *b;
+                f[0] = a.clamp(-OUTPUT_CEILING, OUTPUT_CEILING);
+                f[1] = b.clamp(-OUTPUT_CEILING, OUTPUT_CEILING);
                 f[2..].fill(0.0);
             }
         }

@@ -68,8 +68,9 @@ impl ReadHead {
 
     /// Moves on by `n` frames.
     pub fn advance(&mut self, n: usize) {
-        self.pos += n as u64;
-        self.fade_from += n as u64;
+        // Saturating: a seek can name any frame, even u64::MAX (silence from there on).
+        self.pos = self.pos.saturating_add(n as u64);
+        self.fade_from = self.fade_from.saturating_add(n as u64);
         self.fade_left = self.fade_left.saturating_sub(n as u32);
     }
 
@@ -85,7 +86,7 @@ impl ReadHead {
             let k = (self.fade_left as usize).min(dst.len());
             for (i, d) in dst[..k].iter_mut().enumerate() {
                 let g = (done + i) as f32 / len; // 0 → 1 towards the new position
-                let old = sample_at(src, self.fade_from + i as u64);
+                let old = sample_at(src, self.fade_from.saturating_add(i as u64));
                 *d = old + (*d - old) * g;
             }
         }

@@ -74,6 +74,8 @@ pub enum Action {
     AddStems(Vec<PathBuf>, Option<Gesture>),
     /// Point a track at another file and decode it.
     Locate(TrackId, PathBuf),
+    /// Search this folder for the files of every offline track and point them there.
+    Relink(PathBuf),
     /// Quit (unsaved changes were dealt with).
     Quit,
 }

@@ -83,6 +83,8 @@ pub enum Message {
     CloseRequested,
     /// The window was resized.
     Resized(Size),
+    /// The window got the focus (back from another program, which may have changed a stem).
+    Focused,
     /// Escape: close whatever is open.
     Escape,
     /// Nothing (a dialog that was cancelled, controls that must swallow clicks).
@@ -275,6 +277,12 @@ impl App {
     pub fn offline_reason(&self, id: TrackId) -> Option<&str> {
         let t = self.doc.project.track(id)?;
         self.stems.offline_reason(&t.source)
+    }
+
+    /// The decoded audio of a track's stem, if it is loaded.
+    pub fn stem_audio(&self, id: TrackId) -> Option<Arc<crate::media::StemAudio>> {
+        let t = self.doc.project.track(id)?;
+        self.stems.audio(&t.source)
     }
 
     /// Whether background work runs (stems decoding, a bounce); display ticks apply its

@@ -26,6 +26,8 @@ pub enum Gesture {
     /// An EQ band's node being dragged or wheeled in the EQ editor (frequency, gain and Q
     /// together make one step).
     EqNode(TrackId, Band),
+    /// Offline tracks relinked together.
+    Relink,
 }
 
 /// An on/off switch.

@@ -39,6 +39,9 @@ pub mod tip {
         "Add audio files as new tracks (Ctrl+I), or drop them on the window";
     /// Add folder.
     pub const ADD_FOLDER: &str = "Add every audio file of a folder as new tracks";
+    /// The menu's Relink… (shown while a stem is offline).
+    pub const RELINK: &str =
+        "Search a folder and its subfolders for the offline stems, by file name";
     /// Undo.
     pub const UNDO: &str = "Undo (Ctrl+Z)";
     /// Redo.
@@ -124,6 +127,7 @@ pub fn on_event(event: Event, status: event::Status, _window: window::Id) -> Opt
             Some(Message::Files(files::Message::Dropped(path)))
         }
         Event::Window(window::Event::Resized(size)) => Some(Message::Resized(size)),
+        Event::Window(window::Event::Focused) => Some(Message::Focused),
         Event::Window(window::Event::Moved(p)) => {
             Some(Message::Layout(super::layout::Message::Moved(p)))
         }

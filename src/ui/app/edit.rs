@@ -16,6 +16,7 @@
 use super::{App, Message, context};
 use crate::engine::strip::StripParams;
 use crate::project::{Color, Project, Track, TrackId};
+use crate::ui::action::Action;
 use crate::ui::context::Selection;
 use crate::ui::edit::{Edit, Gesture, Scope, Toggle};
 use crate::ui::engine_link::Part;
@@ -253,6 +254,66 @@ impl App {
         let path = std::path::absolute(&path).unwrap_or(path);
         self.edit(Edit::SetSource(id, path.clone()), None);
         self.stems.decode(vec![path], self.doc.project.sample_rate);
+    }
+
+    /// Points every offline track whose file name is found below `folder` at that file (one
+    /// undo step) and decodes them; says how many it found.
+    pub(super) fn relink(&mut self, folder: &std::path::Path) -> Action {
+        let offline: Vec<(TrackId, std::ffi::OsString)> = self
+            .doc
+            .project
+            .tracks
+            .iter()
+            .filter(|t| self.stems.offline_reason(&t.source).is_some())
+            .filter_map(|t| Some((t.id, t.source.file_name()?.to_os_string())))
+            .collect();
+        if offline.is_empty() {
+            return Action::info("No track is offline.");
+        }
+        let names: Vec<_> = offline.iter().map(|(_, n)| n.clone()).collect();
+        let found = crate::ui::files::relink::find_by_name(folder, &names);
+        let moves: Vec<(TrackId, PathBuf)> = offline
+            .iter()
+            .filter_map(|(id, n)| Some((*id, found.get(n)?.clone())))
+            .collect();
+        let where_ = folder.display();
+        if moves.is_empty() {
+            return Action::warn(format!(
+                "None of the {} offline stems is in {where_} or below it.",
+                offline.len()
+            ));
+        }
+        for (id, path) in &moves {
+            self.edit(Edit::SetSource(*id, path.clone()), Some(Gesture::Relink));
+        }
+        self.end_gesture(Gesture::Relink);
+        let paths = moves.iter().map(|(_, p)| p.clone()).collect();
+        self.stems.decode(paths, self.doc.project.sample_rate);
+        Action::info(format!(
+            "Relinked {} of {} offline tracks from {where_}.",
+            moves.len(),
+            offline.len()
+        ))
+    }
+
+    /// Decodes again the stems that changed on disk since they were decoded (called when the
+    /// window gets the focus back), and says which.
+    pub(super) fn reload_changed_stems(&mut self) -> Action {
+        let changed = self.stems.changed_on_disk();
+        if changed.is_empty() {
+            return Action::None;
+        }
+        let names: Vec<String> = changed
+            .iter()
+            .map(|p| {
+                p.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        self.stems.decode(changed, self.doc.project.sample_rate);
+        Action::info(format!("Changed on disk, reloading: {}", names.join(", ")))
     }
 
     /// Refreshes the copy of the project a panic or Ctrl+C handler autosaves.

@@ -71,6 +71,10 @@ impl App {
                 self.locate(id, path);
                 Task::none()
             }
+            Action::Relink(folder) => {
+                let a = self.relink(&folder);
+                self.perform(a)
+            }
             Action::Quit => {
                 self.bounce.cancel();
                 let _ = self.perform(self.layout.save());
@@ -137,6 +141,10 @@ impl App {
                 }
             }
             Message::Tick(_) => return self.tick(),
+            Message::Focused => {
+                let a = self.reload_changed_stems();
+                return self.perform(a);
+            }
             Message::Escape => {
                 let closed = self.files.close_recent()
                     || self.typing.cancel()
@@ -227,10 +235,20 @@ impl App {
                     }
                 }
                 Err(reason) => {
-                    if p.tracks.iter().any(|t| t.source == path) {
+                    let ids: Vec<TrackId> = p
+                        .tracks
+                        .iter()
+                        .filter(|t| t.source == path)
+                        .map(|t| t.id)
+                        .collect();
+                    if !ids.is_empty() {
                         self.notices.warn(format!(
                             "{reason}. The track is offline; its settings are kept."
                         ));
+                    }
+                    // A stem that played until it changed on disk goes silent too.
+                    for id in ids {
+                        self.link.stem_loaded(&self.doc.project, id, &|_| None);
                     }
                 }
             }

@@ -41,6 +41,8 @@ pub enum Purpose {
     AddFolder,
     /// The new location of a track's stem.
     Locate(TrackId),
+    /// A folder to search for every offline stem (*Relink…*).
+    Relink,
     /// The WAV file to bounce to.
     BounceTo,
 }
@@ -54,6 +56,7 @@ impl Purpose {
             Purpose::AddStems => "Path of an audio file to add:",
             Purpose::AddFolder => "Path of a folder of audio files to add:",
             Purpose::Locate(_) => "New path of this track's audio file:",
+            Purpose::Relink => "Folder to search for the offline stems:",
             Purpose::BounceTo => "Bounce to (.wav):",
         }
     }
@@ -94,6 +97,10 @@ pub fn ask(purpose: &Purpose, dir: Option<PathBuf>, name: Option<String>) -> Tas
                 .await
                 .map(|fs| fs.iter().map(|f| f.path().to_path_buf()).collect()),
             Purpose::AddFolder => one(d.set_title("Add a folder of stems").pick_folder().await),
+            Purpose::Relink => one(d
+                .set_title("Relink: the folder to search for the offline stems")
+                .pick_folder()
+                .await),
             Purpose::Locate(_) => one(d
                 .set_title("Locate the stem")
                 .add_filter("Audio", &AUDIO)

@@ -85,6 +85,18 @@ impl Files {
             || tip::REDO.to_string(),
             |l| format!("Redo {l} (Ctrl+Shift+Z)"),
         );
+        // Only while a stem is offline, so the bar is as usual otherwise.
+        let any_offline = cx
+            .doc
+            .project
+            .tracks
+            .iter()
+            .any(|t| cx.stems.offline_reason(&t.source).is_some());
+        let relink: Element<'a, Message> = if any_offline {
+            menu_button("Relink…", tip::RELINK, Some(Message::Relink))
+        } else {
+            Space::new().width(0).into()
+        };
         let bar = row![
             text("stemmix").size(14).color(theme::ACCENT),
             separator(),
@@ -96,6 +108,7 @@ impl Files {
             separator(),
             menu_button("Add stems…", tip::ADD_STEMS, Some(Message::AddStems)),
             menu_button("Add folder…", tip::ADD_FOLDER, Some(Message::AddFolder)),
+            relink,
             separator(),
             tip_below(
                 button(text("Undo").size(12))
