@@ -25,6 +25,9 @@
 //! | [`true_peak`] | [`TruePeakMeter`]: BS.1770-4 Annex 2, 4× oversampling |
 //! | [`meter`] | [`LevelMeter`] (peak/RMS/clip) and [`LoudnessMeter`] (M, S, I, true peak) |
 //! | [`loudness`] | [`analyze`] / [`LoudnessAnalyzer`]: integrated, LRA, sample and true peak |
+//! | [`loudness_max`] | [`LoudnessMaxima`]: momentary and short-term maxima over every window |
+//! | [`analysis`] | [`SignalAnalyzer`]: a stereo signal's loudness, dynamics and stereo readouts |
+//! | [`ltas`] | [`LtasAnalyzer`]: long-term average spectrum, 1/6-octave curve, band table |
 //! | [`spectrum`] | [`SpectrumAnalyzer`]: Hann-windowed real FFT for display |
 //! | [`db`] | dB ↔ gain, exact and fast per-sample versions |
 //! | [`denormal`] | [`FlushDenormals`]: FTZ/DAZ guard |
@@ -37,6 +40,7 @@
 #![allow(clippy::needless_range_loop)]
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod biquad;
 mod cascade;
 pub mod compressor;
@@ -45,6 +49,8 @@ pub mod denormal;
 pub mod eq;
 pub mod limiter;
 pub mod loudness;
+pub mod loudness_max;
+pub mod ltas;
 pub mod meter;
 pub mod pan;
 pub mod reverb;
@@ -55,6 +61,7 @@ pub mod spectrum;
 mod test_util;
 pub mod true_peak;
 
+pub use analysis::{SignalAnalyzer, SignalReport};
 pub use biquad::{BiquadParams, Coeffs, FilterKind, StereoBiquad};
 pub use compressor::{Compressor, CompressorParams, Detector};
 pub use db::{db_to_gain, gain_to_db, gain_to_db_f32};
@@ -62,6 +69,8 @@ pub use denormal::FlushDenormals;
 pub use eq::{BandParams, ChannelEq, EqParams, Slope};
 pub use limiter::{LimiterParams, TruePeakLimiter};
 pub use loudness::{LoudnessAnalyzer, LoudnessReport, analyze};
+pub use loudness_max::LoudnessMaxima;
+pub use ltas::{Ltas, LtasAnalyzer};
 pub use meter::{LevelMeter, LevelReport, LoudnessMeter, LoudnessReading, MeterError};
 pub use pan::{mono_pan, stereo_balance};
 pub use reverb::{Reverb, ReverbParams};
