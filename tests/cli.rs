@@ -143,6 +143,10 @@ fn analyze_reports_the_reference_at_minus_9_lufs_in_json() {
     assert!((v["duration_s"].as_f64().unwrap() - 16.0).abs() < 1e-6);
     assert_eq!(v["sample_rate"], 44_100);
     assert_eq!(v["channels"], 2);
+    // EBU Mode maxima: at least the integrated loudness, at most the true peak.
+    let m = v["momentary_max_lufs"].as_f64().unwrap();
+    let st = v["short_term_max_lufs"].as_f64().unwrap();
+    assert!(lufs <= st && st <= m && m < -0.6, "M {m}, S {st}");
 
     // Several files: an array, in order.
     let mp3 = data.join("reference/reference.mp3");
@@ -158,6 +162,44 @@ fn analyze_reports_the_reference_at_minus_9_lufs_in_json() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 2);
     assert!((v[1]["integrated_lufs"].as_f64().unwrap() + 9.0).abs() <= 0.1);
+}
+
+/// EBU Tech 3341 (V3 2016 / V4 2023, Table 1) cases 10 and 13 through `analyze --json`: a
+/// 1 kHz stereo sine at −23 dBFS for 3 s after 7 × 0.15 s of silence (case 10, signal 8: 50 ms
+/// off a 100 ms grid) and for 400 ms after 3 × 20 ms (case 13, signal 4), each followed by 1 s
+/// of silence, at 44.1, 48 and 96 kHz: max S and max M = −23.0 ±0.1 LUFS.
+#[test]
+fn analyze_json_has_exact_momentary_and_short_term_maxima() {
+    let dir = tempfile::tempdir().unwrap();
+    for rate in [44_100u32, 48_000, 96_000] {
+        let burst = |lead_s: f64, burst_s: f64| {
+            let n = |s: f64| (s * f64::from(rate)).round() as usize;
+            let mut x = vec![0.0f32; n(lead_s)];
+            x.extend(common::sine(
+                1000.0,
+                rate,
+                n(burst_s),
+                10f64.powf(-23.0 / 20.0),
+            ));
+            x.extend(vec![0.0f32; n(1.0)]);
+            x
+        };
+        for (case, x, field) in [
+            (10, burst(1.05, 3.0), "short_term_max_lufs"),
+            (13, burst(0.06, 0.4), "momentary_max_lufs"),
+        ] {
+            let path = dir.path().join(format!("case{case}-{rate}.wav"));
+            common::write_f32_wav(&path, rate, &[x.clone(), x]);
+            let o = stemmix(&["analyze", "--json", path.to_str().unwrap()], dir.path());
+            assert!(o.status.success(), "{}", text(&o.stderr));
+            let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            let got = v[field].as_f64().unwrap();
+            assert!(
+                (got + 23.0).abs() <= 0.1,
+                "case {case} at {rate}: {field} {got}"
+            );
+        }
+    }
 }
 
 #[test]
