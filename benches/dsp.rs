@@ -7,9 +7,9 @@
 use std::hint::black_box;
 use std::time::Instant;
 use stemmix::dsp::{
-    BandParams, ChannelEq, Compressor, CompressorParams, Detector, EqParams, FlushDenormals,
-    LevelMeter, LimiterParams, LoudnessMeter, Ramp, Reverb, ReverbParams, Slope, TruePeakLimiter,
-    TruePeakMeter,
+    BandKind, BandParams, ChannelEq, Compressor, CompressorParams, Detector, EqParams,
+    FlushDenormals, LevelMeter, LimiterParams, LoudnessMeter, Ramp, Reverb, ReverbParams, Slope,
+    TruePeakLimiter, TruePeakMeter,
 };
 
 const FS: f64 = 48_000.0;
@@ -139,7 +139,8 @@ fn with_ftz() {
     let _ftz = FlushDenormals::new();
     println!("dsp bench: {FS} Hz, {BLOCK}-frame blocks");
 
-    let band = |freq_hz: f32, gain_db: f32, q: f32| BandParams {
+    let band = |kind: BandKind, freq_hz: f32, gain_db: f32, q: f32| BandParams {
+        kind,
         enabled: true,
         freq_hz,
         gain_db,
@@ -148,12 +149,12 @@ fn with_ftz() {
     };
     let eq_params = EqParams {
         bands: [
-            band(40.0, 0.0, 0.7),
-            band(120.0, 3.0, 0.7),
-            band(700.0, -4.0, 2.0),
-            band(3000.0, 2.0, 1.0),
-            band(9000.0, -2.0, 0.7),
-            band(16_000.0, 0.0, 0.7),
+            band(BandKind::HighPass, 40.0, 0.0, 0.7),
+            band(BandKind::LowShelf, 120.0, 3.0, 0.7),
+            band(BandKind::Peak, 700.0, -4.0, 2.0),
+            band(BandKind::Peak, 3000.0, 2.0, 1.0),
+            band(BandKind::HighShelf, 9000.0, -2.0, 0.7),
+            band(BandKind::LowPass, 16_000.0, 0.0, 0.7),
         ],
     };
     let mut eq = ChannelEq::new(FS, &eq_params);

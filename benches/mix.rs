@@ -1,14 +1,18 @@
-//! Mix-graph throughput: the bounce path with the full chain on every track (all six EQ bands,
-//! compressor, reverb send) plus the reverb bus and the master limiter.
+//! Mix-graph throughput: the render driver (`engine::render`, what the bounce runs) with the
+//! full chain on every track (all six EQ bands, compressor, reverb send) plus the reverb bus and
+//! the master limiter.
 //!
-//! Reports track-seconds of audio per CPU-second for 8, 64 and 256 stereo tracks at 48 kHz on one
-//! thread and on two, and the cost of one 128-frame block as a fraction of its real-time budget.
+//! Reports track-seconds of audio per CPU-second for 2 to 256 stereo tracks at 48 kHz on one
+//! thread and on two (the small counts show where the second core starts to pay:
+//! `render::PARALLEL_MIN_TRACKS`), and the cost of one 128-frame block of the audio callback's
+//! serial `MixGraph::process` as a fraction of its real-time budget.
 //! Run with `cargo bench --bench mix` (release build). `STEMMIX_BENCH_SECONDS` sets the rendered
 //! length (default 10 s).
 
 use std::sync::Arc;
 use std::time::Instant;
 use stemmix::engine::MixGraph;
+use stemmix::engine::render::{self, RENDER_BLOCK, RenderControl, RenderOptions};
 use stemmix::media::StemAudio;
 use stemmix::project::{Detector, Project, Slope, Track, TrackId};
 
@@ -95,20 +99,21 @@ fn build(tracks: usize, stems: &[Arc<StemAudio>], max_block: usize) -> MixGraph 
 }
 
 fn throughput(tracks: usize, stems: &[Arc<StemAudio>], seconds: f64, threads: usize) -> (f64, f64) {
-    let block = 4096;
-    let mut g = build(tracks, stems, block);
-    let frames = (seconds * RATE as f64) as usize;
-    let (mut l, mut r) = (vec![0.0f32; block], vec![0.0f32; block]);
+    let mut g = build(tracks, stems, RENDER_BLOCK);
+    let frames = (seconds * RATE as f64) as u64;
+    let opts = RenderOptions {
+        threads,
+        ..RenderOptions::playback(0, frames)
+    };
+    let mut sink = |_: &MixGraph, l: &[f32], _: &[f32]| {
+        std::hint::black_box(l);
+        Ok(())
+    };
     let (wall0, cpu0) = (Instant::now(), cpu_time_s());
-    let mut done = 0;
-    while done < frames {
-        let n = block.min(frames - done);
-        g.process_parallel(&mut l[..n], &mut r[..n], threads);
-        done += n;
-    }
+    let outcome = render::render(&mut g, &opts, &mut sink, &mut RenderControl::default());
     let (wall, cpu) = (wall0.elapsed().as_secs_f64(), cpu_time_s() - cpu0);
+    assert!(outcome.is_ok_and(|o| o.frames == frames));
     let track_seconds = tracks as f64 * seconds;
-    std::hint::black_box(&l);
     (track_seconds / cpu, track_seconds / wall)
 }
 
@@ -153,7 +158,7 @@ fn main() {
     println!(
         "tracks | 1 thread: track-s per CPU-s (ns/track-frame) | 2 threads: track-s per CPU-s, per wall-s"
     );
-    for &tracks in &[8usize, 64, 256] {
+    for &tracks in &[2usize, 4, 8, 64, 256] {
         let (cpu1, _) = throughput(tracks, &stems, seconds, 1);
         let (cpu2, wall2) = throughput(tracks, &stems, seconds, 2);
         println!(

@@ -25,22 +25,6 @@ fn noise(seed: u64, len: usize, amp: f32) -> Vec<f32> {
         .collect()
 }
 
-fn write_f32_wav(path: &Path, rate: u32, channels: &[Vec<f32>]) {
-    let spec = hound::WavSpec {
-        channels: channels.len() as u16,
-        sample_rate: rate,
-        bits_per_sample: 32,
-        sample_format: hound::SampleFormat::Float,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for i in 0..channels[0].len() {
-        for c in channels {
-            w.write_sample(c[i]).unwrap();
-        }
-    }
-    w.finalize().unwrap();
-}
-
 fn read_wav(path: &Path) -> (hound::WavSpec, Vec<Vec<f32>>) {
     let mut r = hound::WavReader::open(path).unwrap();
     let spec = r.spec();
@@ -68,7 +52,7 @@ fn project_with(dir: &Path, stems: &[Vec<Vec<f32>>]) -> Project {
         .enumerate()
         .map(|(i, ch)| {
             let path = dir.join(format!("stem{i}.wav"));
-            write_f32_wav(&path, 48_000, ch);
+            common::write_f32_wav(&path, 48_000, ch);
             Track::for_source(path)
         })
         .collect();
@@ -233,7 +217,7 @@ fn two_bounces_are_byte_identical_and_parallel_equals_serial() {
     let dir = tempfile::tempdir().unwrap();
     let mut p = full_chain(dir.path());
     // Enough tracks for the bounce to use its parallel path.
-    while p.tracks.len() < bounce::PARALLEL_MIN_TRACKS {
+    while p.tracks.len() < stemmix::engine::render::PARALLEL_MIN_TRACKS {
         let mut t = p.tracks[p.tracks.len() % 3].clone();
         t.id = project::TrackId::fresh();
         t.gain_db -= 6.0;

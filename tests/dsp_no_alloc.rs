@@ -4,9 +4,9 @@
 
 use assert_no_alloc::{AllocDisabler, assert_no_alloc};
 use stemmix::dsp::{
-    BandParams, ChannelEq, Compressor, CompressorParams, Detector, EqParams, FlushDenormals,
-    LevelMeter, LimiterParams, LoudnessMeter, Ramp, Reverb, ReverbParams, Slope, SpectrumAnalyzer,
-    TruePeakLimiter, TruePeakMeter, mono_pan, stereo_balance,
+    BandKind, BandParams, ChannelEq, Compressor, CompressorParams, Detector, EqParams,
+    FlushDenormals, LevelMeter, LimiterParams, LoudnessMeter, Ramp, Reverb, ReverbParams, Slope,
+    SpectrumAnalyzer, TruePeakLimiter, TruePeakMeter, mono_pan, stereo_balance,
 };
 
 #[global_allocator]
@@ -26,7 +26,8 @@ fn fill_noise(buf: &mut [f32], seed: &mut u64, amp: f32) {
 
 #[test]
 fn processors_never_allocate_after_construction() {
-    let band = |enabled, freq_hz, gain_db, slope| BandParams {
+    let band = |kind, enabled, freq_hz, gain_db, slope| BandParams {
+        kind,
         enabled,
         freq_hz,
         gain_db,
@@ -35,12 +36,12 @@ fn processors_never_allocate_after_construction() {
     };
     let eq_a = EqParams {
         bands: [
-            band(true, 40.0, 0.0, Slope::Db24),
-            band(true, 120.0, 3.0, Slope::Db12),
-            band(true, 700.0, -4.0, Slope::Db12),
-            band(false, 3000.0, 2.0, Slope::Db12),
-            band(true, 9000.0, -2.0, Slope::Db12),
-            band(true, 16_000.0, 0.0, Slope::Db12),
+            band(BandKind::HighPass, true, 40.0, 0.0, Slope::Db24),
+            band(BandKind::LowShelf, true, 120.0, 3.0, Slope::Db12),
+            band(BandKind::Peak, true, 700.0, -4.0, Slope::Db12),
+            band(BandKind::Peak, false, 3000.0, 2.0, Slope::Db12),
+            band(BandKind::HighShelf, true, 9000.0, -2.0, Slope::Db12),
+            band(BandKind::LowPass, true, 16_000.0, 0.0, Slope::Db12),
         ],
     };
     let mut eq_b = eq_a;

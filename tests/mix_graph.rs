@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 use stemmix::engine::command::{GraphCommand, TrackParam};
-use stemmix::engine::{MixGraph, offline, sync};
+use stemmix::engine::render::{self, RenderControl, RenderOptions};
+use stemmix::engine::{MixGraph, sync};
 use stemmix::media::StemAudio;
 use stemmix::project::{Project, Track, TrackId};
 
@@ -54,8 +55,17 @@ impl Fixture {
     }
 
     fn render(&self, frames: usize) -> [Vec<f32>; 2] {
-        offline::render(&mut self.graph(1024), 0, frames, 1024, 1)
+        play(&mut self.graph(1024), 0, frames)
     }
+}
+
+/// `frames` frames from `start` through the render driver, as playback hears them.
+fn play(g: &mut MixGraph, start: u64, frames: usize) -> [Vec<f32>; 2] {
+    let opts = RenderOptions::playback(start, frames as u64);
+    render::render_to_memory(g, &opts, &mut RenderControl::default())
+        .expect("an in-memory render cannot fail")
+        .0
+        .audio
 }
 
 fn peak(x: &[f32]) -> f32 {
@@ -220,7 +230,7 @@ fn any_block_partition_gives_the_same_bits() {
         vec![noise(9, len - 5_000, 0.6)],
     ]);
     full_chain(&mut f);
-    let reference = offline::render(&mut f.graph(2048), 0, len, 2048, 1);
+    let reference = play(&mut f.graph(2048), 0, len);
     let mut g = f.graph(2048);
     g.seek(0, false);
     g.preroll();
@@ -274,13 +284,11 @@ fn a_live_graph_synced_by_commands_sounds_like_one_built_from_the_new_project() 
     for cmd in sync::diff(&old, &new, &|t| f.stem(t), 1024) {
         drop(live.apply(cmd));
     }
-    let live_out = offline::render(&mut live, 0, len, 1024, 1);
-    let fresh_out = offline::render(
+    let live_out = play(&mut live, 0, len);
+    let fresh_out = play(
         &mut MixGraph::from_project(&new, &|t| f.stem(t), 1024),
         0,
         len,
-        1024,
-        1,
     );
     // Ramps and glides take 20 ms; filter memories then converge. Compare the second half.
     for c in 0..2 {

@@ -241,3 +241,19 @@ fn load_errors_name_the_file() {
         .to_string();
     assert!(msg.contains("missing.stemmix"), "{msg}");
 }
+
+#[test]
+fn a_sample_rate_the_engine_cannot_run_at_is_refused_with_its_line() {
+    let text = "(\n    tracks: [],\n    sample_rate: 0,\n)";
+    let e = stemmix::project::file::from_ron_str(text).unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.starts_with("line 3"), "{msg}");
+    assert!(
+        msg.contains("sample_rate 0 Hz is outside 8000–384000 Hz"),
+        "{msg}"
+    );
+    for ok in ["8000", "384000"] {
+        let text = format!("(sample_rate: {ok})");
+        assert!(stemmix::project::file::from_ron_str(&text).is_ok(), "{ok}");
+    }
+}

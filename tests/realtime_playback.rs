@@ -1,9 +1,9 @@
 //! Playback equals bounce: the very function the audio stream calls (`Render::render` of the
 //! engine in its `RenderSlot`, through `slot.with`, exactly as the cpal callback does) is driven
-//! with random buffer sizes from 1 to 2048 frames and compared bit for bit with
-//! `engine::offline::render` (what `stemmix bounce` runs) — also across parameter and
-//! structural changes landing at the same sample positions, pause/resume, stop/play, loops,
-//! the end of the project and source switching.
+//! with random buffer sizes from 1 to 2048 frames and compared bit for bit with the render
+//! driver `engine::render::render` (which `stemmix bounce` runs) — also across parameter and
+//! structural changes landing at the same sample positions (applied by the driver through a
+//! `Schedule`), pause/resume, stop/play, loops, the end of the project and source switching.
 
 #[path = "support/synth_project.rs"]
 mod synth;
@@ -14,8 +14,8 @@ use stemmix::engine::command::{GraphCommand, Source, TrackParam};
 use stemmix::engine::feedback::{EndReason, PlayState};
 use stemmix::engine::graph::{MixGraph, TrackNode};
 use stemmix::engine::handle::EngineHandle;
-use stemmix::engine::offline;
 use stemmix::engine::realtime::AudioEngine;
+use stemmix::engine::render::{self, RenderControl, RenderOptions, Schedule};
 use stemmix::engine::slot::{Render, RenderSlot};
 use stemmix::project::{CompressorSettings, LimiterSettings, Project, ReverbBus, TrackId};
 use synth::Rng;
@@ -54,6 +54,34 @@ fn setup(n: usize) -> (Project, Stems) {
     synth::project(n, RATE)
 }
 
+/// The render driver's output for `frames` frames from `start`, as playback hears them, with
+/// `schedule` (if any) changing the graph at exact frames.
+fn driver(
+    g: &mut MixGraph,
+    start: u64,
+    frames: usize,
+    schedule: Option<&mut dyn Schedule>,
+) -> [Vec<f32>; 2] {
+    let opts = RenderOptions {
+        // Another block size than the callbacks': the output must not depend on it.
+        block: 1000,
+        ..RenderOptions::playback(start, frames as u64)
+    };
+    let mut ctl = RenderControl {
+        schedule,
+        ..RenderControl::default()
+    };
+    render::render_to_memory(g, &opts, &mut ctl)
+        .expect("an in-memory render cannot fail")
+        .0
+        .audio
+}
+
+/// [`driver`] without changes.
+fn bounce_of(g: &mut MixGraph, start: u64, frames: usize) -> [Vec<f32>; 2] {
+    driver(g, start, frames, None)
+}
+
 #[test]
 fn playback_equals_bounce_with_random_buffer_sizes() {
     let (p, stems) = setup(7);
@@ -72,7 +100,7 @@ fn playback_equals_bounce_with_random_buffer_sizes() {
             h.tick();
         }
         let mut reference = synth::graph(&p, &stems, MAX_BLOCK);
-        let want = offline::render(&mut reference, start, frames, MAX_BLOCK, 1);
+        let want = bounce_of(&mut reference, start, frames);
         assert_bits_eq(&got, &want, &format!("start {start}"));
         assert!(
             want[0].iter().any(|&x| x != 0.0),
@@ -178,26 +206,34 @@ fn playback_equals_bounce_across_changes_at_the_same_sample_positions() {
     }
     assert_eq!(next, at.len());
 
-    // Reference: the bounce's own loop (seek, pre-roll, process) in other block sizes, with
-    // the same commands applied between `process` calls at the same output frames.
-    let mut g: MixGraph = synth::graph(&p, &stems, MAX_BLOCK);
-    g.seek(start, false);
-    g.preroll();
-    let mut want = [vec![0.0f32; frames], vec![0.0f32; frames]];
-    let mut rng = Rng(5);
-    let mut extra_ref = extra.clone();
-    let (mut pos, mut next) = (0, 0);
-    while pos < frames {
-        while next < at.len() && at[next] == pos {
-            drop(g.apply(change(next, &p, &stems, &mut extra_ref)));
-            next += 1;
-        }
-        let limit = at.get(next).map_or(frames, |&a| a.min(frames));
-        let n = rng.int(1, MAX_BLOCK).min(limit - pos);
-        let [l, r] = &mut want;
-        g.process(&mut l[pos..pos + n], &mut r[pos..pos + n]);
-        pos += n;
+    // Reference: the render driver, with the same commands applied at the same output frames.
+    struct Changes<'a> {
+        at: &'a [usize],
+        next: usize,
+        p: &'a Project,
+        stems: &'a Stems,
+        extra: Vec<TrackId>,
     }
+    impl Schedule for Changes<'_> {
+        fn before_block(&mut self, g: &mut MixGraph, done: u64, n: usize) -> usize {
+            let pos = done as usize;
+            while self.next < self.at.len() && self.at[self.next] == pos {
+                drop(g.apply(change(self.next, self.p, self.stems, &mut self.extra)));
+                self.next += 1;
+            }
+            self.at.get(self.next).map_or(n, |&a| n.min(a - pos))
+        }
+    }
+    let mut changes = Changes {
+        at: &at,
+        next: 0,
+        p: &p,
+        stems: &stems,
+        extra: extra.clone(),
+    };
+    let mut g: MixGraph = synth::graph(&p, &stems, MAX_BLOCK);
+    let want = driver(&mut g, start, frames, Some(&mut changes));
+    assert_eq!(changes.next, at.len());
     assert_bits_eq(&got, &want, "with changes");
 }
 
@@ -221,7 +257,7 @@ fn pause_resumes_seamlessly_and_stop_play_equals_a_bounce_from_the_cue() {
     h.play();
     callback(&slot, 9_000, &mut got);
     let mut reference = synth::graph(&p, &stems, MAX_BLOCK);
-    let want = offline::render(&mut reference, 0, 19_000, MAX_BLOCK, 1);
+    let want = bounce_of(&mut reference, 0, 19_000);
     assert_bits_eq(&got, &want, "pause/resume");
 
     // Stop clears DSP state and cues at the frame heard last; play pre-rolls there.
@@ -235,29 +271,23 @@ fn pause_resumes_seamlessly_and_stop_play_equals_a_bounce_from_the_cue() {
     let mut got = [Vec::new(), Vec::new()];
     callback(&slot, 20_000, &mut got);
     let mut fresh = synth::graph(&p, &stems, MAX_BLOCK);
-    let want = offline::render(&mut fresh, 19_000, 20_000, MAX_BLOCK, 1);
+    let want = bounce_of(&mut fresh, 19_000, 20_000);
     assert_bits_eq(&got, &want, "stop/play");
 }
 
-/// What the engine must produce for a loop [a, b) entered from `start`: the graph read up to
-/// `b`, then a declicked jump to `a`, again and again.
+/// What the engine must produce for a loop [a, b) entered from `start`: the render driver
+/// reading up to `b`, then jumping (declicked) to `a`, again and again.
 fn loop_reference(g: &mut MixGraph, start: u64, a: u64, b: u64, frames: usize) -> [Vec<f32>; 2] {
-    g.seek(start, false);
-    g.preroll();
-    let mut out = [vec![0.0f32; frames], vec![0.0f32; frames]];
-    let mut pos = 0;
-    while pos < frames {
-        if g.read_position() == b {
-            g.seek(a, true);
+    struct Wrap(u64, u64);
+    impl Schedule for Wrap {
+        fn before_block(&mut self, g: &mut MixGraph, _: u64, n: usize) -> usize {
+            if g.read_position() == self.1 {
+                g.seek(self.0, true);
+            }
+            n.min((self.1 - g.read_position()) as usize)
         }
-        let n = ((b - g.read_position()) as usize)
-            .min(frames - pos)
-            .min(g.max_block());
-        let [l, r] = &mut out;
-        g.process(&mut l[pos..pos + n], &mut r[pos..pos + n]);
-        pos += n;
     }
-    out
+    driver(g, start, frames, Some(&mut Wrap(a, b)))
 }
 
 #[test]
@@ -302,7 +332,7 @@ fn playing_past_the_end_stops_and_play_at_the_end_starts_over() {
     callback(&slot, 2_048, &mut got);
     h.tick();
     let mut reference = synth::graph(&p, &stems, MAX_BLOCK);
-    let want = offline::render(&mut reference, length - 1_000, 1_000, MAX_BLOCK, 1);
+    let want = bounce_of(&mut reference, length - 1_000, 1_000);
     for side in 0..2 {
         assert_eq!(&got[side][..1_000], &want[side][..]);
         assert!(got[side][1_000..].iter().all(|&x| x == 0.0));
@@ -317,7 +347,7 @@ fn playing_past_the_end_stops_and_play_at_the_end_starts_over() {
     let mut got = [Vec::new(), Vec::new()];
     callback(&slot, 3_000, &mut got);
     let mut fresh = synth::graph(&p, &stems, MAX_BLOCK);
-    let want = offline::render(&mut fresh, 0, 3_000, MAX_BLOCK, 1);
+    let want = bounce_of(&mut fresh, 0, 3_000);
     assert_bits_eq(&got, &want, "restart");
 
     // With a loop on, the end wraps to the loop start instead of stopping.
@@ -370,7 +400,7 @@ fn reference_source_is_silent_while_the_mix_keeps_time() {
     callback(&slot, 4_000, &mut got);
     assert_eq!(slot.with(|e| e.position()), Some(12_000));
     let mut reference = synth::graph(&p, &stems, MAX_BLOCK);
-    let want = offline::render(&mut reference, 0, 12_000, MAX_BLOCK, 1);
+    let want = bounce_of(&mut reference, 0, 12_000);
     for side in 0..2 {
         assert_eq!(&got[side][..4_000], &want[side][..4_000]);
         assert_eq!(&got[side][4_000..], &want[side][8_000..]);
@@ -477,7 +507,7 @@ fn replacing_the_graph_plays_the_new_project_like_its_bounce() {
     let s = h.tick();
     assert_eq!(s.retired, 1, "the old graph came back to be dropped here");
     let mut reference = synth::graph(&p2, &stems2, MAX_BLOCK);
-    let want = offline::render(&mut reference, 0, 7_000, MAX_BLOCK, 1);
+    let want = bounce_of(&mut reference, 0, 7_000);
     assert_bits_eq(&got, &want, "replaced graph");
 
     // Another rate: the handle swaps it in with the engine out of its slot.
@@ -489,7 +519,7 @@ fn replacing_the_graph_plays_the_new_project_like_its_bounce() {
     let mut got = [Vec::new(), Vec::new()];
     callback(&slot, 3_000, &mut got);
     let mut reference = synth::graph(&p3, &stems3, 1024);
-    let want = offline::render(&mut reference, 0, 3_000, 1024, 1);
+    let want = bounce_of(&mut reference, 0, 3_000);
     assert_bits_eq(&got, &want, "graph at another rate");
 }
 

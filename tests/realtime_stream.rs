@@ -1,18 +1,21 @@
 //! A real cpal stream: `stemmix play` runs as a child process whose default ALSA device is a
 //! test-only `file` PCM over `null` (an asoundrc in a temporary HOME, see
-//! `shared/docs/headless-audio-and-gui.md`). The captured WAV must match the offline render of
-//! the same project (what a bounce writes) after the device's 16-bit conversion: within 1 LSB.
+//! `shared/docs/headless-audio-and-gui.md`). The captured WAV must match the render driver's
+//! output for the same project (`engine::render`, which the bounce runs) after the device's
+//! 16-bit conversion: within 1 LSB.
 //! The `null` PCM is not clocked, so the run is bounded by `--seconds` (a frame count), not by
 //! sleeping.
 //!
 //! Also: no device at all (an empty ALSA configuration) → `play` says playback is unavailable
 //! and still finishes on its silent clock; user errors exit with `error: …`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use stemmix::engine::graph::MixGraph;
-use stemmix::engine::offline;
+use stemmix::engine::render::{self, RenderControl, RenderOptions};
 use stemmix::engine::stems::ProjectStems;
 use stemmix::project::{self, Project, Track};
 
@@ -28,22 +31,6 @@ fn no_alsa() -> Option<&'static str> {
         return Some("no ALSA configuration (alsa.conf) on this machine");
     }
     None
-}
-
-fn write_wav(path: &Path, channels: &[Vec<f32>]) {
-    let spec = hound::WavSpec {
-        channels: channels.len() as u16,
-        sample_rate: RATE,
-        bits_per_sample: 32,
-        sample_format: hound::SampleFormat::Float,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for i in 0..channels[0].len() {
-        for c in channels {
-            w.write_sample(c[i]).unwrap();
-        }
-    }
-    w.finalize().unwrap();
 }
 
 /// Three stems (mono 4 s, stereo 3.6 s, mono 2 s) and a project using them.
@@ -67,9 +54,9 @@ fn make_project(dir: &Path) -> PathBuf {
         .collect();
     let b_r = sine(495.0, secs(3.6), 0.2);
     let c: Vec<f32> = (0..secs(2.0)).map(|_| 0.2 * noise()).collect();
-    write_wav(&dir.join("stems/a.wav"), &[a]);
-    write_wav(&dir.join("stems/b.wav"), &[b_l, b_r]);
-    write_wav(&dir.join("stems/c.wav"), &[c]);
+    common::write_f32_wav(&dir.join("stems/a.wav"), RATE, &[a]);
+    common::write_f32_wav(&dir.join("stems/b.wav"), RATE, &[b_l, b_r]);
+    common::write_f32_wav(&dir.join("stems/c.wav"), RATE, &[c]);
     let mut p = Project {
         sample_rate: RATE,
         ..Project::default()
@@ -136,7 +123,7 @@ fn to_i16(x: f32) -> i32 {
 #[test]
 fn a_real_stream_plays_exactly_the_bounce() {
     if let Some(why) = no_alsa() {
-        eprintln!("skipped: {why}");
+        common::skip(why);
         return;
     }
     assert_own_binary();
@@ -190,13 +177,16 @@ fn a_real_stream_plays_exactly_the_bounce() {
         .collect();
     let frames = (seconds * f64::from(RATE)) as usize;
 
-    // The same project rendered offline, as the bounce does it.
+    // The same project through the render driver the bounce uses (stems playing on, as heard).
     let p = project::load(&project_path).unwrap();
     let stems = ProjectStems::load(&p, &|_, _| {});
     assert!(stems.offline.is_empty());
     let mut g = MixGraph::from_project(&p, &|t| stems.get(t), 1024);
     let start = (from_s * f64::from(RATE)).round() as u64;
-    let [l, r] = offline::render(&mut g, start, frames, 1024, 1);
+    let opts = RenderOptions::playback(start, frames as u64);
+    let (rendered, _) = render::render_to_memory(&mut g, &opts, &mut RenderControl::default())
+        .expect("an in-memory render cannot fail");
+    let [l, r] = rendered.audio;
     let want: Vec<i32> = l
         .iter()
         .zip(&r)
@@ -234,8 +224,8 @@ fn a_real_stream_plays_exactly_the_bounce() {
 
 #[test]
 fn without_a_device_play_says_so_and_keeps_time() {
-    if no_alsa().is_some() && cfg!(target_os = "linux") {
-        eprintln!("skipped: no ALSA configuration");
+    if let Some(why) = no_alsa().filter(|_| cfg!(target_os = "linux")) {
+        common::skip(why);
         return;
     }
     assert_own_binary();

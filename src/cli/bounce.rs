@@ -22,7 +22,7 @@ pub struct Args {
     /// What to render: all, loop (the project's loop region), or START..END in seconds.
     #[arg(long, default_value = "all", value_parser = parse_range)]
     range: BounceRange,
-    /// Render after the range: auto (until below −90 dBFS, at most 10 s) or SECONDS.
+    /// Render after the range: auto (until below −90 dBFS for 100 ms, at most 10 s) or SECONDS.
     #[arg(long, default_value = "auto", value_parser = parse_tail)]
     tail: Tail,
     /// Normalise to this integrated loudness (LUFS), e.g. -14.
@@ -166,6 +166,9 @@ pub fn run(args: Args) -> CliResult {
         ));
     }
     println!("{msg}");
+    for fault in summary.faults.describe(&project) {
+        eprintln!("warning: {fault}");
+    }
     Ok(())
 }
 

@@ -2,11 +2,10 @@
 
 use super::{CliError, CliResult};
 use crate::media;
-use crate::project::{self, Color, Project, Track};
+use crate::project::{self, Color, Project, Track, ranges};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Arguments of `stemmix new`.
 #[derive(clap::Args, Debug)]
@@ -17,7 +16,8 @@ pub struct Args {
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
     /// Mix sample rate in Hz (default: the most common rate among the stems).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(8_000..=384_000))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(
+        i64::from(*ranges::SAMPLE_RATE_HZ.start())..=i64::from(*ranges::SAMPLE_RATE_HZ.end())))]
     rate: Option<u32>,
     /// Replace the project file if it exists.
     #[arg(long)]
@@ -103,39 +103,13 @@ fn collect_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     Ok(out)
 }
 
-/// Decodes every file (in parallel) to be sure it is usable; returns its sample rate.
+/// Decodes every file (in parallel, on rayon's pool) to be sure it is usable; returns its
+/// sample rate. Results are in input order.
 fn check_stems(paths: &[PathBuf]) -> Vec<Result<u32, media::MediaError>> {
-    let results: Vec<Mutex<Option<Result<u32, media::MediaError>>>> =
-        paths.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(paths.len())
-        .max(1);
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(path) = paths.get(i) else { break };
-                    let r = check_one(path);
-                    if let Ok(mut slot) = results[i].lock() {
-                        *slot = Some(r);
-                    }
-                }
-            });
-        }
-    });
-    results
-        .into_iter()
-        .map(|m| {
-            m.into_inner().ok().flatten().unwrap_or_else(|| {
-                Err(media::MediaError::corrupt(
-                    Path::new("?"),
-                    "decoder thread failed",
-                ))
-            })
-        })
+    paths
+        .par_iter()
+        .with_max_len(1)
+        .map(|p| check_one(p))
         .collect()
 }
 

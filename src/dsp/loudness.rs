@@ -1,4 +1,4 @@
-//! Offline loudness analysis of files and buffers (EBU R128 / ITU-R BS.1770-4 / EBU Tech 3342).
+//! Loudness analysis of whole files and buffers (EBU R128 / ITU-R BS.1770-4 / EBU Tech 3342).
 //!
 //! Integrated loudness, loudness range, sample peak and true peak, via the `ebur128` crate in
 //! its exact (non-histogram) mode. Feed a whole buffer with [`analyze`], or stream long files

@@ -18,8 +18,9 @@
 //! | [`smoother`] | [`Ramp`]: per-sample linear parameter ramps (gain, pan, send) |
 //! | [`pan`] | [`mono_pan`] (constant power) and [`stereo_balance`] |
 //! | [`biquad`] | RBJ cookbook designs, their analytic responses, a stereo f64 section |
-//! | [`eq`] | [`ChannelEq`]: HP, low shelf, 2 peaks, high shelf, LP, glided and crossfaded |
-//! | [`compressor`] | [`Compressor`]: feed-forward, stereo-linked, peak/RMS, soft knee |
+//! | [`eq`] | [`ChannelEq`]: six bands (HP, shelves, bells, LP), glided and crossfaded |
+//! | [`eq_response`] | the EQ's analytic response, drawn by the GUI |
+//! | [`compressor`] | [`Compressor`]: feed-forward, stereo-linked, peak/RMS, soft knee; its static curve |
 //! | [`reverb`] | [`Reverb`]: 8-line FDN with pre-delay, diffusion, RT60 at 1 kHz, width |
 //! | [`limiter`] | [`TruePeakLimiter`]: 1.5 ms look-ahead, ceiling in dBTP |
 //! | [`true_peak`] | [`TruePeakMeter`]: BS.1770-4 Annex 2, 4× oversampling |
@@ -47,6 +48,7 @@ pub mod compressor;
 pub mod db;
 pub mod denormal;
 pub mod eq;
+pub mod eq_response;
 pub mod limiter;
 pub mod loudness;
 pub mod loudness_max;
@@ -66,7 +68,8 @@ pub use biquad::{BiquadParams, Coeffs, FilterKind, StereoBiquad};
 pub use compressor::{Compressor, CompressorParams, Detector};
 pub use db::{db_to_gain, gain_to_db, gain_to_db_f32};
 pub use denormal::FlushDenormals;
-pub use eq::{BandParams, ChannelEq, EqParams, Slope};
+pub use eq::{BandKind, BandParams, ChannelEq, EqParams, Slope};
+pub use eq_response::response_db as eq_response_db;
 pub use limiter::{LimiterParams, TruePeakLimiter};
 pub use loudness::{LoudnessAnalyzer, LoudnessReport, analyze};
 pub use loudness_max::LoudnessMaxima;

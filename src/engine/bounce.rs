@@ -1,24 +1,21 @@
-//! Bouncing a project's mix to a WAV file, faster than real time, with the very graph playback
-//! runs. Optionally normalised to a loudness target with the master limiter holding a true-peak
-//! ceiling.
+//! Bouncing a project's mix to a WAV file, faster than real time: the render driver
+//! ([`super::render`]) with a WAV sink, measured as it is written. Optionally normalised to a
+//! loudness target with the master limiter holding a true-peak ceiling.
 
+use super::faults::Faults;
 use super::graph::{MixGraph, StemLookup};
+use super::render::{self, RenderControl, RenderError, RenderOptions};
+use crate::dsp::LoudnessAnalyzer;
 use crate::media::{WavFormat, WavWriter};
 use crate::project::{LimiterSettings, Project};
-use ebur128::{EbuR128, Mode};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-/// Frames per graph call while bouncing: large enough to amortise the per-block thread hand-off,
-/// small enough that a strip's buffers stay in cache.
-pub const BOUNCE_BLOCK: usize = 4096;
-/// Fewest tracks for which the bounce spreads the strips over several threads.
-pub const PARALLEL_MIN_TRACKS: usize = 12;
-/// A tail ends once a 100 ms window stays below this level.
-pub const TAIL_FLOOR_DBFS: f32 = -90.0;
-/// Longest automatic tail.
-pub const MAX_TAIL_S: f64 = 10.0;
+pub use super::render::{Tail, default_threads};
+
+/// Frames per graph call while bouncing (the graph is built for blocks of this size).
+pub const BOUNCE_BLOCK: usize = render::RENDER_BLOCK;
 /// Normalisation is repeated until the result is within this many LU of the target.
 const NORMALIZE_TOLERANCE_LU: f64 = 0.05;
 
@@ -36,15 +33,6 @@ pub enum BounceRange {
         /// End in seconds.
         end_s: f64,
     },
-}
-
-/// How much to render after the range ends (sources are silent by then; tails ring out).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Tail {
-    /// Until the output stays below −90 dBFS for 100 ms (10 s at most).
-    Auto,
-    /// A fixed number of seconds.
-    Seconds(f64),
 }
 
 /// Loudness normalisation target.
@@ -84,11 +72,6 @@ impl Default for BounceOptions {
     }
 }
 
-/// Both cores (or however many the machine has, at most 8).
-pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-}
-
 /// Where a bounce is.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct BounceProgress {
@@ -101,7 +84,7 @@ pub struct BounceProgress {
 }
 
 /// What a finished bounce measured.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BounceSummary {
     /// Frames written.
     pub frames: u64,
@@ -115,6 +98,9 @@ pub struct BounceSummary {
     pub true_peak_dbtp: f64,
     /// Gain applied by normalisation (dB), 0 without it.
     pub normalize_gain_db: f64,
+    /// NaNs or infinities the graph caught and silenced in the written audio (see
+    /// [`Faults::describe`] for the user's sentences).
+    pub faults: Faults,
 }
 
 impl BounceSummary {
@@ -147,6 +133,15 @@ pub enum BounceError {
     /// The user cancelled (Ctrl-C or the Cancel button).
     #[error("bounce cancelled; no file was written")]
     Cancelled,
+}
+
+impl From<RenderError> for BounceError {
+    fn from(e: RenderError) -> Self {
+        match e {
+            RenderError::Cancelled => BounceError::Cancelled,
+            RenderError::Sink(e) => BounceError::Write(e),
+        }
+    }
 }
 
 /// The frames `[start, end)` a range covers in `project`.
@@ -195,34 +190,47 @@ pub fn bounce(
     let (start, end) = range_frames(project, probe.length(), opts.range)?;
     drop(probe);
     let rate = project.sample_rate;
+    let render_opts = RenderOptions {
+        threads: opts.threads,
+        block: BOUNCE_BLOCK,
+        ..RenderOptions::range(start, end, opts.tail)
+    };
+    let summary = |frames: u64, meter: &Loudness, gain_db: f64, faults: Faults| BounceSummary {
+        frames,
+        sample_rate: rate,
+        elapsed: started.elapsed(),
+        integrated_lufs: meter.integrated(),
+        true_peak_dbtp: meter.true_peak_db(),
+        normalize_gain_db: gain_db,
+        faults,
+    };
 
     let Some(norm) = opts.normalize else {
         let mut writer = WavWriter::create(out, rate, opts.format, dither_seed(project))?;
-        let mut meter = Meter::new(rate);
-        let frames = render_pass(
-            project,
-            stems,
-            start,
-            end,
-            opts,
-            1,
-            1,
-            progress,
-            cancel,
-            &mut |l, r| {
+        let mut meter = Loudness::new(rate);
+        let mut graph = MixGraph::from_project(project, stems, BOUNCE_BLOCK);
+        let mut report = |fraction| {
+            progress(BounceProgress {
+                pass: 1,
+                passes: 1,
+                fraction,
+            })
+        };
+        let outcome = render::render(
+            &mut graph,
+            &render_opts,
+            &mut |_: &MixGraph, l: &[f32], r: &[f32]| {
                 meter.add(l, r);
                 writer.write(l, r)
             },
+            &mut RenderControl {
+                progress: Some(&mut report),
+                cancel: Some(cancel),
+                schedule: None,
+            },
         )?;
         writer.finish()?;
-        return Ok(BounceSummary {
-            frames,
-            sample_rate: rate,
-            elapsed: started.elapsed(),
-            integrated_lufs: meter.integrated(),
-            true_peak_dbtp: meter.true_peak_db(),
-            normalize_gain_db: 0.0,
-        });
+        return Ok(summary(outcome.frames, &meter, 0.0, outcome.faults));
     };
 
     // Normalisation: measure, apply the gain with the limiter at the ceiling, measure again and
@@ -230,33 +238,40 @@ pub fn bounce(
     let mut gain_db = 0.0f64;
     let mut passes = 2u32;
     let mut pass = 1u32;
-    let (audio, meter) = loop {
+    let (audio, meter, faults) = loop {
         let mut p = project.clone();
         if pass > 1 {
-            p.master.gain_db += gain_db as f32;
             p.master.limiter = LimiterSettings {
                 enabled: true,
                 ceiling_dbtp: norm.ceiling_dbtp,
                 ..p.master.limiter
             };
         }
-        let mut meter = Meter::new(rate);
-        let mut audio = [Vec::new(), Vec::new()];
-        render_pass(
-            &p,
-            stems,
-            start,
-            end,
-            opts,
-            pass,
-            passes,
-            progress,
-            cancel,
-            &mut |l, r| {
+        let mut graph = MixGraph::from_project(&p, stems, BOUNCE_BLOCK);
+        if pass > 1 {
+            // Beyond the master fader's range if need be: a quiet mix may need more.
+            graph.set_output_trim_db(gain_db as f32);
+        }
+        let mut meter = Loudness::new(rate);
+        let mut audio = render::MemorySink::default();
+        let mut report = |fraction| {
+            progress(BounceProgress {
+                pass,
+                passes,
+                fraction,
+            })
+        };
+        let outcome = render::render(
+            &mut graph,
+            &render_opts,
+            &mut |g: &MixGraph, l: &[f32], r: &[f32]| {
                 meter.add(l, r);
-                audio[0].extend_from_slice(l);
-                audio[1].extend_from_slice(r);
-                Ok(())
+                render::RenderSink::block(&mut audio, g, l, r)
+            },
+            &mut RenderControl {
+                progress: Some(&mut report),
+                cancel: Some(cancel),
+                schedule: None,
             },
         )?;
         let measured = meter.integrated();
@@ -265,7 +280,7 @@ pub fn bounce(
         }
         let error = norm.target_lufs - measured;
         if pass > 1 && (error.abs() <= NORMALIZE_TOLERANCE_LU || pass >= 4) {
-            break (audio, meter);
+            break (audio.audio, meter, outcome.faults);
         }
         gain_db += error;
         pass += 1;
@@ -282,100 +297,7 @@ pub fn bounce(
         writer.write(l, r)?;
     }
     writer.finish()?;
-    Ok(BounceSummary {
-        frames: audio[0].len() as u64,
-        sample_rate: rate,
-        elapsed: started.elapsed(),
-        integrated_lufs: meter.integrated(),
-        true_peak_dbtp: meter.true_peak_db(),
-        normalize_gain_db: gain_db,
-    })
-}
-
-/// Receives each rendered block (left, right).
-type BlockSink<'a> = dyn FnMut(&[f32], &[f32]) -> Result<(), crate::media::MediaError> + 'a;
-
-/// One rendering of `[start, end)` plus the tail, handed to `sink` block by block.
-#[allow(clippy::too_many_arguments)]
-fn render_pass(
-    project: &Project,
-    stems: &StemLookup<'_>,
-    start: u64,
-    end: u64,
-    opts: &BounceOptions,
-    pass: u32,
-    passes: u32,
-    progress: &mut dyn FnMut(BounceProgress),
-    cancel: &AtomicBool,
-    sink: &mut BlockSink<'_>,
-) -> Result<u64, BounceError> {
-    let rate = project.sample_rate as f64;
-    // Below a dozen tracks the hand-off costs what the second core gains (measured in
-    // benches/mix.rs); the output is bit-identical either way.
-    let threads = if project.tracks.len() < PARALLEL_MIN_TRACKS {
-        1
-    } else {
-        opts.threads
-    };
-    let mut graph = MixGraph::from_project(project, stems, BOUNCE_BLOCK);
-    graph.set_source_end(Some(end));
-    graph.seek(start, false);
-    graph.preroll();
-
-    let body = end - start;
-    let (tail_max, auto) = match opts.tail {
-        Tail::Auto => ((MAX_TAIL_S * rate) as u64, true),
-        Tail::Seconds(s) => ((s.max(0.0) * rate).round() as u64, false),
-    };
-    let total = body + tail_max;
-    let window = (rate * 0.1) as u64;
-    let floor = 10f32.powf(TAIL_FLOOR_DBFS / 20.0);
-    let mut quiet_run = 0u64;
-    let mut done = 0u64;
-    let (mut l, mut r) = (vec![0.0f32; BOUNCE_BLOCK], vec![0.0f32; BOUNCE_BLOCK]);
-    let mut last_report = Instant::now();
-    while done < total {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(BounceError::Cancelled);
-        }
-        // In the tail, work in 100 ms windows so the automatic end falls on a window boundary.
-        let n = if done < body {
-            (body - done).min(BOUNCE_BLOCK as u64)
-        } else {
-            (total - done).min(window.min(BOUNCE_BLOCK as u64))
-        } as usize;
-        graph.process_parallel(&mut l[..n], &mut r[..n], threads);
-        sink(&l[..n], &r[..n])?;
-        done += n as u64;
-        if auto && done > body {
-            let peak = l[..n]
-                .iter()
-                .chain(&r[..n])
-                .fold(0.0f32, |m, x| m.max(x.abs()));
-            quiet_run = if peak < floor {
-                quiet_run + n as u64
-            } else {
-                0
-            };
-            if quiet_run >= window {
-                break;
-            }
-        }
-        if last_report.elapsed() >= Duration::from_millis(50) {
-            last_report = Instant::now();
-            progress(BounceProgress {
-                pass,
-                passes,
-                fraction: (done as f64 / total as f64) as f32,
-            });
-        }
-    }
-    progress(BounceProgress {
-        pass,
-        passes,
-        fraction: 1.0,
-    });
-    Ok(done)
+    Ok(summary(audio[0].len() as u64, &meter, gain_db, faults))
 }
 
 /// A fixed dither seed per project rate, so two bounces of the same project are byte-identical.
@@ -383,38 +305,31 @@ fn dither_seed(project: &Project) -> u64 {
     0x5715_0000 ^ project.sample_rate as u64
 }
 
-/// Streaming loudness and true-peak measurement of the bounced mix (ITU-R BS.1770 via ebur128).
-struct Meter {
-    ebu: Option<EbuR128>,
-}
+/// Streaming loudness and true-peak measurement of the bounced mix: the dsp's BS.1770
+/// analyzer, or −∞ readings at a rate it does not support.
+struct Loudness(Option<LoudnessAnalyzer>);
 
-impl Meter {
-    fn new(rate: u32) -> Meter {
-        Meter {
-            ebu: EbuR128::new(2, rate, Mode::I | Mode::TRUE_PEAK).ok(),
-        }
+impl Loudness {
+    fn new(rate: u32) -> Loudness {
+        Loudness(LoudnessAnalyzer::new(2, rate).ok())
     }
 
     fn add(&mut self, l: &[f32], r: &[f32]) {
-        if let Some(e) = &mut self.ebu {
-            let _ = e.add_frames_planar_f32(&[l, r]);
+        if let Some(a) = &mut self.0 {
+            // Two equal-length channels, as the analyzer was made for: cannot fail.
+            let _ = a.push(&[l, r]);
         }
     }
 
     fn integrated(&self) -> f64 {
-        self.ebu
+        self.0
             .as_ref()
-            .and_then(|e| e.loudness_global().ok())
-            .unwrap_or(f64::NEG_INFINITY)
+            .map_or(f64::NEG_INFINITY, |a| a.report().integrated_lufs)
     }
 
     fn true_peak_db(&self) -> f64 {
-        let Some(e) = &self.ebu else {
-            return f64::NEG_INFINITY;
-        };
-        let peak = (0..2)
-            .filter_map(|c| e.true_peak(c).ok())
-            .fold(0.0f64, f64::max);
-        20.0 * peak.log10()
+        self.0
+            .as_ref()
+            .map_or(f64::NEG_INFINITY, |a| a.report().true_peak_dbtp)
     }
 }

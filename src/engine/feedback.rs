@@ -3,8 +3,8 @@
 //!
 //! Two lanes leave the audio thread:
 //! - the **feedback** ring carries [`Feedback`]: a report ([`Feedback::Transport`], one
-//!   [`Feedback::Track`] per track, then [`Feedback::Master`]) at least 30 times a second, and
-//!   events ([`Feedback::Ended`]);
+//!   [`Feedback::Track`] per track, [`Feedback::Reverb`], then [`Feedback::Master`]) at least
+//!   30 times a second, and events ([`Feedback::Ended`]);
 //! - the **retire** ring carries every [`Retired`](super::Retired) object the audio thread let go
 //!   of, so that nothing is ever freed on the audio thread. It is a ring of its own so that meter
 //!   traffic can never hold back a structural change (the audio thread applies one only when the
@@ -16,6 +16,7 @@
 //! (`dsp::LevelMeter`, `dsp::LoudnessMeter`).
 
 use super::command::Source;
+use crate::dsp::LevelReport;
 use crate::project::TrackId;
 
 /// Reports per second the audio thread aims for (sub-block: a 2048-frame buffer is split).
@@ -23,10 +24,14 @@ pub const REPORTS_PER_SECOND: u32 = 60;
 /// Capacity of the retire ring (structural changes waiting to be applied wait for room here).
 pub const RETIRE_CAPACITY: usize = 64;
 
-/// Capacity of the feedback ring for graphs of up to `max_tracks` tracks: four whole reports,
-/// so a control side ticking at 15 Hz or faster never makes the audio side wait.
+/// Messages of one report besides the tracks: transport, reverb return, master.
+pub const REPORT_OVERHEAD: usize = 3;
+
+/// Capacity of the feedback ring for graphs of up to `max_tracks` tracks: four whole reports
+/// (and an event), so a control side ticking at 15 Hz or faster never makes the audio side
+/// wait.
 pub fn feedback_capacity(max_tracks: usize) -> usize {
-    4 * (max_tracks + 4)
+    4 * (max_tracks + REPORT_OVERHEAD + 1)
 }
 
 /// What the transport is doing.
@@ -75,27 +80,28 @@ pub struct TransportReport {
 pub struct TrackMeter {
     /// The track.
     pub id: TrackId,
-    /// Largest |sample| per side (linear).
-    pub peak: [f32; 2],
-    /// RMS per side (linear).
-    pub rms: [f32; 2],
-    /// A sample reached full scale.
-    pub clipped: bool,
+    /// Peak, RMS and clip per side (linear).
+    pub levels: LevelReport,
     /// Compressor gain reduction in dB (≥ 0).
     pub gain_reduction_db: f32,
     /// A NaN or infinity was caught and silenced.
     pub faulted: bool,
 }
 
+/// Levels of the reverb return since the last report.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ReverbMeter {
+    /// Peak, RMS and clip per side of what the return adds to the mix (linear).
+    pub levels: LevelReport,
+    /// A NaN or infinity was caught and the reverb's tail cleared.
+    pub faulted: bool,
+}
+
 /// Levels of the master output since the last report.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MasterMeter {
-    /// Largest |sample| per side (linear).
-    pub peak: [f32; 2],
-    /// RMS per side (linear).
-    pub rms: [f32; 2],
-    /// A sample reached full scale.
-    pub clipped: bool,
+    /// Peak, RMS and clip per side (linear).
+    pub levels: LevelReport,
     /// Highest true peak (4× oversampled) of either side in dBTP (−∞ for silence).
     pub true_peak_dbtp: f32,
     /// Momentary loudness (400 ms) in LUFS; −∞ while not playing.
@@ -106,10 +112,8 @@ pub struct MasterMeter {
     pub integrated_lufs: f32,
     /// Master limiter gain reduction in dB (≥ 0).
     pub limiter_gr_db: f32,
-    /// Largest |sample| per side of the reverb return (linear).
-    pub reverb_peak: [f32; 2],
-    /// RMS per side of the reverb return (linear).
-    pub reverb_rms: [f32; 2],
+    /// A NaN or infinity was caught on the master bus and silenced.
+    pub faulted: bool,
 }
 
 /// A message from the audio thread.
@@ -119,6 +123,8 @@ pub enum Feedback {
     Transport(TransportReport),
     /// One per track, in mixer order.
     Track(TrackMeter),
+    /// The reverb return, after the tracks.
+    Reverb(ReverbMeter),
     /// Ends a report.
     Master(MasterMeter),
     /// Playback stopped on its own at `position`.

@@ -1,5 +1,7 @@
 //! The mix graph: tracks → reverb bus → master. The only place samples are mixed; the audio
-//! callback, the bounce and every test call [`MixGraph::process`].
+//! callback and the render driver (`engine::render`: bounce, in-memory renders, the tests)
+//! call [`MixGraph::process`] (the driver spreads the strips over threads with
+//! [`MixGraph::process_parallel`], which gives the same bits).
 //!
 //! All buffers are allocated when the graph (or a track node) is built, for a maximum block
 //! size; `process` takes any block size up to it and is block-partition invariant: rendering N
@@ -8,9 +10,11 @@
 
 use super::bus::{MasterBus, ReverbReturn};
 use super::command::{GraphCommand, Retired, TrackParam};
+use super::faults::FaultSource;
 use super::strip::{ReadHead, TrackNode as Node};
 use crate::dsp::denormal::FlushDenormals;
 use crate::project::Project;
+use rayon::prelude::*;
 use std::sync::Arc;
 
 pub use super::strip::TrackNode;
@@ -69,7 +73,8 @@ impl MixGraph {
         }
     }
 
-    /// Builds the graph for a project; `stems` supplies each track's audio (None = offline).
+    /// Builds the graph for a project; `stems` supplies each track's audio (None: the stem is
+    /// offline and its strip stays silent).
     pub fn from_project(project: &Project, stems: &StemLookup<'_>, max_block: usize) -> MixGraph {
         let mut g = MixGraph::new(project.sample_rate, max_block);
         g.reverb = ReverbReturn::new(project.sample_rate, &project.reverb);
@@ -122,9 +127,37 @@ impl MixGraph {
         &mut self.reverb
     }
 
+    /// Calls `f` for every part that caught a non-finite sample since the last call, and
+    /// clears their fault flags (real-time safe). Track faults are also in
+    /// [`TrackNode::take_levels`]; use one or the other.
+    pub fn take_faults(&mut self, f: &mut dyn FnMut(FaultSource)) {
+        for t in &mut self.tracks {
+            if t.take_fault() {
+                f(FaultSource::Track(t.id()));
+            }
+        }
+        if self.reverb.take_fault() {
+            f(FaultSource::Reverb);
+        }
+        if self.master.take_fault() {
+            f(FaultSource::Master);
+        }
+    }
+
+    /// A gain in dB added to the master fader beyond its range (loudness normalisation of a
+    /// bounce), applied at once, without a ramp: set it before rendering.
+    pub fn set_output_trim_db(&mut self, db: f32) {
+        self.master.set_trim_db(db);
+    }
+
     /// The master bus (for its meters and gain reduction).
     pub fn master(&self) -> &MasterBus {
         &self.master
+    }
+
+    /// The master bus, mutably (for its fault flag).
+    pub fn master_mut(&mut self) -> &mut MasterBus {
+        &mut self.master
     }
 
     /// Moves the read head. With `declick`, the first few milliseconds crossfade from where
@@ -146,6 +179,14 @@ impl MixGraph {
         self.reverb.reset();
         self.master.reset();
         self.read.clear_fade();
+    }
+
+    /// Moves the read head to `frame` without a crossfade and pre-rolls the latency, so that
+    /// the next `process` output starts with the mix at `frame`. Play after a stop and the
+    /// render driver both start this way, which is why playback equals a render bit for bit.
+    pub fn start_at(&mut self, frame: u64) {
+        self.seek(frame, false);
+        self.preroll();
     }
 
     /// Renders `latency()` frames and discards them, so that the next `process` output starts
@@ -240,18 +281,30 @@ impl MixGraph {
     }
 
     /// Renders the next block (`out_l.len()` frames, at most `max_block`) from the read
-    /// position, and advances it.
+    /// position, and advances it. Serial: what the audio callback runs.
     pub fn process(&mut self, out_l: &mut [f32], out_r: &mut [f32]) {
-        self.process_impl(out_l, out_r, 1);
+        self.process_impl(out_l, out_r, None);
     }
 
-    /// Like [`process`](Self::process), with the channel strips spread over `threads` threads.
-    /// The strips are summed in track order afterwards, so the output is bit-identical.
-    pub fn process_parallel(&mut self, out_l: &mut [f32], out_r: &mut [f32], threads: usize) {
-        self.process_impl(out_l, out_r, threads.max(1));
+    /// Like [`process`](Self::process), with the channel strips spread over the workers of
+    /// `pool` (never on the audio thread: the pool allocates). Each strip reads the same read
+    /// head and the strips are summed in track order afterwards, so the output is
+    /// bit-identical.
+    pub fn process_parallel(
+        &mut self,
+        out_l: &mut [f32],
+        out_r: &mut [f32],
+        pool: &rayon::ThreadPool,
+    ) {
+        self.process_impl(out_l, out_r, Some(pool));
     }
 
-    fn process_impl(&mut self, out_l: &mut [f32], out_r: &mut [f32], threads: usize) {
+    fn process_impl(
+        &mut self,
+        out_l: &mut [f32],
+        out_r: &mut [f32],
+        pool: Option<&rayon::ThreadPool>,
+    ) {
         let n = out_l.len();
         assert!(
             n <= self.max_block && out_r.len() == n,
@@ -271,25 +324,24 @@ impl MixGraph {
         rin_l.fill(0.0);
         rin_r.fill(0.0);
 
-        if threads <= 1 || self.tracks.len() < 2 {
-            for t in &mut self.tracks {
-                t.process(&read, n);
-                t.mix_into(bus_l, bus_r, rin_l, rin_r, n);
-            }
-        } else {
-            let per = self.tracks.len().div_ceil(threads);
-            std::thread::scope(|s| {
-                for chunk in self.tracks.chunks_mut(per) {
-                    s.spawn(move || {
+        match pool {
+            Some(pool) if self.tracks.len() > 1 => {
+                pool.install(|| {
+                    self.tracks.par_iter_mut().for_each(|t| {
+                        // The flush-to-zero mode belongs to the thread: set it on the worker.
                         let _ftz = FlushDenormals::new();
-                        for t in chunk {
-                            t.process(&read, n);
-                        }
-                    });
+                        t.process(&read, n);
+                    })
+                });
+                for t in &self.tracks {
+                    t.mix_into(bus_l, bus_r, rin_l, rin_r, n);
                 }
-            });
-            for t in &mut self.tracks {
-                t.mix_into(bus_l, bus_r, rin_l, rin_r, n);
+            }
+            _ => {
+                for t in &mut self.tracks {
+                    t.process(&read, n);
+                    t.mix_into(bus_l, bus_r, rin_l, rin_r, n);
+                }
             }
         }
 

@@ -7,7 +7,9 @@
 //! transport and structural commands keep their order relative to everything else.
 //!
 //! `tick()` also drains feedback into a [`MeterState`] (peak hold, clip latch, decaying bars,
-//! loudness, playhead) and drops retired objects here, off the audio thread.
+//! loudness, playhead), turns every fault the audio thread caught (a NaN or infinity in a
+//! track, the reverb return or the master) into a message for the user, and drops retired
+//! objects here, off the audio thread.
 
 use super::command::{Command, GraphCommand, Retired, Source, TrackParam};
 use super::device::{Output, OutputConfig, OutputEvent, OutputStatus};
@@ -15,99 +17,17 @@ use super::feedback::PlayState;
 use super::feedback::{Feedback, RETIRE_CAPACITY, feedback_capacity};
 use super::graph::{MAX_TRACKS, MixGraph, TrackNode};
 use super::meters::MeterState;
+use super::pending::Pending;
 use super::realtime::AudioEngine;
 use super::slot::RenderSlot;
 use crate::media::StemAudio;
 use crate::project::{LimiterSettings, ReverbBus, TrackId};
 use rtrb::{Consumer, Producer, PushError, RingBuffer};
-use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Instant;
 
 /// Capacity of the command ring.
 pub const COMMAND_CAPACITY: usize = 1024;
-/// What a coalescing command sets: a later command with the same key replaces an earlier one
-/// still waiting in the local queue.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Key {
-    Track(TrackId, u8),
-    Reverb,
-    MasterGain,
-    Limiter,
-    Seek,
-    Loop,
-    Source,
-    StopAfter,
-}
-
-/// The coalescing key of a command; `None` for commands that are events (play, stop,
-/// structural changes …), which keep their place and order.
-fn key_of(cmd: &Command) -> Option<Key> {
-    Some(match cmd {
-        Command::Graph(GraphCommand::Track(id, p)) => Key::Track(*id, p.key()),
-        Command::Graph(GraphCommand::Reverb(_)) => Key::Reverb,
-        Command::Graph(GraphCommand::MasterGainDb(_)) => Key::MasterGain,
-        Command::Graph(GraphCommand::Limiter(_)) => Key::Limiter,
-        Command::Seek(_) => Key::Seek,
-        Command::SetLoop { .. } => Key::Loop,
-        Command::SelectSource(_) => Key::Source,
-        Command::StopAfter(_) => Key::StopAfter,
-        _ => return None,
-    })
-}
-
-/// Commands waiting for room in the ring.
-///
-/// Coalescing only looks back to the last non-coalescing command: a gain sent after a Stop must
-/// not overwrite (and so move before the Stop) a gain sent before it. Between two such
-/// barriers, commands with different keys commute (they set different things), so replacing a
-/// value in place gives the same final state as sending every value in order.
-#[derive(Default)]
-struct Pending {
-    queue: VecDeque<Command>,
-    /// Absolute index of the queued command with this key (since the last barrier).
-    keys: HashMap<Key, u64>,
-    /// Absolute index of `queue[0]`.
-    front: u64,
-    coalesced: u64,
-}
-
-impl Pending {
-    fn push(&mut self, cmd: Command) {
-        match key_of(&cmd) {
-            Some(k) => {
-                let end = self.front + self.queue.len() as u64;
-                match self.keys.get(&k) {
-                    Some(&i) if i >= self.front && i < end => {
-                        self.queue[(i - self.front) as usize] = cmd;
-                        self.coalesced += 1;
-                    }
-                    _ => {
-                        self.keys.insert(k, end);
-                        self.queue.push_back(cmd);
-                    }
-                }
-            }
-            None => {
-                self.keys.clear();
-                self.queue.push_back(cmd);
-            }
-        }
-    }
-
-    fn flush(&mut self, ring: &mut Producer<Command>) {
-        while let Some(cmd) = self.queue.pop_front() {
-            match ring.push(cmd) {
-                Ok(()) => self.front += 1,
-                Err(PushError::Full(cmd)) => {
-                    self.queue.push_front(cmd);
-                    return;
-                }
-            }
-        }
-        self.keys.clear();
-    }
-}
 
 /// What one [`EngineHandle::tick`] did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -251,7 +171,8 @@ impl EngineHandle {
         &self.status
     }
 
-    /// Takes the messages for the user gathered by `tick` (device lost, reconnected, …).
+    /// Takes the messages for the user gathered by `tick` (device lost, reconnected, a fault
+    /// caught, …).
     pub fn take_messages(&mut self) -> Vec<String> {
         std::mem::take(&mut self.messages)
     }
@@ -284,9 +205,11 @@ impl EngineHandle {
         }
     }
 
-    /// Clears the master's clip light.
+    /// Clears the master's clip light and the master's and reverb return's fault lights.
     pub fn clear_master_clip(&mut self) {
         self.meters.master.levels.clip = false;
+        self.meters.master.levels.faulted = false;
+        self.meters.master.reverb.faulted = false;
     }
 
     /// Clears every clip light, peak hold, the true-peak maximum and the integrated loudness.
@@ -451,7 +374,9 @@ impl EngineHandle {
         self.pending.flush(&mut self.commands);
         self.meters.decay(now);
         while let Ok(f) = self.feedback.pop() {
-            self.meters.apply(f, now);
+            if let Some(fault) = self.meters.apply(f, now) {
+                self.messages.push(fault.message());
+            }
             s.feedback += 1;
         }
         while let Ok(r) = self.retired.pop() {
@@ -500,49 +425,5 @@ impl Drop for EngineHandle {
     fn drop(&mut self) {
         // No callback may run while the slot (and the engine in it) is dropped.
         self.stop_output();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn gain(id: u64, v: f32) -> Command {
-        Command::Graph(GraphCommand::Track(TrackId(id), TrackParam::GainDb(v)))
-    }
-
-    fn value(c: &Command) -> String {
-        format!("{c:?}")
-    }
-
-    #[test]
-    fn pending_coalesces_per_key_between_barriers() {
-        let mut p = Pending::default();
-        p.push(gain(1, 1.0));
-        p.push(gain(2, 1.0));
-        p.push(gain(1, 2.0));
-        p.push(Command::Stop);
-        p.push(gain(1, 3.0));
-        p.push(gain(1, 4.0));
-        let q: Vec<String> = p.queue.iter().map(value).collect();
-        assert_eq!(
-            q,
-            vec![
-                value(&gain(1, 2.0)),
-                value(&gain(2, 1.0)),
-                value(&Command::Stop),
-                value(&gain(1, 4.0)),
-            ]
-        );
-        assert_eq!(p.coalesced, 2);
-        // Partly flushed: a key whose command already left is not overwritten any more.
-        let (mut tx, mut rx) = RingBuffer::new(1);
-        p.flush(&mut tx);
-        assert_eq!(p.queue.len(), 3);
-        p.push(gain(1, 5.0));
-        p.push(gain(1, 6.0));
-        assert_eq!(p.queue.len(), 3, "6.0 replaces 4.0 (after the Stop)");
-        assert_eq!(value(&rx.pop().unwrap()), value(&gain(1, 2.0)));
-        assert_eq!(value(p.queue.back().unwrap()), value(&gain(1, 6.0)));
     }
 }

@@ -4,8 +4,11 @@
 //! engine to the widgets.
 
 use super::command::Source;
-use super::feedback::{EndReason, Feedback, MasterMeter, PlayState, TrackMeter, TransportReport};
-use crate::dsp::gain_to_db_f32;
+use super::faults::FaultSource;
+use super::feedback::{
+    EndReason, Feedback, MasterMeter, PlayState, ReverbMeter, TrackMeter, TransportReport,
+};
+use crate::dsp::{LevelReport, gain_to_db_f32};
 use crate::project::TrackId;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -72,17 +75,24 @@ impl ChannelMeter {
         }
     }
 
-    fn add(&mut self, peak: [f32; 2], rms: [f32; 2], clipped: bool, now: Instant) {
+    fn add(&mut self, levels: &LevelReport, now: Instant) {
         for s in 0..2 {
-            let p = gain_to_db_f32(peak[s]);
+            let p = gain_to_db_f32(levels.peak[s]);
             self.peak_db[s] = self.peak_db[s].max(p);
-            self.rms_db[s] = self.rms_db[s].max(gain_to_db_f32(rms[s]));
+            self.rms_db[s] = self.rms_db[s].max(gain_to_db_f32(levels.rms[s]));
             if p >= self.hold_db[s] && p > f32::NEG_INFINITY {
                 self.hold_db[s] = p;
                 self.hold_until[s] = Some(now + PEAK_HOLD);
             }
         }
-        self.clip |= clipped;
+        self.clip |= levels.clip[0] || levels.clip[1];
+    }
+
+    /// Latches a fault; true when the light was off (a new fault to tell the user about).
+    fn latch_fault(&mut self, faulted: bool) -> bool {
+        let new = faulted && !self.faulted;
+        self.faulted |= faulted;
+        new
     }
 
     fn is_silent(&self) -> bool {
@@ -139,7 +149,30 @@ pub struct MeterState {
     pub reports: u64,
     ended: Option<(u64, EndReason)>,
     seq: u64,
+    /// Tracks seen so far in the current report (their mixer positions).
+    tracks_in_report: usize,
     last_tick: Option<Instant>,
+}
+
+/// A fault light that just came on, for a message to the user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NewFault {
+    /// Where.
+    pub source: FaultSource,
+    /// For a track, its position in the mixer (1 = first).
+    pub position: usize,
+}
+
+impl NewFault {
+    /// A sentence for the user.
+    pub fn message(&self) -> String {
+        let what = match self.source {
+            FaultSource::Track(_) => format!("track {}", self.position),
+            FaultSource::Reverb => "the reverb return".to_string(),
+            FaultSource::Master => "the master bus".to_string(),
+        };
+        format!("{what} produced an invalid sample (NaN, infinity or overflow); it was silenced")
+    }
 }
 
 impl MeterState {
@@ -159,6 +192,7 @@ impl MeterState {
             reports: 0,
             ended: None,
             seq: 0,
+            tracks_in_report: 0,
             last_tick: None,
         }
     }
@@ -220,48 +254,66 @@ impl MeterState {
         self.master.reverb.decay(dt, now);
     }
 
-    pub(super) fn apply(&mut self, f: Feedback, now: Instant) {
+    /// Takes one message from the audio thread; returns a fault whose light just came on.
+    pub(super) fn apply(&mut self, f: Feedback, now: Instant) -> Option<NewFault> {
+        let mut fault = None;
         match f {
             Feedback::Transport(t) => {
                 self.transport = t;
                 self.seq += 1;
+                self.tracks_in_report = 0;
             }
             Feedback::Track(TrackMeter {
                 id,
-                peak,
-                rms,
-                clipped,
+                levels,
                 gain_reduction_db,
                 faulted,
             }) => {
+                self.tracks_in_report += 1;
                 let m = self.tracks.entry(id).or_default();
-                m.add(peak, rms, clipped, now);
+                m.add(&levels, now);
                 m.gain_reduction_db = gain_reduction_db;
-                m.faulted |= faulted;
                 m.seen = self.seq;
+                if m.latch_fault(faulted) {
+                    fault = Some(NewFault {
+                        source: FaultSource::Track(id),
+                        position: self.tracks_in_report,
+                    });
+                }
+            }
+            Feedback::Reverb(ReverbMeter { levels, faulted }) => {
+                let m = &mut self.master.reverb;
+                m.add(&levels, now);
+                if m.latch_fault(faulted) {
+                    fault = Some(NewFault {
+                        source: FaultSource::Reverb,
+                        position: 0,
+                    });
+                }
             }
             Feedback::Master(MasterMeter {
-                peak,
-                rms,
-                clipped,
+                levels,
                 true_peak_dbtp,
                 momentary_lufs,
                 short_term_lufs,
                 integrated_lufs,
                 limiter_gr_db,
-                reverb_peak,
-                reverb_rms,
+                faulted,
             }) => {
                 let m = &mut self.master;
-                m.levels.add(peak, rms, clipped, now);
-                let reverb_clipped = reverb_peak.iter().any(|&p| p >= 1.0);
-                m.reverb.add(reverb_peak, reverb_rms, reverb_clipped, now);
+                m.levels.add(&levels, now);
                 m.levels.gain_reduction_db = limiter_gr_db;
                 m.true_peak_dbtp = true_peak_dbtp;
                 m.true_peak_max_dbtp = m.true_peak_max_dbtp.max(true_peak_dbtp);
                 m.momentary_lufs = momentary_lufs;
                 m.short_term_lufs = short_term_lufs;
                 m.integrated_lufs = integrated_lufs;
+                if m.levels.latch_fault(faulted) {
+                    fault = Some(NewFault {
+                        source: FaultSource::Master,
+                        position: 0,
+                    });
+                }
                 // Tracks missing from a complete report were removed from the graph.
                 let seq = self.seq;
                 self.tracks.retain(|_, t| t.seen == seq);
@@ -269,6 +321,7 @@ impl MeterState {
             }
             Feedback::Ended { position, reason } => self.ended = Some((position, reason)),
         }
+        fault
     }
 }
 
@@ -286,9 +339,13 @@ mod tests {
         m.apply(
             Feedback::Track(TrackMeter {
                 id,
-                peak: [1.0, 0.5],
-                rms: [0.5, 0.25],
-                clipped: true,
+                levels: LevelReport {
+                    channels: 2,
+                    frames: 800,
+                    peak: [1.0, 0.5],
+                    rms: [0.5, 0.25],
+                    clip: [true, false],
+                },
                 gain_reduction_db: 3.0,
                 faulted: false,
             }),

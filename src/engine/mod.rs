@@ -1,5 +1,6 @@
-//! The mix engine: the mix graph that playback and bounce share, the real-time renderer with its
-//! command and feedback rings, the audio device, and offline rendering.
+//! The mix engine: the mix graph that playback and every render share, the real-time renderer
+//! with its command and feedback rings, the audio device, and the render driver (faster than
+//! real time: bounce, in-memory renders, the tests' references).
 //!
 //! Nothing here knows about the GUI.
 
@@ -7,13 +8,15 @@ pub mod bounce;
 pub mod bus;
 pub mod command;
 pub mod device;
+pub mod faults;
 pub mod feedback;
 pub mod graph;
 pub mod handle;
 pub mod meters;
-pub mod offline;
 pub mod params;
+mod pending;
 pub mod realtime;
+pub mod render;
 pub mod slot;
 pub mod stems;
 pub mod strip;
@@ -21,9 +24,11 @@ pub mod sync;
 
 pub use command::{Command, GraphCommand, Retired, Source, TrackParam};
 pub use device::{OutputConfig, OutputStatus, list_output_devices};
+pub use faults::{FaultSource, Faults};
 pub use feedback::{Feedback, PlayState};
 pub use graph::{MixGraph, TrackNode};
 pub use handle::EngineHandle;
-pub use meters::{ChannelMeter, MasterMeterState, MeterState};
+pub use meters::{ChannelMeter, MasterMeterState, MeterState, NewFault};
 pub use realtime::AudioEngine;
+pub use render::{RenderOptions, RenderOutcome, Tail};
 pub use slot::{Render, RenderSlot};

@@ -10,8 +10,9 @@
 //! when the retire ring has room for what they give back.
 //!
 //! Transport semantics (all sample-accurate at the callback boundary where the command lands):
-//! - Play from a stopped graph seeks the read head to the cue and pre-rolls the graph's latency,
-//!   exactly as `offline::render` does, so playback equals a bounce bit for bit.
+//! - Play from a stopped graph seeks the read head to the cue and pre-rolls the graph's latency
+//!   ([`MixGraph::start_at`]), exactly as the render driver (`engine::render`) starts, so
+//!   playback equals a render — and so a bounce — bit for bit.
 //! - Pause keeps every DSP state; Play continues seamlessly. Stop clears DSP state (reverb tails,
 //!   compressor memory) and leaves the cue at the frame heard last.
 //! - Seek while playing jumps with the graph's declick crossfade; while paused or stopped it moves
@@ -22,7 +23,8 @@
 
 use super::command::{Command, GraphCommand, Retired, Source};
 use super::feedback::{
-    EndReason, Feedback, MasterMeter, PlayState, REPORTS_PER_SECOND, TrackMeter, TransportReport,
+    EndReason, Feedback, MasterMeter, PlayState, REPORT_OVERHEAD, REPORTS_PER_SECOND, ReverbMeter,
+    TrackMeter, TransportReport,
 };
 use super::graph::MixGraph;
 use super::slot::Render;
@@ -282,9 +284,8 @@ impl AudioEngine {
                 // Play at the end starts over.
                 start = 0;
             }
-            // Exactly what offline::render does: the first frame heard is the cue.
-            self.graph.seek(start, false);
-            self.graph.preroll();
+            // Exactly how the render driver starts: the first frame heard is the cue.
+            self.graph.start_at(start);
             self.preroll_pending = false;
             self.jump = None;
         }
@@ -391,7 +392,7 @@ impl AudioEngine {
             self.ended = None;
         }
         let tracks = self.graph.tracks().count();
-        if self.feedback.slots() < tracks + 2 {
+        if self.feedback.slots() < tracks + REPORT_OVERHEAD {
             return;
         }
         let t = TransportReport {
@@ -410,16 +411,19 @@ impl AudioEngine {
             let (levels, faulted) = node.take_levels();
             let m = TrackMeter {
                 id,
-                peak: levels.peak,
-                rms: levels.rms(),
-                clipped: levels.clipped,
+                levels,
                 gain_reduction_db: gr,
                 faulted,
             };
             let _ = self.feedback.push(Feedback::Track(m));
         }
+        let reverb = self.graph.reverb_mut();
+        let m = ReverbMeter {
+            levels: reverb.take_levels(),
+            faulted: reverb.take_fault(),
+        };
+        let _ = self.feedback.push(Feedback::Reverb(m));
         let levels = self.master_levels.take();
-        let reverb = self.graph.reverb_mut().take_levels();
         let playing = self.state == PlayState::Playing;
         let (mut momentary, mut short_term, mut integrated, mut true_peak) = (
             f32::NEG_INFINITY,
@@ -438,16 +442,13 @@ impl AudioEngine {
             }
         }
         let m = MasterMeter {
-            peak: levels.peak,
-            rms: levels.rms,
-            clipped: levels.clip[0] || levels.clip[1],
+            levels,
             true_peak_dbtp: true_peak,
             momentary_lufs: momentary,
             short_term_lufs: short_term,
             integrated_lufs: integrated,
             limiter_gr_db: self.graph.master().gain_reduction_db(),
-            reverb_peak: reverb.peak,
-            reverb_rms: reverb.rms,
+            faulted: self.graph.master_mut().take_fault(),
         };
         let _ = self.feedback.push(Feedback::Master(m));
     }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 pub struct ProjectStems {
     /// Audio by track.
     pub audio: HashMap<TrackId, Arc<StemAudio>>,
-    /// Offline tracks with the reason.
+    /// Offline tracks (their stem could not be read), with the reason.
     pub offline: Vec<(TrackId, MediaError)>,
 }
 

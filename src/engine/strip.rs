@@ -3,8 +3,7 @@
 
 use super::command::TrackParam;
 use super::params;
-use super::params::level_gain;
-use crate::dsp::{ChannelEq, Compressor, Ramp, mono_pan, stereo_balance};
+use crate::dsp::{ChannelEq, Compressor, LevelReport, Ramp, mono_pan, stereo_balance};
 use crate::media::StemAudio;
 use crate::project::{self, TrackId};
 use std::sync::Arc;
@@ -151,36 +150,37 @@ impl StripParams {
     }
 }
 
-/// Level statistics of a strip's output since they were last taken.
+/// Level statistics of a strip's output since they were last taken (accumulated per block
+/// from [`block_stats`], which vectorises; read out as the dsp's [`LevelReport`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct StripLevels {
+struct StripLevels {
     /// Largest |sample| per side.
-    pub peak: [f32; 2],
+    peak: [f32; 2],
     /// Sum of squares per side.
-    pub sum_sq: [f64; 2],
+    sum_sq: [f64; 2],
     /// Frames accumulated.
-    pub frames: u64,
-    /// Whether any sample reached full scale.
-    pub clipped: bool,
+    frames: u64,
 }
 
 impl StripLevels {
-    /// RMS per side.
-    pub fn rms(&self) -> [f32; 2] {
-        let n = self.frames.max(1) as f64;
-        [
-            (self.sum_sq[0] / n).sqrt() as f32,
-            (self.sum_sq[1] / n).sqrt() as f32,
-        ]
-    }
-
     fn add(&mut self, stats: [(f32, f32); 2], frames: usize) {
         for (side, (peak, sum)) in stats.into_iter().enumerate() {
             self.peak[side] = self.peak[side].max(peak);
             self.sum_sq[side] += sum as f64;
         }
         self.frames += frames as u64;
-        self.clipped |= self.peak[0] >= 1.0 || self.peak[1] >= 1.0;
+    }
+
+    /// The levels as a report of both sides (stereo output, whatever the stem).
+    fn report(&self) -> LevelReport {
+        let n = self.frames.max(1) as f64;
+        LevelReport {
+            channels: 2,
+            frames: u32::try_from(self.frames).unwrap_or(u32::MAX),
+            peak: self.peak,
+            rms: self.sum_sq.map(|s| (s / n).sqrt() as f32),
+            clip: self.peak.map(|p| p >= 1.0),
+        }
     }
 }
 
@@ -299,9 +299,20 @@ impl TrackNode {
             .map_or(0, |s| s.channels.first().map_or(0, |c| c.len()) as u64)
     }
 
-    /// Whether a non-finite sample was caught (and silenced) since the last `take_levels`.
+    /// Whether a non-finite sample was caught (and silenced) since the fault was last taken.
     pub fn faulted(&self) -> bool {
         self.faulted
+    }
+
+    /// Whether a non-finite sample was caught since the last call (or `take_levels`); clears it.
+    pub fn take_fault(&mut self) -> bool {
+        std::mem::replace(&mut self.faulted, false)
+    }
+
+    /// The strip's output (post-fader, post-pan) of the block just processed: its first
+    /// `frames` frames, left and right — what a stems bounce writes for this track.
+    pub fn output(&self, frames: usize) -> [&[f32]; 2] {
+        [&self.out[0][..frames], &self.out[1][..frames]]
     }
 
     /// Current compressor gain reduction in dB (≥ 0).
@@ -309,10 +320,10 @@ impl TrackNode {
         self.comp.gain_reduction_db()
     }
 
-    /// Output levels since the last call; resets them and the fault flag.
-    pub fn take_levels(&mut self) -> (StripLevels, bool) {
+    /// Output levels since the last call and whether a fault was caught; resets both.
+    pub fn take_levels(&mut self) -> (LevelReport, bool) {
         let faulted = std::mem::replace(&mut self.faulted, false);
-        (std::mem::take(&mut self.levels), faulted)
+        (std::mem::take(&mut self.levels).report(), faulted)
     }
 
     /// Applies one parameter change.
@@ -365,17 +376,16 @@ impl TrackNode {
     fn retarget(&mut self, immediate: bool) {
         let p = &self.params;
         let pol = if p.polarity_invert { -1.0 } else { 1.0 };
-        let trim = pol * level_gain(p.trim_db);
+        let trim = pol * params::trim_gain(p.trim_db);
         let gate = if self.gate { 1.0 } else { 0.0 };
-        let fader = level_gain(p.gain_db) * gate;
-        let pan = p.pan.clamp(-1.0, 1.0);
-        let pan = if pan.is_nan() { 0.0 } else { pan };
+        let fader = params::fader_gain(p.gain_db) * gate;
+        let pan = params::pan(p.pan);
         let (pl, pr) = if self.channels == 1 {
             mono_pan(pan)
         } else {
             stereo_balance(pan)
         };
-        let send = level_gain(p.send_db) * gate;
+        let send = params::send_gain(p.send_db) * gate;
         let send_lr = if p.send_pre_fader {
             let s = if self.channels == 1 {
                 send * MONO_CENTRE
@@ -459,8 +469,9 @@ impl TrackNode {
         }
 
         // A NaN or infinity never leaves the strip: silence the block, reset, flag it. Checking
-        // the output is enough: every send is the same signal times a finite gain, and a
-        // non-finite input times a zero fader gain is NaN too.
+        // the output catches every non-finite input (times a zero fader gain it is NaN too).
+        // A send can still overflow on its own (a huge finite sample, fader closed, pre-fader
+        // send boosted): the reverb return's guard catches and reports that.
         let stats = [block_stats(out_l), block_stats(out_r)];
         if stats.iter().any(|(_, sum)| !sum.is_finite()) {
             out_l.fill(0.0);

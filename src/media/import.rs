@@ -1,7 +1,9 @@
-//! Importing several stems at once, one file per thread, with progress reports.
+//! Importing several stems at once, one file per worker of rayon's pool, with progress
+//! reports.
 
 use super::MediaError;
 use super::stem::{StemAudio, load_stem_with_progress};
+use rayon::prelude::*;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -25,24 +27,45 @@ pub struct ImportProgress {
 /// Per-file progress is reported in steps of this size, not per packet.
 const STEP: f32 = 0.02;
 
-/// Decodes, resamples and analyses `paths` in parallel on up to
-/// `std::thread::available_parallelism()` threads. Results come back in input order; a file
-/// that fails (or even crashes its decoder) never stops the others.
+/// Decodes, resamples and analyses `paths` in parallel on rayon's global pool (one worker per
+/// core). Results come back in input order; a file that fails (or even crashes its decoder)
+/// never stops the others.
 pub fn import_stems(
     paths: &[PathBuf],
     project_rate: u32,
     progress: &(dyn Fn(ImportProgress) + Sync),
 ) -> Vec<Result<StemAudio, MediaError>> {
+    let results: Vec<Mutex<Option<Result<StemAudio, MediaError>>>> =
+        paths.iter().map(|_| Mutex::new(None)).collect();
+    import_stems_each(paths, project_rate, progress, &|i, r| {
+        if let Ok(mut slot) = results[i].lock() {
+            *slot = Some(r);
+        }
+    });
+    results
+        .into_iter()
+        .zip(paths)
+        .map(|(slot, path)| {
+            slot.into_inner().ok().flatten().unwrap_or_else(|| {
+                Err(MediaError::corrupt(path, "the decoder failed on this file"))
+            })
+        })
+        .collect()
+}
+
+/// Like [`import_stems`], but hands each file's result to `done` (with its index in `paths`) as
+/// soon as that file is finished, so a window can show every stem the moment it is ready.
+/// Returns when every file is done.
+pub fn import_stems_each(
+    paths: &[PathBuf],
+    project_rate: u32,
+    progress: &(dyn Fn(ImportProgress) + Sync),
+    done: &(dyn Fn(usize, Result<StemAudio, MediaError>) + Sync),
+) {
     let total = paths.len();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(total);
-    let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
+    let files_done = AtomicUsize::new(0);
     // Each file's fraction as f32 bits, so the overall figure can be summed lock-free.
     let fractions: Vec<AtomicU32> = (0..total).map(|_| AtomicU32::new(0)).collect();
-    let results: Vec<Mutex<Option<Result<StemAudio, MediaError>>>> =
-        (0..total).map(|_| Mutex::new(None)).collect();
 
     let report = |file: usize, fraction: f32, files_done: usize| {
         fractions[file].store(fraction.to_bits(), Ordering::Relaxed);
@@ -59,46 +82,25 @@ pub fn import_stems(
         });
     };
 
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= total {
-                        break;
-                    }
-                    let path = &paths[i];
-                    let mut last = 0.0f32;
-                    let mut on_progress = |f: f32| {
-                        if f >= last + STEP && f < 1.0 {
-                            last = f;
-                            report(i, f, done.load(Ordering::Relaxed));
-                        }
-                    };
-                    let result = catch_unwind(AssertUnwindSafe(|| {
-                        load_stem_with_progress(path, project_rate, &mut on_progress)
-                    }))
-                    .unwrap_or_else(|_| {
-                        Err(MediaError::corrupt(path, "the decoder failed on this file"))
-                    });
-                    if let Ok(mut slot) = results[i].lock() {
-                        *slot = Some(result);
-                    }
-                    let files_done = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    report(i, 1.0, files_done);
+    paths
+        .par_iter()
+        .enumerate()
+        // One file per task: files are few and each takes long, so no batching.
+        .with_max_len(1)
+        .for_each(|(i, path)| {
+            let mut last = 0.0f32;
+            let mut on_progress = |f: f32| {
+                if f >= last + STEP && f < 1.0 {
+                    last = f;
+                    report(i, f, files_done.load(Ordering::Relaxed));
                 }
-            });
-        }
-    });
-
-    results
-        .into_iter()
-        .zip(paths)
-        .map(|(slot, path)| {
-            slot.into_inner()
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| Err(MediaError::corrupt(path, "the import was interrupted")))
-        })
-        .collect()
+            };
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                load_stem_with_progress(path, project_rate, &mut on_progress)
+            }))
+            .unwrap_or_else(|_| Err(MediaError::corrupt(path, "the decoder failed on this file")));
+            let n = files_done.fetch_add(1, Ordering::Relaxed) + 1;
+            report(i, 1.0, n);
+            done(i, result);
+        });
 }

@@ -17,7 +17,7 @@ mod stem;
 mod wav;
 
 pub use decode::{AudioInfo, DecodedAudio, decode_file, is_audio_extension, probe_info};
-pub use import::{ImportProgress, import_stems};
+pub use import::{ImportProgress, import_stems, import_stems_each};
 pub use peaks::{Overview, PeakBin};
 pub use resample::{ResampleError, resample, resampled_len};
 pub use stem::{StemAudio, load_stem};

@@ -126,7 +126,30 @@ pub fn from_ron_str(text: &str) -> Result<Project, ParseError> {
         v => migrate::from_older(v, text)?,
     };
     project.version = CURRENT_VERSION;
+    check_sample_rate(&project, text)?;
     Ok(project)
+}
+
+/// A mix rate the engine cannot run at is an error in the file, named with its line.
+fn check_sample_rate(project: &Project, text: &str) -> Result<(), ParseError> {
+    let range = super::ranges::SAMPLE_RATE_HZ;
+    if range.contains(&project.sample_rate) {
+        return Ok(());
+    }
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("sample_rate"))
+        .map_or(1, |i| i + 1);
+    Err(ParseError::Syntax {
+        line,
+        column: 1,
+        message: format!(
+            "sample_rate {} Hz is outside {}–{} Hz",
+            project.sample_rate,
+            range.start(),
+            range.end()
+        ),
+    })
 }
 
 /// Writes the project as pretty RON, with paths below `base_dir` made relative to it.

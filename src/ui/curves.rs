@@ -5,7 +5,7 @@
 //! uses to build the strip's processors), so a curve is by construction what the strip plays,
 //! clamps included.
 
-use crate::dsp::ChannelEq;
+use crate::dsp::compressor::static_output_db;
 use crate::engine::params;
 use crate::project::{CompressorSettings, EqSettings};
 use crate::ui::widgets::curve::{comp_input_db, eq_frequency};
@@ -24,21 +24,21 @@ pub fn eq_db(eq: &EqSettings, rate: u32, n: usize) -> Vec<f32> {
     if rate < 21 {
         return vec![0.0; n];
     }
-    let eq = ChannelEq::new(f64::from(rate), &params::eq(eq));
-    (0..n)
-        .map(|i| eq.response_db(f64::from(eq_frequency(i, n))) as f32)
-        .collect()
+    let freqs: Vec<f32> = (0..n).map(|i| eq_frequency(i, n)).collect();
+    params::eq_response_db(eq, rate, &freqs)
 }
 
 /// The compressor's static curve: output level in dB (makeup not included) at `n` input levels
 /// ([`comp_input_db`]`(i, n)`), as the engine's compressor computes its gain reduction.
 pub fn compressor_db(c: &CompressorSettings, n: usize) -> Vec<f32> {
-    let p = params::compressor(c);
+    // The curve of the settings, drawn also while the compressor is switched off.
+    let p = crate::dsp::CompressorParams {
+        enabled: true,
+        makeup_db: 0.0,
+        ..params::compressor(c)
+    };
     (0..n)
-        .map(|i| {
-            let x = f64::from(comp_input_db(i, n));
-            (x - p.static_gain_reduction_db(x)) as f32
-        })
+        .map(|i| static_output_db(&p, f64::from(comp_input_db(i, n))) as f32)
         .collect()
 }
 

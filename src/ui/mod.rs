@@ -49,6 +49,7 @@ pub mod theme;
 pub mod timeline;
 pub mod transport;
 pub mod widgets;
+pub mod window_icon;
 
 pub use app::{App, CrashState, Message};
 
@@ -121,6 +122,8 @@ pub fn run(project: Option<PathBuf>) -> Result<(), String> {
         .title(App::title)
         .subscription(App::subscription)
         .theme(App::theme)
+        // Before the other window settings: `window` replaces them all.
+        .window(window_icon::settings())
         .window_size((1440.0, 900.0))
         .exit_on_close_request(false)
         .default_font(iced::Font::with_name("Fira Sans"))

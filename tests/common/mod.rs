@@ -6,15 +6,47 @@
 use std::f64::consts::PI;
 use std::path::PathBuf;
 
-/// `../shared/testdata` next to the crate, or `None` (with the reason printed) when absent.
+/// The shared test material: `$STEMMIX_TESTDATA` if set, else `../shared/testdata` next to
+/// the crate. `None` when it is absent — after saying why on stderr; with `CI` set a missing
+/// directory fails the test instead (see [`skip`]).
 pub fn shared_testdata() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata"));
+    let dir = std::env::var_os("STEMMIX_TESTDATA").map_or_else(
+        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata")),
+        PathBuf::from,
+    );
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("skipping: {} is absent", dir.display());
+        skip(&format!("the shared test data {} is absent", dir.display()));
         None
     }
+}
+
+/// A test cannot run here because `why`: on a developer's machine it says so and the caller
+/// returns; in CI (the `CI` variable set) a missing prerequisite is a failure, never a pass.
+pub fn skip(why: &str) {
+    if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
+        panic!("{why}, and CI is set: a test must not pass without running");
+    }
+    eprintln!("skipping: {why}");
+}
+
+/// Writes planar `channels` as a 32-bit float WAV at `rate` (exact samples, NaN and huge
+/// values included).
+pub fn write_f32_wav(path: &std::path::Path, rate: u32, channels: &[Vec<f32>]) {
+    let spec = hound::WavSpec {
+        channels: channels.len() as u16,
+        sample_rate: rate,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    for i in 0..channels[0].len() {
+        for c in channels {
+            w.write_sample(c[i]).unwrap();
+        }
+    }
+    w.finalize().unwrap();
 }
 
 /// The committed fixtures rendered by `tests/fixtures/make_fixtures.sh`.
@@ -41,23 +73,6 @@ pub fn hound_planar(path: &std::path::Path) -> (Vec<Vec<f32>>, u32) {
         .map(|c| interleaved.iter().skip(c).step_by(ch).copied().collect())
         .collect();
     (planar, spec.sample_rate)
-}
-
-/// Writes planar `channels` as a 32-bit float WAV at `rate` (exact: the samples as they are).
-pub fn write_f32_wav(path: &std::path::Path, rate: u32, channels: &[Vec<f32>]) {
-    let spec = hound::WavSpec {
-        channels: channels.len() as u16,
-        sample_rate: rate,
-        bits_per_sample: 32,
-        sample_format: hound::SampleFormat::Float,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for i in 0..channels[0].len() {
-        for c in channels {
-            w.write_sample(c[i]).unwrap();
-        }
-    }
-    w.finalize().unwrap();
 }
 
 /// The master every fixture was rendered from (`signal_s24.wav`: 24-bit stereo, 44.1 kHz,

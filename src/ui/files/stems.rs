@@ -6,7 +6,6 @@ use crate::media::{self, StemAudio};
 use crate::project::Project;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 
 /// Where a track's audio is.
@@ -135,7 +134,7 @@ impl StemLibrary {
             rx,
             remaining: todo.len(),
         });
-        std::thread::spawn(move || decode_worker(todo, rate, tx));
+        rayon::spawn(move || decode_worker(todo, rate, tx));
     }
 
     /// Applies what the workers reported; returns the files that finished.
@@ -181,33 +180,21 @@ impl StemLibrary {
     }
 }
 
-/// Decodes `paths` on up to one thread per core, one file at a time per thread, reporting each
-/// file as soon as it is done.
+/// Decodes `paths` on rayon's pool (one file per worker), reporting each file as soon as it is
+/// done. Runs as a rayon task itself, so the window's thread never waits.
 fn decode_worker(paths: Vec<PathBuf>, rate: u32, tx: mpsc::Sender<DecodeEvent>) {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, paths.len().max(1));
-    let next = AtomicUsize::new(0);
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(p) = paths.get(i) else { break };
-                    let report = |pr: media::ImportProgress| {
-                        let _ = tx.send(DecodeEvent::Progress(p.clone(), pr.overall));
-                    };
-                    let r = media::import_stems(std::slice::from_ref(p), rate, &report)
-                        .into_iter()
-                        .next()
-                        .unwrap_or_else(|| Err(media::MediaError::Empty { path: p.clone() }))
-                        .map_err(|e| e.to_string());
-                    if tx.send(DecodeEvent::Done(p.clone(), r)).is_err() {
-                        // The app moved on to another project.
-                        break;
-                    }
-                }
-            });
-        }
+    // A closed channel means the app moved on to another project: nothing to do.
+    let send = |e: DecodeEvent| drop(tx.send(e));
+    let progress = |pr: media::ImportProgress| {
+        send(DecodeEvent::Progress(
+            paths[pr.file].clone(),
+            pr.file_fraction,
+        ));
+    };
+    media::import_stems_each(&paths, rate, &progress, &|i, r| {
+        send(DecodeEvent::Done(
+            paths[i].clone(),
+            r.map_err(|e| e.to_string()),
+        ));
     });
 }
