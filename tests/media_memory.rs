@@ -1,69 +1,26 @@
 //! Memory stays bounded by what a file holds, not by what its header claims: a header claiming
 //! 10^9 frames must not make the decoder allocate them up front (issue 14, item 2).
 //!
-//! A counting global allocator records the largest single request and the reallocations of big
-//! blocks; it is its own test binary so nothing else runs alongside, and its tests take turns.
+//! A counting global allocator (`support/counting_alloc.rs`) records the largest single request
+//! and the reallocations of big blocks; it is its own test binary so nothing else runs alongside,
+//! and its tests take turns.
 
 mod common;
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
 
 use common::fixture;
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use counting_alloc::{Counting, exclusive, measure};
 use stemmix::media::{MediaError, decode_file};
 
-/// The system allocator, remembering the largest block asked for since the last reset.
-struct LargestRequest;
-
-static LARGEST: AtomicUsize = AtomicUsize::new(0);
-/// Reallocations of blocks of at least [`BIG`] bytes since the last reset (a growing plane).
-static BIG_REALLOCS: AtomicUsize = AtomicUsize::new(0);
-/// A block this large is a decoded plane, not a packet buffer.
-const BIG: usize = 128 << 10;
-
-// SAFETY: every call is forwarded unchanged to the system allocator.
-unsafe impl GlobalAlloc for LargestRequest {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LARGEST.fetch_max(layout.size(), Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        LARGEST.fetch_max(layout.size(), Ordering::Relaxed);
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LARGEST.fetch_max(new_size, Ordering::Relaxed);
-        if layout.size() >= BIG {
-            BIG_REALLOCS.fetch_add(1, Ordering::Relaxed);
-        }
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: LargestRequest = LargestRequest;
-
-/// The tests share the counters, so each holds this for its whole run.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-
-fn exclusive() -> MutexGuard<'static, ()> {
-    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
-}
+static ALLOCATOR: Counting = Counting;
 
 /// Decodes `path`; returns the frame count (or error), the largest single allocation and the
 /// number of big reallocations made meanwhile.
 fn decode_measured(path: &std::path::Path) -> (Result<usize, MediaError>, usize, usize) {
-    LARGEST.store(0, Ordering::Relaxed);
-    BIG_REALLOCS.store(0, Ordering::Relaxed);
-    let result = decode_file(path).map(|d| d.frames());
-    (
-        result,
-        LARGEST.load(Ordering::Relaxed),
-        BIG_REALLOCS.load(Ordering::Relaxed),
-    )
+    let (result, usage) = measure(|| decode_file(path).map(|d| d.frames()));
+    (result, usage.largest, usage.big_reallocs)
 }
 
 /// Far below the 4 GB (10^9 frames × 4 bytes) the lying headers below would ask for: what a

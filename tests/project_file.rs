@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 use stemmix::project::{
     self, Color, CompressorSettings, Detector, EqBand, EqSettings, LimiterSettings, Marker, Master,
-    PassBand, Project, Reference, Region, ReverbBus, Slope, Track, file,
+    MonoPanLaw, PanLaw, PassBand, Project, Reference, Region, ReverbBus, Slope, StereoPanLaw,
+    Track, file,
 };
 
 fn rich_project(dir: &Path) -> Project {
@@ -46,6 +47,7 @@ fn rich_project(dir: &Path) -> Project {
         },
         reverb_send_db: -12.0,
         reverb_send_pre_fader: true,
+        width: 0.6,
         ..Track::default()
     };
     let bass = Track {
@@ -88,6 +90,10 @@ fn rich_project(dir: &Path) -> Project {
             name: "Chorus".into(),
             time_s: 7.5,
         }],
+        pan_law: PanLaw {
+            mono: MonoPanLaw::Db4_5,
+            stereo: StereoPanLaw::WidthPosition,
+        },
         ..Project::default()
     }
 }
@@ -107,7 +113,10 @@ fn round_trip_through_a_file_keeps_every_field() {
         "pan:",
         "mute:",
         "solo:",
-        "version: 2",
+        "version: 3",
+        "mono: Db4_5",
+        "stereo: WidthPosition",
+        "width: 0.6",
         "\"stems/vocal.flac\"",
     ] {
         assert!(text.contains(key), "missing {key} in\n{text}");
@@ -134,6 +143,31 @@ fn a_hand_written_file_may_list_only_sources() {
     assert!(!t.eq.any_enabled() && !t.compressor.enabled);
     assert_eq!(t.reverb_send_db, f32::NEG_INFINITY);
     assert_eq!(p.tracks[1].gain_db, -3.0);
+    // Named after their files, each in the next colour of the palette.
+    assert_eq!(p.tracks[0].name, "drums");
+    assert_eq!(p.tracks[1].name, "bass");
+    assert_eq!(p.tracks[0].color, project::Color::nth(0));
+    assert_eq!(p.tracks[1].color, project::Color::nth(1));
+}
+
+#[test]
+fn given_names_and_colours_are_kept_and_only_missing_ones_filled_in() {
+    let p = file::from_ron_str(
+        r##"(tracks: [
+            (name: "Kick", source: "k.wav", color: "#4aa3df"),
+            (source: "stems/snare top.flac", color: "#4aa3df"),
+            (name: "Hat", source: "h.wav"),
+            (source: ""),
+        ])"##,
+    )
+    .unwrap();
+    let names: Vec<&str> = p.tracks.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["Kick", "snare top", "Hat", ""]);
+    // The first two keep the colour they were given (the palette's first), the others get
+    // the colour of their place.
+    assert_eq!(p.tracks[1].color, project::Color::nth(0));
+    assert_eq!(p.tracks[2].color, project::Color::nth(2));
+    assert_eq!(p.tracks[3].color, project::Color::nth(3));
 }
 
 #[test]
@@ -164,6 +198,48 @@ fn version_1_files_are_migrated() {
     assert_eq!((k.pan, k.mute), (1.0, true));
     assert!(!k.compressor.enabled);
     assert_ne!(g.color, k.color, "migrated tracks get distinct colours");
+}
+
+#[test]
+fn version_2_files_load_unchanged_and_pan_as_before() {
+    // The bundled example is a version 2 file.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects-examples/demo/demo.stemmix");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("version: 2,"),
+        "the example is still a version 2 file"
+    );
+    let p = project::load(&path).unwrap();
+    assert_eq!(p.version, project::CURRENT_VERSION);
+    // What version 2 played: −3 dB constant power for mono tracks, balance for stereo ones.
+    assert_eq!(p.pan_law.mono, MonoPanLaw::Db3);
+    assert_eq!(p.pan_law.stereo, StereoPanLaw::Balance);
+    assert!(p.tracks.iter().all(|t| t.width == 1.0));
+    // Everything the file says is kept as it says it.
+    let names: Vec<&str> = p.tracks.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["Drums", "Bass", "Keys", "Lead"]);
+    let gains: Vec<(f32, f32)> = p.tracks.iter().map(|t| (t.gain_db, t.pan)).collect();
+    assert_eq!(
+        gains,
+        [(-1.5, 0.0), (-3.0, 0.0), (-4.0, -0.2), (-5.0, 0.15)]
+    );
+    assert_eq!(p.tracks[0].color, Color::parse("#e08a3c").unwrap());
+    assert_eq!(p.reverb.return_db, -2.0);
+    assert_eq!(p.markers[0].name, "Bar 3");
+    // The same text read as version 3 gives the same project, and saving writes version 3
+    // that reads back equal.
+    let as_v3 = file::from_ron_str(&text.replace("version: 2,", "version: 3,")).unwrap();
+    let as_v2 = file::from_ron_str(&text).unwrap();
+    assert!(as_v2.same_content(&as_v3));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo.stemmix");
+    project::save(&p, &out).unwrap();
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("version: 3")
+    );
+    assert!(project::load(&out).unwrap().same_content(&p));
 }
 
 #[test]

@@ -28,7 +28,7 @@ const MAX_BLOCK: usize = 256;
 
 /// Every strip parameter, with a value drawn from `rng`.
 fn any_track_param(rng: &mut Rng, base: &stemmix::project::Track) -> TrackParam {
-    match rng.int(0, 9) {
+    match rng.int(0, 11) {
         0 => TrackParam::TrimDb(rng.range(-12.0, 12.0)),
         1 => TrackParam::GainDb(rng.range(-60.0, 6.0)),
         2 => TrackParam::Pan(rng.range(-1.0, 1.0)),
@@ -59,6 +59,9 @@ fn any_track_param(rng: &mut Rng, base: &stemmix::project::Track) -> TrackParam 
             eq.low_pass.freq_hz = rng.range(2000.0, 20000.0);
             TrackParam::Eq(eq)
         }
+        // The pan laws, and the width the width + position law uses (crosstalk ramps).
+        9 => TrackParam::Width(rng.unit()),
+        10 => TrackParam::PanLaw(rng.pan_law()),
         _ => TrackParam::Compressor(CompressorSettings {
             enabled: rng.unit() < 0.8,
             threshold_db: rng.range(-40.0, 0.0),
@@ -118,13 +121,19 @@ fn the_callback_never_allocates_or_frees() {
                 let stem = stems.get(&project.tracks[rng.int(0, 7)].id).cloned();
                 t.id = TrackId::fresh();
                 added.push(t.id);
-                let node = TrackNode::new(&t, stem, RATE, MAX_BLOCK);
+                let node = TrackNode::new(&t, Default::default(), stem, RATE, MAX_BLOCK);
                 h.add_track(rng.int(0, 10), node);
                 tracks.push(t);
             }
             140 => {
                 let t = &tracks[rng.int(0, tracks.len() - 1)];
-                let node = TrackNode::new(t, stems.get(&t.id).cloned(), RATE, MAX_BLOCK);
+                let node = TrackNode::new(
+                    t,
+                    Default::default(),
+                    stems.get(&t.id).cloned(),
+                    RATE,
+                    MAX_BLOCK,
+                );
                 h.replace_track(node);
             }
             150 => {

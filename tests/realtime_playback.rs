@@ -157,7 +157,13 @@ fn change(k: usize, p: &Project, stems: &Stems, extra: &mut Vec<TrackId>) -> Gra
                 extra.push(t.id);
             }
             t.gain_db = -1.0;
-            let node = TrackNode::new(&t, stems.get(&p.tracks[2].id).cloned(), RATE, MAX_BLOCK);
+            let node = TrackNode::new(
+                &t,
+                p.pan_law,
+                stems.get(&p.tracks[2].id).cloned(),
+                RATE,
+                MAX_BLOCK,
+            );
             GraphCommand::AddTrack {
                 index: 0,
                 node: Box::new(node),
@@ -167,7 +173,7 @@ fn change(k: usize, p: &Project, stems: &Stems, extra: &mut Vec<TrackId>) -> Gra
         17 => {
             let mut t = p.tracks[4].clone();
             t.pan = 0.9;
-            let node = TrackNode::new(&t, stems.get(&t.id).cloned(), RATE, MAX_BLOCK);
+            let node = TrackNode::new(&t, p.pan_law, stems.get(&t.id).cloned(), RATE, MAX_BLOCK);
             GraphCommand::ReplaceTrack(Box::new(node))
         }
         18 => GraphCommand::SetStem(ids[5], None),

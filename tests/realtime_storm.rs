@@ -21,7 +21,7 @@ const BLOCK: usize = 256;
 const COMMANDS: usize = 100_000;
 
 fn param(rng: &mut Rng, eq: stemmix::project::EqSettings) -> TrackParam {
-    match rng.int(0, 9) {
+    match rng.int(0, 11) {
         0 => TrackParam::TrimDb(rng.range(-12.0, 12.0)),
         1 => TrackParam::GainDb(rng.range(-60.0, 6.0)),
         2 => TrackParam::Pan(rng.range(-1.0, 1.0)),
@@ -37,6 +37,8 @@ fn param(rng: &mut Rng, eq: stemmix::project::EqSettings) -> TrackParam {
             eq.peak2.freq_hz = rng.range(200.0, 8000.0);
             TrackParam::Eq(eq)
         }
+        9 => TrackParam::Width(rng.unit()),
+        10 => TrackParam::PanLaw(rng.pan_law()),
         _ => TrackParam::Compressor(CompressorSettings {
             enabled: true,
             threshold_db: rng.range(-40.0, 0.0),
@@ -145,13 +147,15 @@ fn a_hundred_thousand_commands_lose_no_final_value_and_block_nobody() {
                 TrackParam::SendPreFader(x) => p.send_pre_fader == x,
                 TrackParam::Eq(x) => p.eq == x,
                 TrackParam::Compressor(x) => p.compressor == x,
+                TrackParam::Width(x) => p.width == x,
+                TrackParam::PanLaw(x) => p.pan_law == x,
             };
             assert!(ok, "track {id:?} key {key}: expected {v:?}, have {p:?}");
         }
     }
     assert_eq!(
         expected.len(),
-        16 * 10,
+        16 * 12,
         "every parameter of every track was stormed"
     );
     assert_eq!(engine.loop_settings(), last_loop);

@@ -6,18 +6,20 @@
 //! dialog's answer as a message. Run with `ICED_TEST_BACKEND=tiny-skia` (set by
 //! `.cargo/config.toml`).
 
+#[path = "support/app_driver.rs"]
+mod driver;
 #[path = "support/recording_port.rs"]
 mod recording_port;
 
+use driver::*;
 use iced::keyboard::{self, Key, Modifiers, key::Named};
 use iced::mouse;
-use iced::{Event, Point, Rectangle, Settings, Size};
-use iced_test::{Simulator, selector};
+use iced::{Event, Point};
+use iced_test::selector;
 use recording_port::{Recorded, recording};
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::path::Path;
 use stemmix::engine::{ChannelMeter, Command, GraphCommand, TrackParam};
-use stemmix::project::{self, Track, TrackId};
+use stemmix::project::{self, TrackId};
 use stemmix::ui::app::Message;
 use stemmix::ui::bounce::{self, BounceResult};
 use stemmix::ui::context::Selection;
@@ -28,142 +30,6 @@ use stemmix::ui::engine_link::{EngineLink, EnginePort, EngineView};
 use stemmix::ui::files::{self, Purpose};
 use stemmix::ui::params::{Band, Param, TrackField};
 use stemmix::ui::{App, editor, help, keys, mixer, timeline, transport};
-
-const WINDOW: Size = Size::new(1440.0, 900.0);
-const JOBS: Duration = Duration::from_secs(60);
-
-fn demo_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("projects-examples/demo/demo.stemmix")
-}
-
-fn stems_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("projects-examples/demo/stems")
-}
-
-/// Applies display ticks until background decoding and bouncing are done (up to `timeout`);
-/// returns whether they finished.
-fn wait_for_jobs(app: &mut App, timeout: Duration) -> bool {
-    let end = Instant::now() + timeout;
-    loop {
-        let _ = app.update(Message::Tick(Instant::now()));
-        if !app.is_busy() {
-            return true;
-        }
-        if Instant::now() > end {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-/// A control moved, as the strips send it.
-fn set(param: Param, v: f32) -> Message {
-    Message::Mixer(mixer::Message::Control(controls::Message::Set(param, v)))
-}
-
-/// A control's gesture ended.
-fn release(param: Param) -> Message {
-    Message::Mixer(mixer::Message::Control(controls::Message::Release(param)))
-}
-
-/// Typing into a value box, as the editor sends it.
-fn typing(m: TypeMsg) -> Message {
-    Message::Editor(editor::Message::Control(controls::Message::Type(m)))
-}
-
-/// Selecting a strip.
-fn select(s: Selection) -> Message {
-    Message::Mixer(mixer::Message::Select(s))
-}
-
-/// The demo project open in a window state with a recording engine and app folders in `home`.
-fn demo_app(home: &Path) -> (App, Recorded) {
-    let (link, rec) = recording();
-    let mut app = App::new(Some(AppDirs::under(home.to_path_buf())), link);
-    app.open_path(&demo_path());
-    assert!(
-        wait_for_jobs(&mut app, JOBS),
-        "stems did not decode in time"
-    );
-    assert!(app.notice_texts().is_empty(), "{:?}", app.notice_texts());
-    (app, rec)
-}
-
-fn track_id(app: &App, name: &str) -> TrackId {
-    app.project()
-        .tracks
-        .iter()
-        .find(|t| t.name == name)
-        .unwrap_or_else(|| panic!("no track {name}"))
-        .id
-}
-
-fn track(app: &App, id: TrackId) -> &Track {
-    app.project().track(id).unwrap()
-}
-
-fn ui(app: &App) -> Simulator<'_, Message> {
-    Simulator::with_size(Settings::default(), WINDOW, app.view())
-}
-
-/// Bounds of the widget with this id in the current view.
-fn bounds(app: &App, id: &str) -> Rectangle {
-    let mut ui = ui(app);
-    ui.find(selector::id(id.to_string()))
-        .unwrap_or_else(|e| panic!("{id}: {e}"))
-        .bounds()
-}
-
-/// Plays raw events against the current view and applies the messages they produce.
-fn play(app: &mut App, steps: &[Step]) -> Vec<Message> {
-    let msgs: Vec<Message> = {
-        let mut ui = ui(app);
-        for s in steps {
-            let event = match *s {
-                Step::Press(p) => {
-                    ui.point_at(p);
-                    Event::Mouse(mouse::Event::ButtonPressed(mouse::Button::Left))
-                }
-                Step::Move(p) => {
-                    ui.point_at(p);
-                    Event::Mouse(mouse::Event::CursorMoved { position: p })
-                }
-                Step::Release => Event::Mouse(mouse::Event::ButtonReleased(mouse::Button::Left)),
-                Step::Mods(m) => Event::Keyboard(keyboard::Event::ModifiersChanged(m)),
-            };
-            let _ = ui.simulate([event]);
-        }
-        ui.into_messages().collect()
-    };
-    for m in &msgs {
-        let _ = app.update(m.clone());
-    }
-    msgs
-}
-
-#[derive(Clone, Copy, Debug)]
-enum Step {
-    Press(Point),
-    Move(Point),
-    Release,
-    Mods(Modifiers),
-}
-
-/// A vertical drag of `dy` pixels (negative = up) from `from`, one pixel per move.
-fn drag(from: Point, dy: i32) -> Vec<Step> {
-    let mut v = vec![Step::Press(from)];
-    let sign = dy.signum();
-    for i in 1..=dy.abs() {
-        v.push(Step::Move(Point::new(from.x, from.y + (sign * i) as f32)));
-    }
-    v.push(Step::Release);
-    v
-}
-
-fn click_id(app: &mut App, id: &str) -> Vec<Message> {
-    let c = bounds(app, id).center();
-    play(app, &[Step::Press(c), Step::Release])
-}
 
 fn commands(rec: &Recorded) -> Vec<String> {
     rec.lock()
@@ -1054,4 +920,57 @@ fn markers_and_sample_rate_are_editable() {
     assert_eq!(app.project().sample_rate, 48_000);
     assert!(wait_for_jobs(&mut app, JOBS));
     assert_eq!(app.length_frames(), 480_000);
+}
+
+#[test]
+fn the_pan_law_is_chosen_in_the_master_editor_and_reaches_every_strip() {
+    use stemmix::project::{MonoPanLaw, StereoPanLaw};
+    let home = tempfile::tempdir().unwrap();
+    let (mut app, rec) = demo_app(home.path());
+    let drums = track_id(&app, "Drums");
+    let width = Param::Track(drums, TrackField::Width);
+    assert!(
+        ui(&app).find(selector::id(width.widget_id())).is_err(),
+        "no width knob under the balance law"
+    );
+    let _ = app.update(select(Selection::Master));
+    clear(&rec);
+    let mut ui_ = ui(&app);
+    let _ = ui_.click("−6 dB").unwrap();
+    let _ = ui_.click("Width + position").unwrap();
+    let msgs: Vec<Message> = ui_.into_messages().collect();
+    for m in msgs {
+        let _ = app.update(m);
+    }
+    let law = app.project().pan_law;
+    assert_eq!(
+        (law.mono, law.stereo),
+        (MonoPanLaw::Db6, StereoPanLaw::WidthPosition)
+    );
+    for t in &app.project().tracks {
+        let sent = track_params(&rec, t.id);
+        assert_eq!(
+            sent.last(),
+            Some(&TrackParam::PanLaw(law)),
+            "{}: {sent:?}",
+            t.name
+        );
+    }
+    // A stereo track's editor now has a width knob, which reaches the engine.
+    let _ = app.update(select(Selection::Track(drums)));
+    assert!(ui(&app).find(selector::id(width.widget_id())).is_ok());
+    clear(&rec);
+    let _ = app.update(set(width, 0.5));
+    let _ = app.update(release(width));
+    assert_eq!(track_params(&rec, drums), [TrackParam::Width(0.5)]);
+    assert_eq!(track(&app, drums).width, 0.5);
+    // Each choice is an undo step; undoing them plays the old law again.
+    for _ in 0..3 {
+        let _ = app.update(Message::Undo);
+    }
+    assert_eq!(app.project().pan_law, project::PanLaw::default());
+    assert_eq!(
+        track_params(&rec, drums).last(),
+        Some(&TrackParam::PanLaw(project::PanLaw::default()))
+    );
 }

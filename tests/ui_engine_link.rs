@@ -63,7 +63,12 @@ fn a_part_edit_sends_what_a_whole_project_diff_sends() {
             .collect::<Vec<_>>()
     };
     let whole = sent(&mut |l| l.edit(&p, &q, &|_| None));
-    let mut parts = sent(&mut |l| l.edit_part(&Part::Strip(id, StripParams::of(&p.tracks[1])), &q));
+    let mut parts = sent(&mut |l| {
+        l.edit_part(
+            &Part::Strip(id, StripParams::of(&p.tracks[1], p.pan_law)),
+            &q,
+        )
+    });
     parts.extend(sent(&mut |l| {
         l.edit_part(&Part::Buses(p.reverb, p.master), &q)
     }));

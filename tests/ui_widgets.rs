@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use stemmix::engine::ChannelMeter;
 use stemmix::ui::theme;
 use stemmix::ui::widgets::fader::{DETENT_PX, db_to_pos, pos_to_db};
-use stemmix::ui::widgets::timeline::ZOOM_STEP;
+use stemmix::ui::widgets::timeline::{AMPLITUDE_STEP, MARKER_ROW_H, MarkerEvent, ZOOM_STEP};
 use stemmix::ui::widgets::{self as w, TimeView};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +33,9 @@ enum Msg {
     Seek(u64),
     Loop(u64, u64),
     View(TimeView),
+    Marker(MarkerEvent),
+    Amplitude(f32),
+    Pressed,
 }
 
 /// One step of user input.
@@ -43,6 +46,7 @@ enum Input {
     Release,
     Mods(Modifiers),
     Wheel(f32, f32, f32),
+    RightPress(f32, f32),
 }
 use Input::*;
 
@@ -71,6 +75,10 @@ fn run<'a>(element: impl Into<Element<'a, Msg>>, inputs: &[Input]) -> Vec<Msg> {
                 Event::Mouse(mouse::Event::WheelScrolled {
                     delta: ScrollDelta::Lines { x: 0.0, y: notches },
                 })
+            }
+            RightPress(x, y) => {
+                ui.point_at(Point::new(x, y));
+                Event::Mouse(mouse::Event::ButtonPressed(mouse::Button::Right))
             }
         };
         let _ = ui.simulate([event]);
@@ -365,6 +373,100 @@ fn timeline_drag_sets_the_loop_region() {
         &[Press(300.0, 30.0), Move(302.0, 30.0), Release],
     );
     assert_eq!(msgs, [Msg::Seek(78_000)]);
+}
+
+/// A lane like [`test_lane`] with a loop from frame 58 000 to 78 000 (x 100 … 300).
+fn looped_lane(bins: &[[f32; 2]]) -> w::timeline::Timeline<'_, Msg> {
+    w::lane(TimeView::new(48_000.0, 100.0), bins, 512.0)
+        .loop_region(Some((58_000, 78_000)), true)
+        .on_seek(Msg::Seek)
+        .on_loop(Msg::Loop)
+        .on_release(Msg::Release)
+        .on_press(Msg::Pressed)
+}
+
+/// A sideways drag from (`x`, `y`) by `dx` pixels, one move per 10 px.
+fn drag_x(x: f32, y: f32, dx: f32) -> Vec<Input> {
+    let n = (dx.abs() / 10.0).ceil() as usize;
+    let mut v = vec![Press(x, y)];
+    v.extend((1..=n).map(|i| Move(x + dx * i as f32 / n as f32, y)));
+    v.push(Release);
+    v
+}
+
+#[test]
+fn loop_edges_are_handles_and_the_ruler_moves_the_loop() {
+    let bins = vec![[-0.5, 0.5]; 1000];
+    // The end edge (x 300, grabbed from 3 px away): the start stays, no seek.
+    let msgs = run(looped_lane(&bins), &drag_x(303.0, 30.0, 50.0));
+    assert_eq!(msgs.first(), Some(&Msg::Pressed));
+    assert!(!msgs.iter().any(|m| matches!(m, Msg::Seek(_))), "{msgs:?}");
+    assert_eq!(msgs[msgs.len() - 2], Msg::Loop(58_000, 83_300));
+    assert_eq!(msgs.last(), Some(&Msg::Release));
+    // The start edge dragged past the end: the region flips round the fixed end.
+    let msgs = run(looped_lane(&bins), &drag_x(100.0, 30.0, 250.0));
+    assert_eq!(msgs[msgs.len() - 2], Msg::Loop(78_000, 83_000));
+    // Inside the loop on a lane: seek, then a new loop.
+    let msgs = run(looped_lane(&bins), &drag_x(200.0, 30.0, 40.0));
+    assert_eq!(msgs[1], Msg::Seek(68_000));
+    assert_eq!(msgs[msgs.len() - 2], Msg::Loop(68_000, 72_000));
+    // Inside the loop on the ruler: the loop moves whole.
+    let ruler = w::ruler(TimeView::new(48_000.0, 100.0), 48_000)
+        .loop_region(Some((58_000, 78_000)), true)
+        .on_seek(Msg::Seek)
+        .on_loop(Msg::Loop)
+        .on_release(Msg::Release);
+    let msgs = run(ruler, &drag_x(200.0, 25.0, -60.0));
+    assert_eq!(msgs[0], Msg::Seek(68_000));
+    assert_eq!(msgs[msgs.len() - 2], Msg::Loop(52_000, 72_000));
+}
+
+#[test]
+fn markers_on_the_ruler() {
+    let ruler = || {
+        w::ruler(TimeView::new(0.0, 100.0), 48_000)
+            .markers(vec![(20_000, "Verse".into()), (40_000, "Chorus".into())])
+            .on_seek(Msg::Seek)
+            .on_marker(Msg::Marker)
+    };
+    let row = MARKER_ROW_H / 2.0;
+    // Drag a flag (x 200) or its label: grab, moves, drop; no seek.
+    let msgs = run(ruler(), &drag_x(215.0, row, 30.0));
+    assert_eq!(msgs.first(), Some(&Msg::Marker(MarkerEvent::Grab(0))));
+    assert_eq!(msgs[msgs.len() - 2], Msg::Marker(MarkerEvent::Move(24_500)));
+    assert_eq!(msgs.last(), Some(&Msg::Marker(MarkerEvent::Drop)));
+    assert!(!msgs.iter().any(|m| matches!(m, Msg::Seek(_))));
+    // Double-click a flag: rename; right-click: remove.
+    let double = [Press(401.0, row), Release, Press(401.0, row), Release];
+    let msgs = run(ruler(), &double);
+    assert_eq!(msgs.last(), Some(&Msg::Marker(MarkerEvent::Rename(1))));
+    assert_eq!(
+        run(ruler(), &[RightPress(199.0, row)]),
+        [Msg::Marker(MarkerEvent::Remove(0))]
+    );
+    // Double-click the empty row: add one there. Below the row, the ruler seeks as before.
+    let double = [Press(600.0, row), Release, Press(600.0, row), Release];
+    let msgs = run(ruler(), &double);
+    assert_eq!(msgs.last(), Some(&Msg::Marker(MarkerEvent::Add(60_000))));
+    assert_eq!(
+        run(ruler(), &[Press(200.0, 25.0), Release]),
+        [Msg::Seek(20_000)]
+    );
+}
+
+#[test]
+fn alt_wheel_sets_the_waveform_height() {
+    let bins = vec![[-0.1, 0.1]; 1000];
+    let lane = || {
+        w::lane(TimeView::new(0.0, 100.0), &bins, 512.0)
+            .amplitude(2.0)
+            .on_amplitude(Msg::Amplitude)
+            .on_view(Msg::View)
+    };
+    let msgs = run(lane(), &[Mods(Modifiers::ALT), Wheel(300.0, 30.0, 1.0)]);
+    assert_eq!(msgs, [Msg::Amplitude(2.0 * AMPLITUDE_STEP)]);
+    let msgs = run(lane(), &[Mods(Modifiers::ALT), Wheel(300.0, 30.0, -10.0)]);
+    assert_eq!(msgs, [Msg::Amplitude(1.0)], "never below full scale");
 }
 
 #[test]

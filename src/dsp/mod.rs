@@ -16,7 +16,7 @@
 //! | module | holds |
 //! |---|---|
 //! | [`smoother`] | [`Ramp`]: per-sample linear parameter ramps (gain, pan, send) |
-//! | [`pan`] | [`mono_pan`] (constant power) and [`stereo_balance`] |
+//! | [`pan`] | pan laws: [`mono_gains`] (0, −3, −4.5, −6 dB at the centre), [`stereo_gains`] (balance, width + position) |
 //! | [`biquad`] | RBJ cookbook designs, their analytic responses, a stereo f64 section |
 //! | [`eq`] | [`ChannelEq`]: six bands (HP, shelves, bells, LP), glided and crossfaded |
 //! | [`eq_response`] | the EQ's analytic response, drawn by the GUI |
@@ -75,7 +75,7 @@ pub use loudness::{LoudnessAnalyzer, LoudnessReport, analyze};
 pub use loudness_max::LoudnessMaxima;
 pub use ltas::{Ltas, LtasAnalyzer};
 pub use meter::{LevelMeter, LevelReport, LoudnessMeter, LoudnessReading, MeterError};
-pub use pan::{mono_pan, stereo_balance};
+pub use pan::{MonoLaw, PanMatrix, StereoLaw, mono_gains, mono_pan, stereo_balance, stereo_gains};
 pub use reverb::{Reverb, ReverbParams};
 pub use smoother::Ramp;
 pub use spectrum::SpectrumAnalyzer;

@@ -6,7 +6,7 @@
 
 use super::graph::{MixGraph, TrackNode};
 use crate::media::StemAudio;
-use crate::project::{CompressorSettings, EqSettings, LimiterSettings, ReverbBus, TrackId};
+use crate::project::{CompressorSettings, EqSettings, LimiterSettings, PanLaw, ReverbBus, TrackId};
 use std::sync::Arc;
 
 /// One parameter of one channel strip (levels in dB, pan −1…+1).
@@ -32,6 +32,10 @@ pub enum TrackParam {
     Eq(EqSettings),
     /// The whole compressor.
     Compressor(CompressorSettings),
+    /// Stereo width (the width + position pan law).
+    Width(f32),
+    /// The project's pan laws, which every strip pans by.
+    PanLaw(PanLaw),
 }
 
 impl TrackParam {
@@ -48,6 +52,8 @@ impl TrackParam {
             TrackParam::SendPreFader(_) => 7,
             TrackParam::Eq(_) => 8,
             TrackParam::Compressor(_) => 9,
+            TrackParam::Width(_) => 10,
+            TrackParam::PanLaw(_) => 11,
         }
     }
 }

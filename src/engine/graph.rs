@@ -80,7 +80,13 @@ impl MixGraph {
         g.reverb = ReverbReturn::new(project.sample_rate, &project.reverb);
         g.master = MasterBus::new(project.sample_rate, &project.master);
         for t in &project.tracks {
-            let node = Node::new(t, stems(t), project.sample_rate, g.max_block);
+            let node = Node::new(
+                t,
+                project.pan_law,
+                stems(t),
+                project.sample_rate,
+                g.max_block,
+            );
             g.tracks.push(Box::new(node));
         }
         g.update_solo(true);

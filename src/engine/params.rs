@@ -63,6 +63,45 @@ pub fn pan(p: f32) -> f32 {
     ranges::PAN.clamp(p)
 }
 
+/// The pan gains of a strip by the project's `law`, as the gains of its two outputs from its
+/// own side (`direct`: left from left, right from right — for a mono strip both from its one
+/// channel) and from the other side (`cross`: left from right, right from left; zero but for
+/// the width + position law).
+pub fn pan_gains(law: project::PanLaw, mono_source: bool, pan: f32, width: f32) -> PanGains {
+    let pan = self::pan(pan);
+    let mono = match law.mono {
+        project::MonoPanLaw::Db0 => dsp::MonoLaw::Db0,
+        project::MonoPanLaw::Db3 => dsp::MonoLaw::Db3,
+        project::MonoPanLaw::Db4_5 => dsp::MonoLaw::Db4_5,
+        project::MonoPanLaw::Db6 => dsp::MonoLaw::Db6,
+    };
+    if mono_source {
+        let (l, r) = dsp::mono_gains(mono, pan);
+        return PanGains {
+            direct: [l, r],
+            cross: [0.0, 0.0],
+        };
+    }
+    let stereo = match law.stereo {
+        project::StereoPanLaw::Balance => dsp::StereoLaw::Balance,
+        project::StereoPanLaw::WidthPosition => dsp::StereoLaw::WidthPosition,
+    };
+    let m = dsp::stereo_gains(stereo, mono, pan, ranges::TRACK_WIDTH.clamp(width));
+    PanGains {
+        direct: [m[0][0], m[1][1]],
+        cross: [m[0][1], m[1][0]],
+    }
+}
+
+/// See [`pan_gains`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PanGains {
+    /// Left output from the left input, right output from the right (or the mono) input.
+    pub direct: [f32; 2],
+    /// Left output from the right input, right output from the left input.
+    pub cross: [f32; 2],
+}
+
 /// The DSP kind of an EQ band: the project's one band list mapped onto the filter designs.
 pub fn band_kind(b: Band) -> BandKind {
     match b {

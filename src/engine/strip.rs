@@ -3,7 +3,7 @@
 
 use super::command::TrackParam;
 use super::params;
-use crate::dsp::{ChannelEq, Compressor, LevelReport, Ramp, mono_pan, stereo_balance};
+use crate::dsp::{ChannelEq, Compressor, LevelReport, Ramp};
 use crate::media::StemAudio;
 use crate::project::{self, TrackId};
 use std::sync::Arc;
@@ -130,12 +130,18 @@ pub struct StripParams {
     pub eq: project::EqSettings,
     /// Compressor settings.
     pub compressor: project::CompressorSettings,
+    /// Stereo width (the width + position pan law).
+    pub width: f32,
+    /// The project's pan laws.
+    pub pan_law: project::PanLaw,
 }
 
 impl StripParams {
-    /// The strip settings of a project track.
-    pub fn of(t: &project::Track) -> StripParams {
+    /// The strip settings of a project track, panned by the project's `pan_law`.
+    pub fn of(t: &project::Track, pan_law: project::PanLaw) -> StripParams {
         StripParams {
+            width: t.width,
+            pan_law,
             trim_db: t.trim_db,
             gain_db: t.gain_db,
             pan: t.pan,
@@ -210,7 +216,7 @@ pub struct TrackNode {
     id: TrackId,
     stem: Option<Arc<StemAudio>>,
     params: StripParams,
-    /// 1 for mono stems (processed as one channel, panned by the constant-power law), else 2.
+    /// 1 for mono stems (processed as one channel, panned by the mono pan law), else 2.
     channels: usize,
     input: [Vec<f32>; 2],
     out: [Vec<f32>; 2],
@@ -219,6 +225,9 @@ pub struct TrackNode {
     eq: ChannelEq,
     comp: Compressor,
     out_gain: [Ramp; 2],
+    /// Left output from the right input and right output from the left (the width + position
+    /// pan law; settled at zero otherwise, and then skipped).
+    cross_gain: [Ramp; 2],
     send_gain: [Ramp; 2],
     gate: bool,
     send_live: bool,
@@ -237,16 +246,18 @@ impl std::fmt::Debug for TrackNode {
 }
 
 impl TrackNode {
-    /// Builds a strip for `track` with its audio (None = offline: the strip stays, silent).
-    /// Allocates every buffer for blocks of up to `max_block` frames.
+    /// Builds a strip for `track` with its audio (None = offline: the strip stays, silent),
+    /// panned by the project's `pan_law`. Allocates every buffer for blocks of up to
+    /// `max_block` frames.
     pub fn new(
         track: &project::Track,
+        pan_law: project::PanLaw,
         stem: Option<Arc<StemAudio>>,
         rate: u32,
         max_block: usize,
     ) -> TrackNode {
         let channels = stem.as_ref().map_or(2, |s| s.channels.len().clamp(1, 2));
-        let params = StripParams::of(track);
+        let params = StripParams::of(track, pan_law);
         let buf = || vec![0.0f32; max_block];
         let ramp_len = ramp_samples(rate);
         let mut node = TrackNode {
@@ -261,6 +272,10 @@ impl TrackNode {
             eq: ChannelEq::new(rate as f64, &params::eq(&params.eq)),
             comp: Compressor::new(rate as f64, &params::compressor(&params.compressor)),
             out_gain: [
+                Ramp::with_length(ramp_len, 0.0),
+                Ramp::with_length(ramp_len, 0.0),
+            ],
+            cross_gain: [
                 Ramp::with_length(ramp_len, 0.0),
                 Ramp::with_length(ramp_len, 0.0),
             ],
@@ -346,6 +361,8 @@ impl TrackNode {
                 q.compressor = c;
                 self.comp.set_params(&params::compressor(&c));
             }
+            TrackParam::Width(v) => q.width = v,
+            TrackParam::PanLaw(law) => q.pan_law = law,
         }
         self.retarget(false);
     }
@@ -379,12 +396,7 @@ impl TrackNode {
         let trim = pol * params::trim_gain(p.trim_db);
         let gate = if self.gate { 1.0 } else { 0.0 };
         let fader = params::fader_gain(p.gain_db) * gate;
-        let pan = params::pan(p.pan);
-        let (pl, pr) = if self.channels == 1 {
-            mono_pan(pan)
-        } else {
-            stereo_balance(pan)
-        };
+        let pan = params::pan_gains(p.pan_law, self.channels == 1, p.pan, p.width);
         let send = params::send_gain(p.send_db) * gate;
         let send_lr = if p.send_pre_fader {
             let s = if self.channels == 1 {
@@ -400,8 +412,10 @@ impl TrackNode {
         for (r, t) in targets {
             set_ramp(r, t, immediate);
         }
-        set_ramp(&mut self.out_gain[0], fader * pl, immediate);
-        set_ramp(&mut self.out_gain[1], fader * pr, immediate);
+        set_ramp(&mut self.out_gain[0], fader * pan.direct[0], immediate);
+        set_ramp(&mut self.out_gain[1], fader * pan.direct[1], immediate);
+        set_ramp(&mut self.cross_gain[0], fader * pan.cross[0], immediate);
+        set_ramp(&mut self.cross_gain[1], fader * pan.cross[1], immediate);
         set_ramp(&mut self.send_gain[0], send_lr[0], immediate);
         set_ramp(&mut self.send_gain[1], send_lr[1], immediate);
     }
@@ -444,11 +458,17 @@ impl TrackNode {
         let (in_l, in_r) = (&in_l[..n], &in_r[..n]);
         let src_r = if ch == 2 { in_r } else { in_l };
 
-        // Fader, gate and pan in one gain per side.
+        // Fader, gate and pan in one gain per side (and, under the width + position pan law,
+        // one from the other side).
         let [out_l, out_r] = &mut self.out;
         let (out_l, out_r) = (&mut out_l[..n], &mut out_r[..n]);
         apply_to(&mut self.out_gain[0], in_l, out_l);
         apply_to(&mut self.out_gain[1], src_r, out_r);
+        if ch == 2 {
+            let [to_l, to_r] = &mut self.cross_gain;
+            mix_to(to_l, in_r, out_l);
+            mix_to(to_r, in_l, out_r);
+        }
 
         // Reverb send, before (pre-pan) or after the fader.
         let send_silent = self
@@ -508,6 +528,22 @@ impl TrackNode {
 /// `dst = src · ramp`, sample by sample.
 fn apply_to(ramp: &mut Ramp, src: &[f32], dst: &mut [f32]) {
     ramp.apply_to(src, dst);
+}
+
+/// Adds `src` times the ramp's next values to `dst`; nothing for a ramp settled at zero.
+fn mix_to(ramp: &mut Ramp, src: &[f32], dst: &mut [f32]) {
+    if ramp.is_settled() {
+        let g = ramp.value();
+        if g != 0.0 {
+            for (d, s) in dst.iter_mut().zip(src) {
+                *d += *s * g;
+            }
+        }
+        return;
+    }
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d += *s * ramp.next();
+    }
 }
 
 fn add(dst: &mut [f32], src: &[f32]) {

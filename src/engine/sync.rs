@@ -7,7 +7,7 @@
 use super::command::{GraphCommand, TrackParam};
 use super::graph::StemLookup;
 use super::strip::{StripParams, TrackNode};
-use crate::project::{Master, Project, ReverbBus, Track, TrackId};
+use crate::project::{Master, PanLaw, Project, ReverbBus, Track, TrackId};
 
 /// The commands that take a graph built from `old` to the state of `new`.
 ///
@@ -31,15 +31,28 @@ pub fn diff(
         match old.track(t.id) {
             None => cmds.push(GraphCommand::AddTrack {
                 index,
-                node: Box::new(TrackNode::new(t, stems(t), new.sample_rate, max_block)),
+                node: Box::new(TrackNode::new(
+                    t,
+                    new.pan_law,
+                    stems(t),
+                    new.sample_rate,
+                    max_block,
+                )),
             }),
             // A new source may differ in channel count: rebuild the strip around it.
-            Some(o) if o.source != t.source => {
-                cmds.push(replace_track(t, stems, new.sample_rate, max_block))
-            }
-            Some(o) => strip_diff(t.id, &StripParams::of(o), &StripParams::of(t), |c| {
-                cmds.push(c)
-            }),
+            Some(o) if o.source != t.source => cmds.push(replace_track(
+                t,
+                new.pan_law,
+                stems,
+                new.sample_rate,
+                max_block,
+            )),
+            Some(o) => strip_diff(
+                t.id,
+                &StripParams::of(o, old.pan_law),
+                &StripParams::of(t, new.pan_law),
+                |c| cmds.push(c),
+            ),
         }
     }
     bus_diff(
@@ -50,15 +63,18 @@ pub fn diff(
     cmds
 }
 
-/// A command that rebuilds `track`'s strip around its (newly loaded) audio, keeping its place.
+/// A command that rebuilds `track`'s strip around its (newly loaded) audio, keeping its place;
+/// `pan_law` is the project's.
 pub fn replace_track(
     track: &Track,
+    pan_law: PanLaw,
     stems: &StemLookup<'_>,
     rate: u32,
     max_block: usize,
 ) -> GraphCommand {
     GraphCommand::ReplaceTrack(Box::new(TrackNode::new(
         track,
+        pan_law,
         stems(track),
         rate,
         max_block,
@@ -108,6 +124,12 @@ pub fn strip_diff(
     }
     if a.compressor != b.compressor {
         push(TrackParam::Compressor(b.compressor));
+    }
+    if a.width != b.width {
+        push(TrackParam::Width(b.width));
+    }
+    if a.pan_law != b.pan_law {
+        push(TrackParam::PanLaw(b.pan_law));
     }
 }
 

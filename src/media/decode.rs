@@ -4,6 +4,7 @@
 
 use super::MediaError;
 use super::codec_name::codec_name;
+use super::input::Input;
 use super::source::{Source, map_error};
 use std::path::Path;
 use symphonia::core::audio::GenericAudioBufferRef;
@@ -57,14 +58,32 @@ pub fn is_audio_extension(path: &Path) -> bool {
 
 /// Decodes a whole file. Mono and stereo only; see [`MediaError`] for what can go wrong.
 pub fn decode_file(path: &Path) -> Result<DecodedAudio, MediaError> {
-    decode_with_progress(path, &mut |_| {})
+    decode_with_progress(Input::File(path), &mut |_| {})
+}
+
+/// Decodes a whole file already in memory, exactly as [`decode_file`] decodes it from disk.
+/// `name` stands for the file: its extension is the format hint (as a path's is) and errors
+/// name it.
+pub fn decode_bytes(bytes: &[u8], name: &Path) -> Result<DecodedAudio, MediaError> {
+    decode_with_progress(Input::Memory { name, bytes }, &mut |_| {})
 }
 
 /// Reads a file's rate, channel count, length and codec cheaply: the container header plus the
 /// first decodable packet (the decoded channel count is the truth for mono AAC declared stereo).
 /// Unlike [`decode_file`] it does not reject more than two channels; check `channels`.
 pub fn probe_info(path: &Path) -> Result<AudioInfo, MediaError> {
-    let mut src = Source::open(path)?;
+    guarded(path, || probe_unguarded(path))
+}
+
+/// Runs `work` on the file `path`; a panic in it (a bug in a decoder, which a damaged file can
+/// reach) becomes an error about the file instead of taking the program down.
+fn guarded<T>(path: &Path, work: impl FnOnce() -> Result<T, MediaError>) -> Result<T, MediaError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+        .unwrap_or_else(|_| Err(MediaError::corrupt(path, "the decoder failed on this file")))
+}
+
+fn probe_unguarded(path: &Path) -> Result<AudioInfo, MediaError> {
+    let mut src = Source::open(Input::File(path))?;
     let mut decoder = src.decoder()?;
     let codec = codec_name(&src.params);
     loop {
@@ -76,7 +95,7 @@ pub fn probe_info(path: &Path) -> Result<AudioInfo, MediaError> {
         match decoder.decode(&packet) {
             Ok(buf) if buf.frames() > 0 => {
                 let channels = buf.spec().channels().count();
-                let sample_rate = buf.spec().rate();
+                let sample_rate = check_rate(path, buf.spec().rate())?;
                 let frames = src.presentation.presented_len(src.length.exact());
                 return Ok(AudioInfo {
                     sample_rate,
@@ -92,6 +111,31 @@ pub fn probe_info(path: &Path) -> Result<AudioInfo, MediaError> {
     }
 }
 
+/// The sample rates stemmix decodes, in Hz: from below telephone quality to twice the highest
+/// studio rate. Anything else is a damaged header (or audio no stem is made of).
+pub const SAMPLE_RATES: std::ops::RangeInclusive<u32> = 1_000..=768_000;
+
+/// `rate` if it is in [`SAMPLE_RATES`]; 0 Hz is a broken header.
+fn check_rate(path: &Path, rate: u32) -> Result<u32, MediaError> {
+    if rate == 0 {
+        return Err(MediaError::corrupt(
+            path,
+            "the header states a sample rate of 0 Hz",
+        ));
+    }
+    if !SAMPLE_RATES.contains(&rate) {
+        return Err(MediaError::unsupported(
+            path,
+            format!(
+                "sample rate ({rate} Hz; stemmix reads {} to {} Hz)",
+                SAMPLE_RATES.start(),
+                SAMPLE_RATES.end()
+            ),
+        ));
+    }
+    Ok(rate)
+}
+
 /// How many demuxer errors in a row we skip before declaring the file unreadable (a reader that
 /// cannot move past damage would otherwise loop forever).
 const MAX_CONSECUTIVE_DEMUX_ERRORS: usize = 64;
@@ -99,12 +143,21 @@ const MAX_CONSECUTIVE_DEMUX_ERRORS: usize = 64;
 /// The longest silence a timestamp jump may insert when the file does not state its length.
 const MAX_GAP_SECONDS: u64 = 60;
 
-/// [`decode_file`] reporting the fraction decoded (0…1) as it goes, for import progress.
+/// [`decode_file`] or [`decode_bytes`] reporting the fraction decoded (0…1) as it goes, for
+/// import progress.
 pub(crate) fn decode_with_progress(
-    path: &Path,
+    input: Input,
     progress: &mut dyn FnMut(f32),
 ) -> Result<DecodedAudio, MediaError> {
-    let mut src = Source::open(path)?;
+    guarded(input.name(), || decode_unguarded(input, progress))
+}
+
+fn decode_unguarded(
+    input: Input,
+    progress: &mut dyn FnMut(f32),
+) -> Result<DecodedAudio, MediaError> {
+    let path = input.name();
+    let mut src = Source::open(input)?;
     let mut decoder = src.decoder()?;
     let mut out = Assembler::default();
     let mut demux_errors = 0usize;
@@ -173,7 +226,8 @@ struct Assembler {
 impl Assembler {
     fn note_damaged_packet(&mut self, src: &Source, position: Option<i64>, dur: u64) {
         if let Some(pos) = position {
-            self.damaged_end = Some(pos.saturating_add(dur as i64) - src.origin);
+            let dur = i64::try_from(dur).unwrap_or(i64::MAX);
+            self.damaged_end = Some(pos.saturating_add(dur).saturating_sub(src.origin));
         }
     }
 
@@ -195,15 +249,24 @@ impl Assembler {
         if channels == 0 {
             return Err(MediaError::corrupt(path, "the audio has no channels"));
         }
+        let rate = buf.spec().rate();
+        if self.sample_rate == 0 {
+            self.sample_rate = check_rate(path, rate)?;
+        } else if rate != self.sample_rate {
+            return Err(MediaError::unsupported(
+                path,
+                format!(
+                    "stream layout (the sample rate changes from {} to {rate} Hz part-way)",
+                    self.sample_rate
+                ),
+            ));
+        }
         let planes = self.planes.get_or_insert_with(|| {
             let capacity = src.preallocation();
             (0..channels)
                 .map(|_| Vec::with_capacity(capacity))
                 .collect()
         });
-        if self.sample_rate == 0 {
-            self.sample_rate = buf.spec().rate();
-        }
         if channels != planes.len() {
             return Err(MediaError::unsupported(
                 path,
@@ -215,13 +278,16 @@ impl Assembler {
         }
         let len = planes[0].len();
         if let Some(pos) = position {
-            let gap = pos - src.origin - len as i64;
+            let gap = pos.saturating_sub(src.origin).saturating_sub(len as i64);
             // Audio missing before this buffer (skipped or undecodable packets): keep the rest
             // in time with silence. A huge jump is a broken timestamp, not a gap.
             let limit = match src.decoded_len_needed() {
                 Some(n) => n.saturating_sub(len as u64),
                 None => MAX_GAP_SECONDS * u64::from(self.sample_rate),
-            };
+            }
+            // Nor more than the file could hold: a lying header's length is no licence to fill
+            // gigabytes of silence.
+            .min(src.plausible_frames().saturating_sub(len as u64));
             if gap > 0 && (gap as u64) <= limit {
                 let gap = gap as usize;
                 for p in planes.iter_mut() {
@@ -255,7 +321,11 @@ impl Assembler {
         // Damaged packets at the very end: silence up to where they would have ended.
         if let Some(end) = self.damaged_end {
             let len = planes[0].len() as i64;
-            let cap = src.decoded_len_needed().map_or(i64::MAX, |n| n as i64);
+            let cap = src
+                .decoded_len_needed()
+                .unwrap_or(u64::MAX)
+                .min(src.plausible_frames())
+                .min(i64::MAX as u64) as i64;
             let end = end.min(cap);
             if end > len {
                 for p in planes.iter_mut() {
@@ -360,6 +430,17 @@ mod tests {
             decode_file(&txt).unwrap_err().to_string(),
             "song.txt: not an audio file"
         );
+    }
+
+    #[test]
+    fn a_panicking_decoder_is_an_error_about_the_file() {
+        let path = Path::new("/music/odd.wav");
+        let err = guarded::<()>(path, || panic!("a bug in a decoder")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "odd.wav: truncated or corrupt (the decoder failed on this file)"
+        );
+        assert_eq!(guarded(path, || Ok(7)).unwrap(), 7);
     }
 
     #[test]

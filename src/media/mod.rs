@@ -8,7 +8,9 @@
 mod codec_name;
 mod decode;
 mod gapless;
+mod header_check;
 mod import;
+mod input;
 mod mp4;
 mod peaks;
 mod resample;
@@ -16,7 +18,10 @@ mod source;
 mod stem;
 mod wav;
 
-pub use decode::{AudioInfo, DecodedAudio, decode_file, is_audio_extension, probe_info};
+pub use decode::{
+    AudioInfo, DecodedAudio, SAMPLE_RATES, decode_bytes, decode_file, is_audio_extension,
+    probe_info,
+};
 pub use import::{ImportProgress, import_stems, import_stems_each};
 pub use peaks::{Overview, PeakBin};
 pub use resample::{ResampleError, resample, resampled_len};

@@ -7,9 +7,7 @@
 //! stem plays ~21 ms late against its lossless twin. Only the box headers and the small `moov`
 //! box are read, never the media data.
 
-use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
-use std::path::Path;
 
 /// One entry of an edit list, converted to frames at the track's sample rate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,11 +50,15 @@ pub(crate) struct Timing {
 const MAX_MOOV: u64 = 64 << 20;
 
 /// Reads the edit list of the track with `track_id` (the `tkhd` id, which symphonia uses as its
-/// track id) and the iTunes gapless tag. Missing pieces are `None` (nothing to apply).
-pub(crate) fn read_timing(path: &Path, track_id: u32, sample_rate: u32) -> io::Result<Timing> {
-    let mut file = File::open(path)?;
-    let len = file.metadata()?.len();
-    let Some(moov) = read_top_level_box(&mut file, len, *b"moov")? else {
+/// track id) and the iTunes gapless tag from the `len` bytes of `file`. Missing pieces are `None`
+/// (nothing to apply).
+pub(crate) fn read_timing(
+    file: &mut (impl Read + Seek),
+    len: u64,
+    track_id: u32,
+    sample_rate: u32,
+) -> io::Result<Timing> {
+    let Some(moov) = read_top_level_box(file, len, *b"moov")? else {
         return Ok(Timing::default());
     };
     Ok(Timing {
@@ -105,7 +107,7 @@ fn parse_itunsmpb(value: &[u8]) -> Option<ItunesGapless> {
 
 /// Finds a top-level box by walking the box headers and returns its payload.
 fn read_top_level_box(
-    file: &mut File,
+    file: &mut (impl Read + Seek),
     file_len: u64,
     wanted: [u8; 4],
 ) -> io::Result<Option<Vec<u8>>> {
@@ -248,6 +250,17 @@ fn parse_elst(elst: &[u8], movie_ts: u32, media_ts: u32, rate: u32) -> Option<Ve
         }
     }
     Some(edits)
+}
+
+/// The frames of silence the empty edits of `edits` add.
+pub(crate) fn silence(edits: &[Edit]) -> u64 {
+    edits
+        .iter()
+        .map(|e| match *e {
+            Edit::Silence(n) => n,
+            Edit::Media { .. } => 0,
+        })
+        .fold(0, u64::saturating_add)
 }
 
 /// A resolved edit: silence, or a range of decoded frames.

@@ -4,8 +4,9 @@
 use super::MediaError;
 use super::codec_name::{codec_name, is_pcm};
 use super::gapless::Presentation;
+use super::header_check;
+use super::input::Input;
 use super::mp4;
-use std::fs::File;
 use std::path::Path;
 use symphonia::core::codecs::CodecParameters;
 use symphonia::core::codecs::audio::well_known::{CODEC_ID_MP1, CODEC_ID_MP2, CODEC_ID_MP3};
@@ -14,9 +15,7 @@ use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::probe::Hint;
 use symphonia::core::formats::well_known::*;
 use symphonia::core::formats::{FormatId, FormatOptions, FormatReader, TrackType};
-use symphonia::core::io::{
-    MediaSource, MediaSourceStream, MediaSourceStreamOptions, ReadOnlySource,
-};
+use symphonia::core::io::{MediaSource, MediaSourceStream, MediaSourceStreamOptions};
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::packet::Packet;
 
@@ -72,8 +71,8 @@ fn is_mpeg_audio(format: FormatId) -> bool {
     [FORMAT_ID_MP1, FORMAT_ID_MP2, FORMAT_ID_MP3].contains(&format)
 }
 
-/// The most frames preallocated on a header's word (about 12 minutes at 48 kHz); a longer stem
-/// grows as it decodes.
+/// The most frames preallocated for a compressed file on its header's word (about 12 minutes at
+/// 48 kHz); a longer one grows as it decodes.
 const MAX_PREALLOCATED_FRAMES: u64 = 1 << 25;
 
 /// Frames per byte of a compressed file taken as plausible: music at the lowest practical
@@ -85,7 +84,7 @@ const MAX_FRAMES_PER_BYTE: u64 = 64;
 pub(crate) struct Source<'p> {
     /// The file, for error messages.
     pub path: &'p Path,
-    format: Box<dyn FormatReader>,
+    format: Box<dyn FormatReader + 'p>,
     track_id: u32,
     /// The track's codec parameters.
     pub params: AudioCodecParameters,
@@ -102,16 +101,19 @@ pub(crate) struct Source<'p> {
 }
 
 impl<'p> Source<'p> {
-    /// Opens and probes `path` and reads what its container says about length and delay.
-    pub(crate) fn open(path: &'p Path) -> Result<Source<'p>, MediaError> {
-        let file = File::open(path).map_err(|e| MediaError::io(path, e))?;
-        let len = file.metadata().map_err(|e| MediaError::io(path, e))?.len();
+    /// Opens and probes `input` and reads what its container says about length and delay.
+    pub(crate) fn open(input: Input<'p>) -> Result<Source<'p>, MediaError> {
+        let path = input.name();
+        let (stream, len) = input.open()?;
         if len == 0 {
             return Err(MediaError::Empty {
                 path: path.to_path_buf(),
             });
         }
-        let mut format = probe(path, Box::new(file))?;
+        let mut reader = input.reader().map_err(|e| MediaError::io(path, e))?;
+        header_check::check(path, &mut reader)?;
+        drop(reader);
+        let mut format = probe(path, stream)?;
         let mut estimate = None;
         if is_mpeg_audio(format.format_info().format) {
             // An MPEG stream without a Xing/Info/VBRI tag has no stated length; from a seekable
@@ -119,8 +121,7 @@ impl<'p> Source<'p> {
             // packet past it (VBR files lose their end) or comes up short of it. Read without
             // seeking it has no estimate to cut at, so what it reports is what a tag states.
             estimate = default_track_frames(&*format);
-            let file = File::open(path).map_err(|e| MediaError::io(path, e))?;
-            format = probe(path, Box::new(ReadOnlySource::new(file)))?;
+            format = probe(path, input.open_unseekable()?)?;
         }
         let track = format
             .default_track(TrackType::Audio)
@@ -150,7 +151,10 @@ impl<'p> Source<'p> {
         };
         let timing = if format_id == FORMAT_ID_ISOMP4 {
             let rate = params.sample_rate.unwrap_or(0);
-            match mp4::read_timing(path, track_id, rate) {
+            let timing = input
+                .reader()
+                .and_then(|mut reader| mp4::read_timing(&mut reader, len, track_id, rate));
+            match timing {
                 Ok(timing) if rate > 0 => timing,
                 Ok(_) => mp4::Timing::default(),
                 Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
@@ -161,6 +165,16 @@ impl<'p> Source<'p> {
         } else {
             mp4::Timing::default()
         };
+        let mut timing = timing;
+        if timing
+            .edits
+            .as_deref()
+            .is_some_and(|e| mp4::silence(e) > plausible_frames(&params, len))
+        {
+            // More silence than the file could hold audio: a damaged edit list, not a stem's
+            // offset (and presenting it would allocate what it claims).
+            timing.edits = None;
+        }
         let presentation =
             Presentation::choose(params.codec, timing, container_delay, mp3_without_delay);
         Ok(Source {
@@ -182,9 +196,17 @@ impl<'p> Source<'p> {
         Some(self.presentation.decoded_len_needed(exact))
     }
 
+    /// The most frames the file could hold, whatever its header claims (see
+    /// [`plausible_frames`]). Nothing the decoder builds from a header or a timestamp
+    /// (preallocation, silence for a gap or an edit list) may be longer.
+    pub(crate) fn plausible_frames(&self) -> u64 {
+        plausible_frames(&self.params, self.file_len)
+    }
+
     /// Frames to reserve per channel before decoding: the stated (or estimated) length and one
     /// packet more, but never more than the file could plausibly hold, so a header claiming
-    /// 10^9 frames in a small file cannot make us allocate them.
+    /// 10^9 frames in a small file cannot make us allocate them. For PCM that bound is tight, so
+    /// a long WAV gets its whole length at once (and no reallocation while it decodes).
     pub(crate) fn preallocation(&self) -> usize {
         let Some(frames) = self.length.hint() else {
             return 0;
@@ -196,16 +218,13 @@ impl<'p> Source<'p> {
             .max_frames_per_packet
             .unwrap_or(4096)
             .min(1 << 16);
-        let per_byte = if is_pcm(self.params.codec) {
-            1
+        let wanted = frames.saturating_add(packet).min(self.plausible_frames());
+        let cap = if is_pcm(self.params.codec) {
+            u64::MAX
         } else {
-            MAX_FRAMES_PER_BYTE
+            MAX_PREALLOCATED_FRAMES
         };
-        let plausible = self.file_len.saturating_mul(per_byte);
-        frames
-            .saturating_add(packet)
-            .min(plausible)
-            .min(MAX_PREALLOCATED_FRAMES) as usize
+        usize::try_from(wanted.min(cap)).unwrap_or(usize::MAX)
     }
 
     /// A decoder for the track; `Unsupported` when symphonia has none for its codec.
@@ -241,8 +260,27 @@ impl<'p> Source<'p> {
     }
 }
 
+/// The most frames a file of `file_len` bytes could hold: uncompressed PCM one per
+/// `channels × bytes per sample`, anything else [`MAX_FRAMES_PER_BYTE`] per byte.
+fn plausible_frames(params: &AudioCodecParameters, file_len: u64) -> u64 {
+    if is_pcm(params.codec) {
+        let bits = params
+            .bits_per_coded_sample
+            .or(params.bits_per_sample)
+            .unwrap_or(8);
+        let channels = params.channels.as_ref().map_or(1, |c| c.count());
+        let bytes_per_frame = (u64::from(bits) / 8).max(1) * (channels as u64).max(1);
+        file_len / bytes_per_frame
+    } else {
+        file_len.saturating_mul(MAX_FRAMES_PER_BYTE)
+    }
+}
+
 /// Probes `source` for a format reader.
-fn probe(path: &Path, source: Box<dyn MediaSource>) -> Result<Box<dyn FormatReader>, MediaError> {
+fn probe<'s>(
+    path: &Path,
+    source: Box<dyn MediaSource + 's>,
+) -> Result<Box<dyn FormatReader + 's>, MediaError> {
     let mss = MediaSourceStream::new(source, MediaSourceStreamOptions::default());
     let mut hint = Hint::new();
     if let Some(ext) = path.extension().and_then(|e| e.to_str()) {

@@ -2,6 +2,7 @@
 
 use super::MediaError;
 use super::decode::decode_with_progress;
+use super::input::Input;
 use super::peaks::Overview;
 use super::resample::resample;
 use std::path::Path;
@@ -53,17 +54,26 @@ pub(crate) fn load_stem_with_progress(
     project_rate: u32,
     progress: &mut dyn FnMut(f32),
 ) -> Result<StemAudio, MediaError> {
-    let decoded = decode_with_progress(path, &mut |f| progress(f * DECODE_SHARE))?;
+    let decoded = decode_with_progress(Input::File(path), &mut |f| progress(f * DECODE_SHARE))?;
     let source_rate = decoded.sample_rate;
     let channels = if source_rate == project_rate {
         decoded.channels
     } else {
-        resample(&decoded.channels, source_rate, project_rate).map_err(|e| {
-            MediaError::unsupported(
-                path,
-                format!("sample rate ({} Hz to {} Hz: {})", e.from, e.to, e.reason),
-            )
-        })?
+        // One channel at a time, each decoded channel freed once converted: at the peak the
+        // decoded audio and one converted channel are in memory, not two whole copies.
+        let mut converted = Vec::with_capacity(decoded.channels.len());
+        for channel in decoded.channels {
+            let mut out = resample(std::slice::from_ref(&channel), source_rate, project_rate)
+                .map_err(|e| {
+                    MediaError::unsupported(
+                        path,
+                        format!("sample rate ({} Hz to {} Hz: {})", e.from, e.to, e.reason),
+                    )
+                })?;
+            drop(channel);
+            converted.append(&mut out);
+        }
+        converted
     };
     let overview = Overview::new(&channels);
     progress(1.0);

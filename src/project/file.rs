@@ -4,7 +4,7 @@
 //! relative to it so a project folder can be moved or shared as a whole.
 
 use super::migrate;
-use super::model::{CURRENT_VERSION, Project};
+use super::model::{CURRENT_VERSION, Color, Project, Track};
 use crate::atomic_file;
 use serde::Deserialize;
 use std::fmt;
@@ -112,7 +112,49 @@ fn current_version() -> u32 {
     CURRENT_VERSION
 }
 
-/// Parses project text, migrating older versions. Paths are left as written.
+/// Whether a field was written at all, whatever its value.
+#[derive(Default)]
+struct Written(bool);
+
+impl<'de> Deserialize<'de> for Written {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| Written(true))
+    }
+}
+
+/// Which fields of each track the text gives (read besides the model, which fills in defaults
+/// and so cannot tell).
+#[derive(Deserialize, Default)]
+struct TracksProbe {
+    #[serde(default)]
+    tracks: Vec<TrackProbe>,
+}
+
+#[derive(Deserialize, Default)]
+struct TrackProbe {
+    #[serde(default)]
+    color: Written,
+}
+
+/// Gives the tracks a file leaves unnamed the name of their stem's file, and those it gives no
+/// colour the palette's colour for their place in the list, as `stemmix new` and adding stems
+/// in the window do: a hand-written `(source: "drums.wav")` reads as a track called "drums" in
+/// its own colour.
+fn name_and_colour_new_tracks(text: &str, project: &mut Project) {
+    // The text has parsed as a project already, so the probe reads it too.
+    let probe: TracksProbe = ron::from_str(text).unwrap_or_default();
+    for (i, t) in project.tracks.iter_mut().enumerate() {
+        if t.name.trim().is_empty() {
+            t.name = Track::for_source(t.source.clone()).name;
+        }
+        if !probe.tracks.get(i).is_some_and(|p| p.color.0) {
+            t.color = Color::nth(i);
+        }
+    }
+}
+
+/// Parses project text, migrating older versions. Paths are left as written; tracks without
+/// a name or colour get them from their file and place ([`name_and_colour_new_tracks`]).
 pub fn from_ron_str(text: &str) -> Result<Project, ParseError> {
     let probe: VersionProbe = ron::from_str(text).map_err(ParseError::from_ron)?;
     let mut project = match probe.version {
@@ -127,6 +169,7 @@ pub fn from_ron_str(text: &str) -> Result<Project, ParseError> {
     };
     project.version = CURRENT_VERSION;
     check_sample_rate(&project, text)?;
+    name_and_colour_new_tracks(text, &mut project);
     Ok(project)
 }
 

@@ -4,6 +4,9 @@
 //! reverb send as `send_db`/`send_pre_fader`, a hard-knee compressor without `knee_db`, and the
 //! limiter as an optional ceiling on the master. Each older schema keeps its own model here and a
 //! conversion to the current one.
+//!
+//! Version 2 is version 3 without its additions (the project's `pan_law`, a track's `width`),
+//! whose defaults are how version 2 played; a version 2 file reads with the current model.
 
 use super::file::ParseError;
 use super::model::{self, Project};
@@ -17,6 +20,7 @@ pub fn from_older(version: u32, text: &str) -> Result<Project, ParseError> {
             let v1: V1Project = ron::from_str(text).map_err(ParseError::from_ron)?;
             Ok(v1.into_current())
         }
+        2 => ron::from_str::<Project>(text).map_err(ParseError::from_ron),
         v => Err(ParseError::UnknownVersion(v)),
     }
 }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Schema number written by this build.
-pub const CURRENT_VERSION: u32 = 2;
+pub const CURRENT_VERSION: u32 = 3;
 
 /// Gains at or below this many dB are treated as silence (−∞).
 pub const SILENCE_DB: f32 = -144.0;
@@ -36,6 +36,8 @@ pub struct Project {
     pub loop_enabled: bool,
     /// Named positions on the timeline.
     pub markers: Vec<Marker>,
+    /// How every track is panned (schema 3; the default is how earlier projects sound).
+    pub pan_law: PanLaw,
 }
 
 impl Default for Project {
@@ -50,6 +52,7 @@ impl Default for Project {
             loop_region: None,
             loop_enabled: false,
             markers: Vec::new(),
+            pan_law: PanLaw::default(),
         }
     }
 }
@@ -135,6 +138,9 @@ pub struct Track {
     pub reverb_send_db: f32,
     /// Whether the send taps the signal before the fader (and pan) instead of after.
     pub reverb_send_pre_fader: bool,
+    /// Width of a stereo track's image, 0 (mono) … 1 (as recorded), used by the
+    /// width + position pan law (schema 3).
+    pub width: f32,
 }
 
 impl Default for Track {
@@ -154,6 +160,7 @@ impl Default for Track {
             compressor: CompressorSettings::default(),
             reverb_send_db: f32::NEG_INFINITY,
             reverb_send_pre_fader: false,
+            width: 1.0,
         }
     }
 }
@@ -366,6 +373,42 @@ impl Default for LimiterSettings {
             release_ms: 50.0,
         }
     }
+}
+
+/// How tracks are panned: one law for mono tracks and one for stereo tracks (see
+/// `dsp::pan` for the formulas).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PanLaw {
+    /// Mono tracks.
+    pub mono: MonoPanLaw,
+    /// Stereo tracks.
+    pub stereo: StereoPanLaw,
+}
+
+/// The pan law of mono tracks, named by the gain of each side at the centre (hard left and
+/// right are at unity in all of them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MonoPanLaw {
+    /// 0 dB: the far side fades linearly, the near side stays at unity.
+    Db0,
+    /// −3 dB: constant power (sin/cos). What projects before schema 3 used.
+    #[default]
+    Db3,
+    /// −4.5 dB: between constant power and constant amplitude.
+    Db4_5,
+    /// −6 dB: constant amplitude (linear).
+    Db6,
+}
+
+/// The pan law of stereo tracks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum StereoPanLaw {
+    /// Balance: panning fades the far side. What projects before schema 3 used.
+    #[default]
+    Balance,
+    /// Width and position: the track's `width` narrows the image, its pan places it.
+    WidthPosition,
 }
 
 /// A reference track to compare the mix against.

@@ -50,6 +50,8 @@ pub const TRACK_GAIN_DB: ParamRange = ParamRange::new(f32::NEG_INFINITY, 12.0, 0
 pub const TRIM_DB: ParamRange = ParamRange::new(-24.0, 24.0, 0.0);
 /// Pan (mono stems) or balance (stereo stems): −1 left … +1 right.
 pub const PAN: ParamRange = ParamRange::new(-1.0, 1.0, 0.0);
+/// A stereo track's width under the width + position pan law: 0 (mono) … 1 (as recorded).
+pub const TRACK_WIDTH: ParamRange = ParamRange::new(0.0, 1.0, 1.0);
 /// A track's reverb send in dB (off by default).
 pub const SEND_DB: ParamRange = ParamRange::new(f32::NEG_INFINITY, 6.0, f32::NEG_INFINITY);
 
@@ -129,6 +131,7 @@ mod tests {
             (TRACK_GAIN_DB, t.gain_db),
             (TRIM_DB, t.trim_db),
             (PAN, t.pan),
+            (TRACK_WIDTH, t.width),
             (SEND_DB, t.reverb_send_db),
             (COMP_THRESHOLD_DB, c.threshold_db),
             (COMP_RATIO, c.ratio),

@@ -17,15 +17,17 @@ use super::context::Selection;
 use super::controls::Typing;
 use super::dirs::AppDirs;
 use super::document::Document;
-use super::editor::{self, EDITOR_W, Editor};
+use super::editor::{self, Editor};
 use super::engine_link::EngineLink;
 use super::files::{self, Files, StemLibrary};
 use super::help::{self, Help};
+use super::layout::{self, Layout};
 use super::mixer::{self, Mixer};
 use super::notices::{self, Notices};
 use super::params::Band;
 use super::timeline::{self, Timeline};
 use super::transport::{self, Transport};
+use super::widgets as w;
 use super::{keys, theme};
 use crate::project::{Project, TrackId};
 use iced::widget::{column, container, opaque, row, stack};
@@ -61,6 +63,8 @@ pub enum Message {
     Notices(notices::Message),
     /// The help overlay.
     Help(help::Message),
+    /// The window's layout: splitters, size and position.
+    Layout(layout::Message),
     /// Move the selection by this many strips (arrow keys).
     SelectStep(i32),
     /// Nudge the selected strip's fader by dB (arrow keys).
@@ -105,8 +109,8 @@ pub struct App {
     selection: Option<Selection>,
     /// The value being typed into a control (strips and editor).
     typing: Typing,
-    /// The window's size (timeline and mixer layout).
-    window: Size,
+    /// The window's size, position and splitters.
+    layout: Layout,
     /// Bands that were on when a strip's EQ button switched them all off: how the app resolves
     /// that switch into an edit (the editor's band switches make it forget).
     eq_memory: HashMap<TrackId, Vec<Band>>,
@@ -142,7 +146,11 @@ macro_rules! context {
             stems: &$app.stems,
             selection: $app.selection,
             typing: &$app.typing,
-            window: $app.window,
+            window: $app.layout.window,
+            geometry: $app.layout.geometry(
+                $app.doc.project.tracks.len(),
+                !$app.files.recoveries().is_empty(),
+            ),
         }
     };
 }
@@ -158,7 +166,7 @@ impl App {
             stems: StemLibrary::default(),
             selection: None,
             typing: Typing::default(),
-            window: Size::new(1440.0, 900.0),
+            layout: Layout::new(dirs.as_ref().map(|d| d.config.clone())),
             eq_memory: HashMap::new(),
             transport: Transport::default(),
             timeline: Timeline::default(),
@@ -201,6 +209,26 @@ impl App {
     /// Whether there are unsaved changes.
     pub fn is_dirty(&self) -> bool {
         self.doc.dirty
+    }
+
+    /// The window's size as last reported.
+    pub fn window_size(&self) -> Size {
+        self.layout.window
+    }
+
+    /// Where the window's parts go now.
+    pub fn geometry(&self) -> layout::Geometry {
+        context!(self).geometry
+    }
+
+    /// The splitter positions as set.
+    pub fn splits(&self) -> layout::Splits {
+        self.layout.splits()
+    }
+
+    /// The timeline's waveform height factor.
+    pub fn wave_amplitude(&self) -> f32 {
+        self.timeline.amplitude
     }
 
     /// What is selected.
@@ -326,6 +354,10 @@ impl App {
                 self.help.update(m);
                 Action::None
             }
+            Message::Layout(m) => self.layout.update(m, cx.geometry),
+            Message::Resized(size) => self
+                .layout
+                .update(layout::Message::Resized(size), cx.geometry),
             Message::CloseRequested => self.files.request_quit(&cx),
             Message::Undo => Action::Undo,
             Message::Redo => Action::Redo,
@@ -360,37 +392,91 @@ impl App {
     /// The window.
     pub fn view(&self) -> Element<'_, Message> {
         let cx = context!(self);
+        let g = cx.geometry;
         let mixer = row![
-            self.mixer.view(&cx, EDITOR_W).map(Message::Mixer),
+            self.mixer
+                .view(&cx, self.transport.figures())
+                .map(Message::Mixer),
+            w::splitter(w::Axis::Vertical, |dx| {
+                Message::Layout(layout::Message::DragEditor(dx))
+            })
+            .on_release(Message::Layout(layout::Message::DragDone)),
             container(
                 self.editor
                     .view(&cx, self.transport.figures())
                     .map(Message::Editor)
             )
-            .width(EDITOR_W)
+            .id("editor")
+            .width(g.editor_w)
             .height(Fill),
         ]
-        .spacing(6)
         .height(Fill);
-        let main = column![
-            self.files.menu_bar(&cx).map(Message::Files),
-            self.files.recovery_banner().map(Message::Files),
-            self.transport.view(&cx).map(Message::Transport),
-            self.timeline.view(&cx).map(Message::Timeline),
-            container(mixer).padding([6, 12]).width(Fill).height(Fill),
-            self.files
-                .status_bar(&cx, self.bounce.progress())
-                .map(Message::Files),
-        ]
-        .height(Fill);
+        let mut main = column![
+            container(self.files.menu_bar(&cx).map(Message::Files))
+                .id("menu-bar")
+                .height(layout::MENU_H)
+                .clip(true),
+        ];
+        if !self.files.recoveries().is_empty() {
+            main = main.push(
+                container(self.files.recovery_banner().map(Message::Files))
+                    .height(layout::BANNER_H)
+                    .clip(true),
+            );
+        }
+        let main = main
+            .push(
+                container(self.transport.view(&cx).map(Message::Transport))
+                    .id("transport")
+                    .height(layout::TRANSPORT_H)
+                    .clip(true),
+            )
+            .push(container(self.timeline.view(&cx).map(Message::Timeline)).id("timeline"))
+            .push(
+                w::splitter(w::Axis::Horizontal, |dy| {
+                    Message::Layout(layout::Message::DragLanes(dy))
+                })
+                .on_release(Message::Layout(layout::Message::DragDone))
+                .on_double_click(Message::Layout(layout::Message::ToggleLanes)),
+            )
+            .push(
+                container(mixer)
+                    .padding([layout::MIXER_PAD, layout::SIDE_PAD])
+                    .width(Fill)
+                    .height(Fill)
+                    .id("mixer"),
+            )
+            .push(
+                container(
+                    row![
+                        if self.notices.is_empty() {
+                            self.files.status_file(&cx).map(Message::Files)
+                        } else {
+                            self.notices.line().map(Message::Notices)
+                        },
+                        self.files
+                            .status_jobs(&cx, self.bounce.progress())
+                            .map(Message::Files),
+                    ]
+                    .spacing(12)
+                    .align_y(iced::Alignment::Center),
+                )
+                .id("status-bar")
+                .padding([0.0, layout::SIDE_PAD])
+                .height(layout::STATUS_H)
+                .align_y(iced::Alignment::Center)
+                .width(Fill)
+                .style(theme::panel),
+            )
+            .height(Fill);
         // No background quad here: the theme's background colour already fills the window, and
         // a window-sized quad would be repainted for every region that changes while playing.
         let base = container(main).width(Fill).height(Fill);
         // Every layer costs the software renderer a pass per redrawn region: add only the
         // overlays that show something.
         let mut layers: Vec<Element<'_, Message>> = vec![base.into()];
-        if !self.notices.is_empty() {
-            layers.push(self.notices.view().map(Message::Notices));
+        if let Some(list) = self.notices.list_view() {
+            layers.push(list.map(Message::Notices));
         }
         if let Some(b) = self.bounce.view() {
             layers.push(b.map(Message::Bounce));

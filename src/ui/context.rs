@@ -4,6 +4,7 @@ use super::controls::Typing;
 use super::document::Document;
 use super::engine_link::EngineView;
 use super::files::StemLibrary;
+use super::layout::Geometry;
 use crate::project::{Project, TrackId};
 use iced::Size;
 
@@ -12,7 +13,7 @@ pub const LANE_HEADER_W: f32 = 150.0;
 
 /// What is selected: a channel strip, the reverb return or the master. The timeline's lane
 /// headers, the mixer strips and the editor all show and change it, so the app keeps it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Selection {
     /// A track's strip.
     Track(TrackId),
@@ -37,6 +38,8 @@ pub struct Context<'a> {
     pub typing: &'a Typing,
     /// The window's size (the timeline and the mixer lay themselves out by it).
     pub window: Size,
+    /// Where the window's parts go (lanes, strips, editor).
+    pub geometry: Geometry,
 }
 
 impl<'a> Context<'a> {

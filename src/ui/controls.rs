@@ -16,6 +16,9 @@ use std::time::Duration;
 /// Tooltip delay, so tooltips do not flicker over controls being used.
 pub const TIP_DELAY: Duration = Duration::from_millis(600);
 
+/// Space between a tooltip and its control.
+pub const TIP_GAP: f32 = 4.0;
+
 /// Widget id of the typing box.
 pub const TYPING_ID: &str = "typing";
 
@@ -136,7 +139,11 @@ impl Typing {
     }
 }
 
-/// Wraps `content` in a tooltip showing `tip`.
+/// Wraps `content` in a tooltip showing `tip` above it, clear of it by a few pixels.
+///
+/// Every control with such a tip sits below the timeline, so there is always room above it:
+/// iced moves a tooltip onto its control only when it would leave the window. (The bars at
+/// the top of the window put their tips below their buttons instead.)
 pub fn tip<'a, M: 'a>(content: impl Into<Element<'a, M>>, tip: &'a str) -> Element<'a, M> {
     tooltip(
         content,
@@ -145,6 +152,7 @@ pub fn tip<'a, M: 'a>(content: impl Into<Element<'a, M>>, tip: &'a str) -> Eleme
             .style(theme::panel),
         tooltip::Position::Top,
     )
+    .gap(TIP_GAP)
     .delay(TIP_DELAY)
     .into()
 }
@@ -218,16 +226,17 @@ pub fn knob<'a>(
     .into()
 }
 
-/// A fader for `param` (a level in dB).
-pub fn fader<'a>(cx: &Context<'a>, param: Param, color: Color) -> Element<'a, Message> {
+/// A fader for `param` (a level in dB), `width` pixels wide.
+pub fn fader<'a>(cx: &Context<'a>, param: Param, color: Color, width: f32) -> Element<'a, Message> {
     let v = param.get(cx.project()).unwrap_or(0.0);
     let f = w::fader(v, move |x| Message::Set(param, x))
         .on_release(Message::Release(param))
         .on_value_click(Message::Type(TypeMsg::Begin(param)))
         .color(color)
-        .width(50);
+        .width(width);
     container(with_typing(cx, param, f.into()))
         .id(param.widget_id())
+        .width(width)
         .height(Fill)
         .into()
 }

@@ -3,7 +3,9 @@
 //! ([`Scope`]), so the app can tell the engine about exactly that part.
 
 use super::params::{Band, Param};
-use crate::project::{Color, Detector, Marker, Project, Region, Slope, Track, TrackId};
+use crate::project::{
+    Color, Detector, Marker, MonoPanLaw, Project, Region, Slope, StereoPanLaw, Track, TrackId,
+};
 use std::path::PathBuf;
 
 /// A continuous gesture: edits with the same gesture make one undo step.
@@ -19,6 +21,8 @@ pub enum Gesture {
     Drop,
     /// A marker name being typed.
     Marker(usize),
+    /// A marker being dragged along the ruler.
+    MarkerDrag,
 }
 
 /// An on/off switch.
@@ -56,6 +60,10 @@ pub enum Choice {
     Color(TrackId, Color),
     /// Project sample rate (stems are decoded again at the new rate).
     SampleRate(u32),
+    /// The pan law of mono tracks.
+    MonoPanLaw(MonoPanLaw),
+    /// The pan law of stereo tracks.
+    StereoPanLaw(StereoPanLaw),
 }
 
 /// One change of the project.
@@ -111,7 +119,25 @@ fn track_name(p: &Project, id: TrackId) -> &str {
 }
 
 fn sort_markers(p: &mut Project) {
+    // Stable, so markers at the same time keep their order ([`marker_index_after_move`]).
     p.markers.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
+}
+
+/// Where the `i`-th marker of `p` ends up in the list after [`Edit::MoveMarker`]`(i, time_s)`
+/// (markers are kept in time order), so a drag can keep following it.
+pub fn marker_index_after_move(p: &Project, i: usize, time_s: f64) -> usize {
+    p.markers
+        .iter()
+        .enumerate()
+        .filter(|&(j, m)| {
+            j != i
+                && match m.time_s.total_cmp(&time_s) {
+                    std::cmp::Ordering::Less => true,
+                    std::cmp::Ordering::Equal => j < i,
+                    std::cmp::Ordering::Greater => false,
+                }
+        })
+        .count()
 }
 
 impl Edit {
@@ -135,7 +161,10 @@ impl Edit {
             Edit::Choose(c) => match c {
                 Choice::Slope(id, ..) | Choice::Detector(id, _) => Scope::Strip(*id),
                 Choice::Color(..) => Scope::Unheard,
-                Choice::SampleRate(_) => Scope::Whole,
+                // Every strip pans by it: the engine compares whole projects.
+                Choice::SampleRate(_) | Choice::MonoPanLaw(_) | Choice::StereoPanLaw(_) => {
+                    Scope::Whole
+                }
             },
             Edit::EqBands(id, ..) => Scope::Strip(*id),
             Edit::Rename(..) => Scope::Unheard,
@@ -171,6 +200,8 @@ impl Edit {
                 Choice::Detector(..) => "compressor detector".into(),
                 Choice::Color(..) => "track colour".into(),
                 Choice::SampleRate(_) => "sample rate".into(),
+                Choice::MonoPanLaw(_) => "mono pan law".into(),
+                Choice::StereoPanLaw(_) => "stereo pan law".into(),
             },
             Edit::EqBands(id, _, on) => on_track(*id, if *on { "EQ on" } else { "EQ off" }),
             Edit::Rename(..) => "rename track".into(),
@@ -302,6 +333,8 @@ fn choose(p: &mut Project, c: Choice) -> bool {
             .track_mut(id)
             .is_some_and(|t| std::mem::replace(&mut t.color, color) != color),
         Choice::SampleRate(rate) => std::mem::replace(&mut p.sample_rate, rate) != rate,
+        Choice::MonoPanLaw(law) => std::mem::replace(&mut p.pan_law.mono, law) != law,
+        Choice::StereoPanLaw(law) => std::mem::replace(&mut p.pan_law.stereo, law) != law,
     }
 }
 
@@ -351,6 +384,26 @@ mod tests {
         assert_eq!(p.markers[0].name, "a");
         assert!(Edit::MoveMarker(0, 3.0).apply(&mut p));
         assert_eq!(p.markers[1].name, "a");
+    }
+
+    #[test]
+    fn a_moved_marker_is_found_where_the_sort_puts_it() {
+        let mut p = Project::default();
+        for (i, t) in [1.0, 2.0, 2.0, 3.0, 5.0].into_iter().enumerate() {
+            p.markers.push(Marker {
+                name: format!("m{i}"),
+                time_s: t,
+            });
+        }
+        for i in 0..p.markers.len() {
+            for t in [0.0, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 9.0] {
+                let name = p.markers[i].name.clone();
+                let predicted = marker_index_after_move(&p, i, t);
+                let mut q = p.clone();
+                Edit::MoveMarker(i, t).apply(&mut q);
+                assert_eq!(q.markers[predicted].name, name, "marker {i} to {t}");
+            }
+        }
     }
 
     #[test]

@@ -186,7 +186,7 @@ impl EngineLink {
             Part::Strip(id, a) => {
                 if let Some(t) = project.track(*id) {
                     let backend = &mut self.backend;
-                    sync::strip_diff(*id, a, &StripParams::of(t), |c| {
+                    sync::strip_diff(*id, a, &StripParams::of(t, project.pan_law), |c| {
                         backend.send(Command::Graph(c))
                     });
                 }
@@ -215,7 +215,13 @@ impl EngineLink {
     /// the audio `stems` now gives for it.
     pub fn stem_loaded(&mut self, project: &Project, track: TrackId, stems: &StemLookup<'_>) {
         if let Some(t) = project.track(track) {
-            let cmd = sync::replace_track(t, stems, project.sample_rate, self.backend.max_block());
+            let cmd = sync::replace_track(
+                t,
+                project.pan_law,
+                stems,
+                project.sample_rate,
+                self.backend.max_block(),
+            );
             self.send_graph(cmd);
         }
     }

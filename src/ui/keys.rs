@@ -18,7 +18,8 @@ pub mod tip {
     /// Return to start.
     pub const TO_START: &str = "Return to start (Home or Enter)";
     /// Loop.
-    pub const LOOP: &str = "Loop on/off (L); drag on the timeline to set the region";
+    pub const LOOP: &str =
+        "Loop on/off (L); drag on the timeline to set the region, drag its edges to resize it";
     /// Mute.
     pub const MUTE: &str = "Mute (M on the selected strip)";
     /// Solo.
@@ -73,17 +74,35 @@ pub const SHORTCUTS: [(&str, &str); 17] = [
 ];
 
 /// Mouse gestures, for the help overlay.
-pub const MOUSE: [(&str, &str); 7] = [
+pub const MOUSE: [(&str, &str); 13] = [
     ("Drag a fader or knob", "Change it (Shift: fine)"),
     ("Wheel over a control", "Step it (Shift: fine)"),
     (
         "Click a value",
         "Type a value (-6, 1.2k, 250ms, L 30, -inf)",
     ),
-    ("Click the timeline", "Move the playhead"),
+    (
+        "Click the timeline",
+        "Move the playhead (a lane also selects its track)",
+    ),
     ("Drag on the timeline", "Set the loop region"),
+    (
+        "Drag a loop edge",
+        "Resize the loop (on the ruler, drag inside it to move it)",
+    ),
     ("Wheel / Ctrl+wheel on the timeline", "Scroll / zoom"),
+    ("Alt+wheel on a lane", "Waveform height"),
+    (
+        "Marker row above the ruler",
+        "Double-click: add; drag a flag: move; double-click it: rename; right-click: remove",
+    ),
+    (
+        "Drag a splitter",
+        "Share the room (double-click the timeline's: fold the lanes)",
+    ),
+    ("Wheel over the strips' scroll bar", "Scroll the strips"),
     ("Click a clip light", "Clear it"),
+    ("Click a meter's number", "Forget its highest peak"),
 ];
 
 /// Turns a runtime event into a message: window events, and shortcuts for key presses no
@@ -95,6 +114,9 @@ pub fn on_event(event: Event, status: event::Status, _window: window::Id) -> Opt
             Some(Message::Files(files::Message::Dropped(path)))
         }
         Event::Window(window::Event::Resized(size)) => Some(Message::Resized(size)),
+        Event::Window(window::Event::Moved(p)) => {
+            Some(Message::Layout(super::layout::Message::Moved(p)))
+        }
         Event::Keyboard(k) => shortcut(&k, status == event::Status::Ignored),
         _ => None,
     }

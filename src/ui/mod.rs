@@ -41,6 +41,7 @@ pub mod files;
 pub mod help;
 mod icons;
 pub mod keys;
+pub mod layout;
 pub mod mixer;
 pub mod notices;
 pub mod params;
@@ -110,22 +111,30 @@ pub fn run(project: Option<PathBuf>) -> Result<(), String> {
     let crash = Arc::new(Mutex::new(CrashState::default()));
     install_crash_handlers(dirs.clone(), crash.clone());
     let path = project.clone().or_else(example_project);
+    let prefs = dirs
+        .as_ref()
+        .map(|d| layout::WindowPrefs::load(&d.config))
+        .unwrap_or_default();
     let boot = move || {
         let mut app = App::new(dirs.clone(), EngineLink::realtime());
         app.set_crash_state(crash.clone());
         if let Some(p) = &path {
             app.open_path(p);
         }
-        app
+        // Once the window is open, fit it to the screen it is on.
+        (app, layout::ask_screen().map(Message::Layout))
     };
     iced::application(boot, App::update, App::view)
         .title(App::title)
         .subscription(App::subscription)
         .theme(App::theme)
-        // Before the other window settings: `window` replaces them all.
-        .window(window_icon::settings())
-        .window_size((1440.0, 900.0))
-        .exit_on_close_request(false)
+        .window(iced::window::Settings {
+            size: prefs.window_size(),
+            position: prefs.window_position(),
+            min_size: Some(layout::MIN_WINDOW),
+            exit_on_close_request: false,
+            ..window_icon::settings()
+        })
         .default_font(iced::Font::with_name("Fira Sans"))
         .antialiasing(true)
         .run()

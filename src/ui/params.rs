@@ -23,6 +23,8 @@ pub enum TrackField {
     Trim,
     /// Pan.
     Pan,
+    /// Stereo width (the width + position pan law).
+    Width,
     /// Reverb send.
     Send,
     /// EQ band frequency.
@@ -102,6 +104,7 @@ impl Param {
                     TrackField::Gain => t.gain_db,
                     TrackField::Trim => t.trim_db,
                     TrackField::Pan => t.pan,
+                    TrackField::Width => t.width,
                     TrackField::Send => t.reverb_send_db,
                     TrackField::Freq(b) => t.eq.band_values(b).1,
                     TrackField::BandGain(b) => t.eq.band_values(b).2,
@@ -148,6 +151,7 @@ impl Param {
                     TrackField::Gain => t.gain_db = v,
                     TrackField::Trim => t.trim_db = v,
                     TrackField::Pan => t.pan = v,
+                    TrackField::Width => t.width = v,
                     TrackField::Send => t.reverb_send_db = v,
                     TrackField::Freq(b) => {
                         if let Some(x) = t.eq.pass_mut(b) {
@@ -224,6 +228,7 @@ impl Param {
                     TrackField::Gain => "gain".to_string(),
                     TrackField::Trim => "trim".into(),
                     TrackField::Pan => "pan".into(),
+                    TrackField::Width => "width".into(),
                     TrackField::Send => "send".into(),
                     TrackField::Freq(b) => format!("{}-freq", b.key()),
                     TrackField::BandGain(b) => format!("{}-gain", b.key()),
@@ -257,6 +262,7 @@ mod tests {
             Param::Track(id, TrackField::Gain),
             Param::Track(id, TrackField::Trim),
             Param::Track(id, TrackField::Pan),
+            Param::Track(id, TrackField::Width),
             Param::Track(id, TrackField::Send),
             Param::Track(id, TrackField::Threshold),
             Param::Track(id, TrackField::Ratio),

@@ -192,6 +192,26 @@ pub fn strip_name(selected: bool) -> impl Fn(&Theme, button::Status) -> button::
     }
 }
 
+/// The frame of a strip: the selected one (the same strip the timeline's lane header
+/// highlights) gets a faint background and an accent outline; the others none.
+pub fn strip_frame(selected: bool) -> impl Fn(&Theme) -> container::Style {
+    move |_theme| {
+        if selected {
+            container::Style {
+                background: Some(Background::Color(fade(ACCENT, 0.06))),
+                border: Border {
+                    color: fade(ACCENT, 0.55),
+                    width: 1.0,
+                    radius: 4.0.into(),
+                },
+                ..container::Style::default()
+            }
+        } else {
+            container::Style::default()
+        }
+    }
+}
+
 /// A 1-pixel line between strips.
 pub fn separator(_theme: &Theme) -> container::Style {
     container::Style {

@@ -131,6 +131,7 @@ fn tool<'a>(
             .style(theme::panel),
         tooltip::Position::Bottom,
     )
+    .gap(crate::ui::controls::TIP_GAP)
     .into()
 }
 

@@ -30,6 +30,24 @@ impl Rng {
     pub fn int(&mut self, lo: usize, hi: usize) -> usize {
         lo + (self.next_u64() % (hi - lo + 1) as u64) as usize
     }
+    /// Any pan law.
+    pub fn pan_law(&mut self) -> stemmix::project::PanLaw {
+        use stemmix::project::{MonoPanLaw, PanLaw, StereoPanLaw};
+        let mono = [
+            MonoPanLaw::Db0,
+            MonoPanLaw::Db3,
+            MonoPanLaw::Db4_5,
+            MonoPanLaw::Db6,
+        ];
+        PanLaw {
+            mono: mono[self.int(0, 3)],
+            stereo: if self.unit() < 0.5 {
+                StereoPanLaw::Balance
+            } else {
+                StereoPanLaw::WidthPosition
+            },
+        }
+    }
 }
 
 /// Stem audio at `rate` from planar channels.

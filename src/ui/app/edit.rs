@@ -13,20 +13,22 @@
 //! Edits of the track list or the sample rate ([`Scope::Whole`]) compare whole projects (via
 //! [`sync::diff`](crate::engine::sync::diff)); they are discrete clicks, not drags.
 
-use super::App;
+use super::{App, Message, context};
 use crate::engine::strip::StripParams;
 use crate::project::{Color, Project, Track, TrackId};
 use crate::ui::context::Selection;
 use crate::ui::edit::{Edit, Gesture, Scope, Toggle};
 use crate::ui::engine_link::Part;
 use crate::ui::params::Band;
+use crate::ui::{editor, layout};
+use iced::Task;
 use std::path::PathBuf;
 
 /// The engine-relevant state of `scope` in `p` (`None` for whole-project edits).
 fn part_of(p: &Project, scope: Scope) -> Option<Part> {
     Some(match scope {
         Scope::Strip(id) => match p.track(id) {
-            Some(t) => Part::Strip(id, StripParams::of(t)),
+            Some(t) => Part::Strip(id, StripParams::of(t, p.pan_law)),
             None => Part::Unheard,
         },
         Scope::Buses => Part::Buses(p.reverb, p.master),
@@ -103,7 +105,8 @@ impl App {
         } else if let Some(bands) = self.eq_memory.remove(&id) {
             Some(Edit::EqBands(id, bands, true))
         } else {
-            self.select(Some(Selection::Track(id)));
+            // The strip is the one clicked, so in view: nothing to scroll.
+            let _ = self.select(Some(Selection::Track(id)));
             None
         }
     }
@@ -193,14 +196,37 @@ impl App {
         self.update_crash_state();
     }
 
-    /// Selects a strip.
-    pub(super) fn select(&mut self, selection: Option<Selection>) {
+    /// Selects a strip. When the selection changes, the editor starts at its top, and the
+    /// strip and lane of a selected track are scrolled into view.
+    pub(super) fn select(&mut self, selection: Option<Selection>) -> Task<Message> {
+        let changed = self.selection != selection;
         self.selection = selection;
         self.editor.refresh(&self.doc.project, selection);
+        if !changed {
+            return Task::none();
+        }
+        let mut tasks = vec![editor::scroll_to_top()];
+        let g = context!(self).geometry;
+        if let Some(Selection::Track(id)) = selection
+            && let Some(i) = self.doc.project.tracks.iter().position(|t| t.id == id)
+        {
+            if g.strips_scroll {
+                let visible = self.layout.window.width - layout::fixed_w() - g.editor_w;
+                tasks.push(self.mixer.reveal(i, g.strip_w, visible));
+            }
+            if g.lanes_scroll {
+                tasks.push(self.timeline.reveal(i, g.lane_h, g.lanes_h));
+            }
+        }
+        Task::batch(tasks)
     }
 
     /// Adds one track per audio file (one undo step, or part of `gesture`) and decodes them.
-    pub(super) fn add_stems(&mut self, paths: Vec<PathBuf>, gesture: Option<Gesture>) {
+    pub(super) fn add_stems(
+        &mut self,
+        paths: Vec<PathBuf>,
+        gesture: Option<Gesture>,
+    ) -> Task<Message> {
         let paths: Vec<PathBuf> = paths
             .into_iter()
             .map(|p| std::path::absolute(&p).unwrap_or(p))
@@ -215,11 +241,11 @@ impl App {
             })
             .collect();
         let Some(first) = tracks.first().map(|t| t.id) else {
-            return;
+            return Task::none();
         };
         self.edit(Edit::AddTracks(tracks), gesture);
-        self.select(Some(Selection::Track(first)));
         self.stems.decode(paths, self.doc.project.sample_rate);
+        self.select(Some(Selection::Track(first)))
     }
 
     /// Points an (offline) track at another file and decodes it.

@@ -38,10 +38,7 @@ impl App {
                 self.engine(op);
                 Task::none()
             }
-            Action::Select(s) => {
-                self.select(Some(s));
-                Task::none()
-            }
+            Action::Select(s) => self.select(Some(s)),
             Action::Notify(level, text) => {
                 self.notices.push(level, text);
                 Task::none()
@@ -69,16 +66,14 @@ impl App {
                 self.update_crash_state();
                 Task::none()
             }
-            Action::AddStems(paths, gesture) => {
-                self.add_stems(paths, gesture);
-                Task::none()
-            }
+            Action::AddStems(paths, gesture) => self.add_stems(paths, gesture),
             Action::Locate(id, path) => {
                 self.locate(id, path);
                 Task::none()
             }
             Action::Quit => {
                 self.bounce.cancel();
+                let _ = self.perform(self.layout.save());
                 self.quitting = true;
                 iced::exit()
             }
@@ -98,7 +93,10 @@ impl App {
                 return;
             }
             EngineOp::ClearClip(track) => return self.link.clear_clip(track),
-            EngineOp::ResetMeters => return self.link.reset_meters(),
+            EngineOp::ResetMeters => {
+                self.mixer.reset_peaks();
+                return self.link.reset_meters();
+            }
         }
         // Show the transport's new state at once.
         let _ = self.link.tick();
@@ -115,7 +113,7 @@ impl App {
                     .map_or(0, |i| {
                         (i as i64 + i64::from(step)).clamp(0, order.len() as i64 - 1) as usize
                     });
-                self.select(order.get(i).copied());
+                return self.select(order.get(i).copied());
             }
             Message::Nudge(db) => {
                 if let Some(param) = self.selected_fader() {
@@ -139,10 +137,11 @@ impl App {
                 }
             }
             Message::Tick(_) => return self.tick(),
-            Message::Resized(size) => self.window = size,
             Message::Escape => {
                 let closed = self.files.close_recent()
                     || self.typing.cancel()
+                    || self.timeline.stop_renaming()
+                    || self.notices.close_list()
                     || self.help.close()
                     || self.files.close_prompt();
                 if !closed {
@@ -183,6 +182,7 @@ impl App {
         frame_stats();
         let view = self.link.tick();
         let (playing, position) = (view.playing, view.position);
+        self.mixer.observe(view);
         self.transport.tick(view, Instant::now());
         for m in self.link.take_messages() {
             // The status line already says that there is no device; a notice for it would

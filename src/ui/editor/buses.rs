@@ -1,7 +1,8 @@
 //! The editors of the buses: the reverb, and the master with its limiter, the loudness figures
-//! and the project settings (sample rate, markers).
+//! and the project settings (pan laws, sample rate, markers).
 
-use super::{Message, RATES, RateChoice, divider, knob, section, small_toggle, titled};
+use super::{Message, RATES, RateChoice, divider, knob, section, segmented, small_toggle, titled};
+use crate::project::{MonoPanLaw, StereoPanLaw};
 use crate::ui::context::Context;
 use crate::ui::controls::tip;
 use crate::ui::edit::{Choice, Toggle};
@@ -105,9 +106,90 @@ pub(super) fn master_editor<'a>(cx: &Context<'a>, loud: &Loudness) -> Element<'a
             .padding([4, 10])
             .style(theme::action_button),
         divider(),
+        pan_law_settings(cx),
+        divider(),
         project_settings(cx),
     ]
     .spacing(10)
+    .into()
+}
+
+/// What a mono pan law does, in a sentence.
+pub(super) fn mono_law_text(law: MonoPanLaw) -> &'static str {
+    match law {
+        MonoPanLaw::Db0 => {
+            "0 dB at the centre: the far side fades, the near side stays at full level \
+             (a centred track is 3 dB louder than a panned one)."
+        }
+        MonoPanLaw::Db3 => {
+            "−3 dB at the centre on each side: constant power, equally loud anywhere \
+             (the default)."
+        }
+        MonoPanLaw::Db4_5 => "−4.5 dB at the centre: between constant power and constant level.",
+        MonoPanLaw::Db6 => {
+            "−6 dB at the centre: constant level; a centred track sums to mono at its own level."
+        }
+    }
+}
+
+/// What a stereo pan law does, in a sentence.
+pub(super) fn stereo_law_text(law: StereoPanLaw) -> &'static str {
+    match law {
+        StereoPanLaw::Balance => "Balance: panning fades the far side (the default).",
+        StereoPanLaw::WidthPosition => {
+            "Width + position: a track's Width knob narrows its image, Pan places it."
+        }
+    }
+}
+
+/// The project's pan laws.
+fn pan_law_settings<'a>(cx: &Context<'a>) -> Element<'a, Message> {
+    let law = cx.project().pan_law;
+    let mono = [
+        ("0 dB", MonoPanLaw::Db0),
+        ("−3 dB", MonoPanLaw::Db3),
+        ("−4.5 dB", MonoPanLaw::Db4_5),
+        ("−6 dB", MonoPanLaw::Db6),
+    ];
+    let stereo = [
+        ("Balance", StereoPanLaw::Balance),
+        ("Width + position", StereoPanLaw::WidthPosition),
+    ];
+    let label = |t: &'a str| text(t).size(12).width(96);
+    column![
+        section("PAN LAW", space().into()),
+        row![
+            label("Mono tracks"),
+            segmented(
+                mono.into_iter().map(|(l, m)| (
+                    l,
+                    m == law.mono,
+                    Message::Choose(Choice::MonoPanLaw(m))
+                )),
+                "pan-law-mono".into(),
+            ),
+        ]
+        .align_y(Alignment::Center),
+        text(mono_law_text(law.mono))
+            .size(10)
+            .color(theme::TEXT_DIM),
+        row![
+            label("Stereo tracks"),
+            segmented(
+                stereo.into_iter().map(|(l, m)| (
+                    l,
+                    m == law.stereo,
+                    Message::Choose(Choice::StereoPanLaw(m))
+                )),
+                "pan-law-stereo".into(),
+            ),
+        ]
+        .align_y(Alignment::Center),
+        text(stereo_law_text(law.stereo))
+            .size(10)
+            .color(theme::TEXT_DIM),
+    ]
+    .spacing(6)
     .into()
 }
 
@@ -126,12 +208,15 @@ fn project_settings<'a>(cx: &Context<'a>) -> Element<'a, Message> {
     let srate = rate.max(1);
     let markers = project.markers.iter().enumerate().map(|(i, m)| {
         row![
-            text_input("Marker", &m.name)
-                .on_input(move |s| Message::MarkerName(i, s))
-                .on_submit(Message::MarkerNameDone(i))
-                .size(12)
-                .padding([2, 6])
-                .width(Fill),
+            w::blur_on_submit(
+                text_input("Marker", &m.name)
+                    .id(format!("marker-name-{i}"))
+                    .on_input(move |s| Message::MarkerName(i, s))
+                    .on_submit(Message::MarkerNameDone(i))
+                    .size(12)
+                    .padding([2, 6])
+                    .width(Fill)
+            ),
             tip(
                 button(text(w::format::time_ms(m.time_s)).size(11))
                     .on_press(Message::GoToMarker(i))

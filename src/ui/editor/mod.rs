@@ -19,8 +19,13 @@ use crate::project::{Detector, Marker, Project, Slope, TrackId};
 use iced::widget::{Column, Row, button, container, row, scrollable, space, text};
 use iced::{Alignment, Element, Fill, Length};
 
-/// Width of the editor panel.
-pub const EDITOR_W: f32 = 500.0;
+/// Widget id of the editor's scrollable.
+pub const SCROLL_ID: &str = "editor-scroll";
+
+/// Scrolls the editor back to its top (when another strip is selected).
+pub fn scroll_to_top<T>() -> iced::Task<T> {
+    iced::widget::operation::snap_to(SCROLL_ID, scrollable::RelativeOffset::START)
+}
 
 /// What the editor sends.
 #[derive(Clone, Debug, PartialEq)]
@@ -141,6 +146,7 @@ impl Editor {
         };
         container(
             scrollable(container(content).padding(12).width(Fill))
+                .id(SCROLL_ID)
                 .height(Fill)
                 .width(Fill),
         )

@@ -5,10 +5,11 @@
 use super::{
     DETECTORS, Editor, Message, SLOPES, divider, knob, section, segmented, small_toggle, titled,
 };
-use crate::project::{Color, Detector, Slope, Track, TrackId};
+use crate::project::{Color, Detector, Slope, StereoPanLaw, Track, TrackId};
 use crate::ui::context::Context;
 use crate::ui::controls::{self, tip};
 use crate::ui::edit::{Choice, Toggle};
+use crate::ui::files::StemState;
 use crate::ui::params::{Band, Param, TrackField};
 use crate::ui::theme;
 use crate::ui::widgets as w;
@@ -136,13 +137,15 @@ impl Editor {
                     .width(4)
                     .height(24)
                     .style(theme::color_bar(color)),
-                text_input("Track name", &t.name)
-                    .id(NAME_ID)
-                    .on_input(move |s| Message::Rename(id, s))
-                    .on_submit(Message::RenameDone(id))
-                    .size(14)
-                    .padding([3, 6])
-                    .width(Fill),
+                w::blur_on_submit(
+                    text_input("Track name", &t.name)
+                        .id(NAME_ID)
+                        .on_input(move |s| Message::Rename(id, s))
+                        .on_submit(Message::RenameDone(id))
+                        .size(14)
+                        .padding([3, 6])
+                        .width(Fill)
+                ),
                 container(
                     button(text("Remove").size(11))
                         .on_press(Message::RemoveTrack(id))
@@ -181,8 +184,20 @@ impl Editor {
                 )
             ),
             knob(cx, Param::Track(id, TrackField::Pan), 28.0, color),
-            knob(cx, Param::Track(id, TrackField::Send), 28.0, color),
-            titled(
+        ];
+        // The width knob, where the project's stereo pan law uses it and the stem is stereo.
+        let stereo = !matches!(
+            cx.stems.state(&t.source),
+            Some(StemState::Ready(s)) if s.channels.len() == 1
+        );
+        let input = if cx.project().pan_law.stereo == StereoPanLaw::WidthPosition && stereo {
+            input.push(knob(cx, Param::Track(id, TrackField::Width), 28.0, color))
+        } else {
+            input
+        };
+        let input = input
+            .push(knob(cx, Param::Track(id, TrackField::Send), 28.0, color))
+            .push(titled(
                 "Send tap",
                 small_toggle(
                     if t.reverb_send_pre_fader {
@@ -195,11 +210,9 @@ impl Editor {
                     Message::Toggle(Toggle::SendPre(id)),
                     format!("t{}-editor-pre", id.0),
                     "Send before (PRE) or after (POST) the fader",
-                )
-            ),
-        ]
-        .spacing(10)
-        .align_y(Alignment::Start);
+                ),
+            ));
+        let input = input.spacing(10).align_y(Alignment::Start);
 
         let curves = self
             .curves

@@ -23,6 +23,7 @@ fn menu_button<'a>(label: &'a str, tip: &'a str, message: Option<Message>) -> El
             .style(theme::panel),
         tooltip::Position::Bottom,
     )
+    .gap(crate::ui::controls::TIP_GAP)
     .into()
 }
 
@@ -111,7 +112,8 @@ impl Files {
                     .padding([4, 8])
                     .style(theme::panel),
                 tooltip::Position::Bottom,
-            ),
+            )
+            .gap(crate::ui::controls::TIP_GAP),
             tooltip(
                 button(text("Redo").size(12))
                     .on_press_maybe(cx.doc.history.redo_label().map(|_| Message::Redo))
@@ -121,7 +123,8 @@ impl Files {
                     .padding([4, 8])
                     .style(theme::panel),
                 tooltip::Position::Bottom,
-            ),
+            )
+            .gap(crate::ui::controls::TIP_GAP),
             separator(),
             menu_button("Bounce…", tip::BOUNCE, Some(Message::Bounce)),
             space::horizontal(),
@@ -202,23 +205,28 @@ impl Files {
         .into()
     }
 
-    /// The bottom line: file, background work (decoding, the bounce's `bounce` progress),
-    /// engine status.
-    pub fn status_bar<'a>(&self, cx: &Context<'a>, bounce: Option<f32>) -> Element<'a, Message> {
+    /// The left of the status bar when there is no notice: the project's file.
+    pub fn status_file<'a>(&self, cx: &Context<'a>) -> Element<'a, Message> {
         let file = cx
             .doc
             .path
             .as_ref()
             .map_or_else(|| "not saved yet".into(), |p| p.display().to_string());
-        let mut items = row![
+        container(
             text(file)
                 .size(11)
                 .color(theme::TEXT_DIM)
-                .wrapping(iced::widget::text::Wrapping::None)
-        ]
-        .spacing(12)
-        .align_y(Alignment::Center);
-        items = items.push(space::horizontal());
+                .wrapping(iced::widget::text::Wrapping::None),
+        )
+        .width(Fill)
+        .clip(true)
+        .into()
+    }
+
+    /// The right of the status bar: background work (decoding, the bounce's `bounce`
+    /// progress), engine status.
+    pub fn status_jobs<'a>(&self, cx: &Context<'a>, bounce: Option<f32>) -> Element<'a, Message> {
+        let mut items = row![].spacing(12).align_y(Alignment::Center);
         if let Some((n, f)) = cx.stems.progress() {
             items = items.push(
                 text(format!(
@@ -241,15 +249,13 @@ impl Files {
                     .girth(6),
             );
         }
-        items = items.push(
-            text(cx.engine.status.as_str())
-                .size(11)
-                .color(theme::TEXT_DIM),
-        );
-        container(items)
-            .padding([3, 12])
-            .width(Fill)
-            .style(theme::panel)
+        items
+            .push(
+                text(cx.engine.status.as_str())
+                    .size(11)
+                    .color(theme::TEXT_DIM)
+                    .wrapping(iced::widget::text::Wrapping::None),
+            )
             .into()
     }
 

@@ -1,55 +1,123 @@
-//! One channel strip: name, EQ and compressor previews with their switches, reverb send with
-//! pre/post, pan, mute/solo/polarity, the fader with its meter, clip light and gain-reduction
-//! meter; an offline stem shows its reason and a Locate… button instead of the previews.
+//! The strips: a channel strip (name, EQ and compressor previews with their switches, reverb
+//! send with pre/post, pan, mute/solo/polarity, the fader with its meter, clip light and
+//! gain-reduction meter; an offline or decoding stem shows that instead of the previews), the
+//! reverb return and the master.
+//!
+//! Every strip's part above the fader is [`STRIP_TOP_H`] tall, so all faders (and meters) line
+//! up and the layout knows their travel exactly.
 
 use super::{Message, Mixer};
 use crate::project::Track;
 use crate::ui::context::{Context, Selection};
 use crate::ui::controls::{self, tip};
 use crate::ui::edit::Toggle;
+use crate::ui::engine_link::Loudness;
 use crate::ui::files::StemState;
 use crate::ui::keys;
+use crate::ui::layout::{MASTER_W, REVERB_W, STRIP_PAD, STRIP_TOP_H};
 use crate::ui::params::{MasterField, Param, ReverbField, TrackField};
 use crate::ui::theme;
 use crate::ui::widgets as w;
-use iced::widget::{button, column, container, mouse_area, row, space, text};
-use iced::{Alignment, Element, Fill};
+use iced::widget::{Column, button, column, container, mouse_area, row, space, text};
+use iced::{Alignment, Element, Fill, Length};
 
-/// Width of a channel strip.
-pub const STRIP_W: f32 = 108.0;
+/// Gap between the fader and the meters.
+const LEVELS_GAP: f32 = 2.0;
 
-/// A knob of the strips.
+/// A knob of the strips, filling its cell.
 fn knob<'a>(cx: &Context<'a>, param: Param, color: iced::Color) -> Element<'a, Message> {
-    controls::knob(cx, param, 26.0, color).map(Message::Control)
+    container(controls::knob(cx, param, 26.0, color).map(Message::Control))
+        .width(Fill)
+        .align_x(Alignment::Center)
+        .into()
 }
 
 /// A fader of the strips.
-fn fader<'a>(cx: &Context<'a>, param: Param, color: iced::Color) -> Element<'a, Message> {
-    controls::fader(cx, param, color).map(Message::Control)
+fn fader<'a>(
+    cx: &Context<'a>,
+    param: Param,
+    color: iced::Color,
+    width: f32,
+) -> Element<'a, Message> {
+    controls::fader(cx, param, color, width).map(Message::Control)
+}
+
+/// Widths of the parts of a levels row `inner` pixels wide: fader, meter, side meter.
+fn level_widths(inner: f32) -> (f32, f32, f32) {
+    let meter = (inner * 0.2).clamp(18.0, 28.0).floor();
+    let side = if inner >= 96.0 { 20.0 } else { 16.0 };
+    let fader = (inner - meter - side - 2.0 * LEVELS_GAP)
+        .clamp(40.0, 64.0)
+        .floor();
+    (fader, meter, side)
+}
+
+/// The name of a strip with its colour above it.
+fn name_plate<'a>(
+    name: &'a str,
+    color: iced::Color,
+    selected: bool,
+    select: Message,
+) -> Element<'a, Message> {
+    column![
+        container(space())
+            .width(Fill)
+            .height(3)
+            .style(theme::color_bar(color)),
+        button(
+            text(name)
+                .size(12)
+                .wrapping(iced::widget::text::Wrapping::None)
+        )
+        .on_press(select)
+        .padding([2, 4])
+        .height(20)
+        .width(Fill)
+        .style(theme::strip_name(selected)),
+    ]
+    .spacing(2)
+    .into()
+}
+
+/// A strip of `width` pixels: `top` (exactly [`STRIP_TOP_H`] tall), then `levels`.
+fn strip_frame<'a>(
+    top: Element<'a, Message>,
+    levels: Element<'a, Message>,
+    width: f32,
+    selected: bool,
+    select: Message,
+) -> Element<'a, Message> {
+    let col = column![
+        container(top).height(STRIP_TOP_H).width(Fill).clip(true),
+        container(levels)
+            .width(Fill)
+            .height(Fill)
+            .align_x(Alignment::Center),
+    ]
+    .padding(STRIP_PAD);
+    mouse_area(
+        container(col)
+            .width(width)
+            .height(Fill)
+            .style(theme::strip_frame(selected)),
+    )
+    .on_press(select)
+    .into()
 }
 
 impl Mixer {
-    /// The strip of `t`.
+    /// The strip of `t`, `width` pixels wide.
     pub(super) fn track_strip<'a>(
         &'a self,
         cx: &Context<'a>,
         t: &'a Track,
+        width: f32,
     ) -> Element<'a, Message> {
         let id = t.id;
         let color = theme::track_color(t.color);
         let selected = cx.selection == Some(Selection::Track(id));
         let key = |what: &str| format!("{what}-{}", id.0);
         let select = Message::Select(Selection::Track(id));
-
-        let name = button(
-            text(t.name.as_str())
-                .size(12)
-                .wrapping(iced::widget::text::Wrapping::None),
-        )
-        .on_press(select.clone())
-        .padding([2, 4])
-        .width(Fill)
-        .style(theme::strip_name(selected));
 
         let curves = self.curves.get(&id);
         let eq_curve: &[f32] = curves.map_or(&[], |c| c.eq.as_slice());
@@ -62,7 +130,7 @@ impl Mixer {
                 .enabled(eq_on)
                 .color(color)
                 .width(Fill)
-                .height(28)
+                .height(24)
                 .on_press(select.clone()),
             container(controls::toggle(
                 "EQ",
@@ -81,7 +149,7 @@ impl Mixer {
                 .enabled(comp.enabled)
                 .color(color)
                 .width(Fill)
-                .height(28)
+                .height(24)
                 .on_press(select.clone()),
             container(controls::toggle(
                 "CMP",
@@ -95,6 +163,45 @@ impl Mixer {
         ]
         .spacing(4)
         .align_y(Alignment::Center);
+
+        // An offline or decoding stem says so where the previews are.
+        let state: Option<Element<'a, Message>> = match cx.stems.state(&t.source) {
+            Some(StemState::Offline(reason)) => Some(
+                container(
+                    column![
+                        text("OFFLINE").size(10).color(theme::WARNING),
+                        container(text(reason.as_str()).size(9))
+                            .height(12)
+                            .clip(true),
+                        container(
+                            button(text("Locate…").size(11))
+                                .on_press(Message::Locate(id))
+                                .padding([1, 6])
+                                .style(theme::action_button)
+                        )
+                        .id(key("locate")),
+                    ]
+                    .spacing(2),
+                )
+                .padding([2, 4])
+                .width(Fill)
+                .height(53)
+                .clip(true)
+                .style(theme::notice(false))
+                .into(),
+            ),
+            Some(StemState::Loading(f)) => Some(
+                container(
+                    text(format!("decoding {:.0}%", f * 100.0))
+                        .size(10)
+                        .color(theme::TEXT_DIM),
+                )
+                .height(53)
+                .center_y(53)
+                .into(),
+            ),
+            _ => None,
+        };
 
         let knobs = row![
             column![
@@ -111,9 +218,10 @@ impl Mixer {
                     key("pre"),
                     "Reverb send taps before the fader (PRE) or after it (POST)"
                 ))
-                .width(44),
+                .width(40),
             ]
             .spacing(2)
+            .width(Fill)
             .align_x(Alignment::Center),
             knob(cx, Param::Track(id, TrackField::Pan), color),
         ]
@@ -147,77 +255,49 @@ impl Mixer {
         ]
         .spacing(3);
 
-        let state: Option<Element<'a, Message>> = match cx.stems.state(&t.source) {
-            Some(StemState::Offline(reason)) => Some(
-                container(
-                    column![
-                        text("OFFLINE").size(10).color(theme::WARNING),
-                        text(reason.as_str()).size(10),
-                        container(
-                            button(text("Locate…").size(11))
-                                .on_press(Message::Locate(id))
-                                .padding([2, 6])
-                                .style(theme::action_button)
-                        )
-                        .id(key("locate")),
-                    ]
-                    .spacing(3),
-                )
-                .padding(4)
-                .width(Fill)
-                .style(theme::notice(false))
-                .into(),
-            ),
-            Some(StemState::Loading(f)) => Some(
-                text(format!("decoding {:.0}%", f * 100.0))
-                    .size(10)
-                    .color(theme::TEXT_DIM)
-                    .into(),
-            ),
-            _ => None,
+        let mut top = Column::new()
+            .push(name_plate(t.name.as_str(), color, selected, select.clone()))
+            .spacing(5);
+        top = match state {
+            Some(s) => top.push(s),
+            None => top.push(eq_row).push(comp_row),
         };
+        let top = top.push(knobs).push(buttons);
 
+        let (fader_w, meter_w, side_w) = level_widths(width - 2.0 * STRIP_PAD);
         let m = cx.engine.tracks.get(&id).copied().unwrap_or_default();
-        let mut levels = row![
-            fader(cx, Param::Track(id, TrackField::Gain), color),
+        let side: Element<'a, Message> = if comp.enabled {
+            tip(
+                w::gain_reduction_meter::<Message>(m.gain_reduction_db)
+                    .width(side_w)
+                    .height(Fill),
+                "Compressor gain reduction (dB)",
+            )
+        } else {
+            // Kept free, so the fader does not move when the compressor is switched.
+            space().width(side_w).into()
+        };
+        let levels = row![
+            fader(cx, Param::Track(id, TrackField::Gain), color, fader_w),
             tip(
                 container(
                     w::meter(&m)
                         .on_clip_click(Message::ClearClip(Some(id)))
+                        .value(self.peak(Selection::Track(id)))
+                        .on_value_click(Message::ResetPeak(Selection::Track(id)))
+                        .width(meter_w)
                         .height(Fill)
                 )
                 .id(key("meter")),
-                "Peak / RMS meter; click the clip light to clear it"
+                "Peak / RMS on the fader's scale; the box shows the highest peak (click to \
+                 reset), the light latches clipping (click to clear)"
             ),
+            side,
         ]
-        .spacing(3)
+        .spacing(LEVELS_GAP)
         .height(Fill);
-        if comp.enabled {
-            levels = levels.push(tip(
-                w::gain_reduction_meter::<Message>(m.gain_reduction_db).height(Fill),
-                "Compressor gain reduction",
-            ));
-        }
 
-        let mut col = column![
-            container(space())
-                .width(Fill)
-                .height(4)
-                .style(theme::color_bar(color)),
-            name,
-            eq_row,
-            comp_row,
-            knobs,
-            buttons,
-        ]
-        .spacing(6);
-        if let Some(s) = state {
-            col = col.push(s);
-        }
-        col = col.push(levels);
-        mouse_area(container(col.padding(6)).width(STRIP_W).height(Fill))
-            .on_press(select)
-            .into()
+        strip_frame(top.into(), levels.into(), width, selected, select)
     }
 
     /// The reverb return strip.
@@ -225,16 +305,9 @@ impl Mixer {
         let selected = cx.selection == Some(Selection::Reverb);
         let r = &cx.project().reverb;
         let color = theme::POLARITY;
-        let col = column![
-            container(space())
-                .width(Fill)
-                .height(4)
-                .style(theme::color_bar(color)),
-            button(text("Reverb").size(12))
-                .on_press(Message::Select(Selection::Reverb))
-                .padding([2, 4])
-                .width(Fill)
-                .style(theme::strip_name(selected)),
+        let select = Message::Select(Selection::Reverb);
+        let top = column![
+            name_plate("Reverb", color, selected, select.clone()),
             knob(cx, Param::Reverb(ReverbField::Decay), color),
             knob(cx, Param::Reverb(ReverbField::Size), color),
             controls::toggle(
@@ -245,39 +318,59 @@ impl Mixer {
                 "reverb-mute".into(),
                 "Mute the reverb return"
             ),
-            row![
-                fader(cx, Param::Reverb(ReverbField::Return), color),
-                tip(
-                    w::meter(&cx.engine.reverb).height(Fill),
-                    "Reverb return peak / RMS"
-                ),
-            ]
-            .spacing(3)
-            .height(Fill),
         ]
-        .spacing(6)
-        .align_x(Alignment::Center)
-        .padding(6);
-        mouse_area(container(col).width(96).height(Fill))
-            .on_press(Message::Select(Selection::Reverb))
-            .into()
+        .spacing(5)
+        .align_x(Alignment::Center);
+        let (fader_w, meter_w, _) = level_widths(REVERB_W - 2.0 * STRIP_PAD);
+        let levels = row![
+            fader(cx, Param::Reverb(ReverbField::Return), color, fader_w),
+            tip(
+                w::meter(&cx.engine.reverb)
+                    .value(self.peak(Selection::Reverb))
+                    .on_value_click(Message::ResetPeak(Selection::Reverb))
+                    .width(meter_w)
+                    .height(Fill),
+                "Reverb return peak / RMS on the fader's scale; the box shows the highest peak"
+            ),
+        ]
+        .spacing(LEVELS_GAP)
+        .height(Fill);
+        strip_frame(top.into(), levels.into(), REVERB_W, selected, select)
     }
 
-    /// The master strip.
-    pub(super) fn master_strip<'a>(&self, cx: &Context<'a>) -> Element<'a, Message> {
+    /// The master strip, with the loudness figures as the transport shows them.
+    pub(super) fn master_strip<'a>(
+        &self,
+        cx: &Context<'a>,
+        figures: &Loudness,
+    ) -> Element<'a, Message> {
         let selected = cx.selection == Some(Selection::Master);
         let l = &cx.project().master.limiter;
         let m = &cx.engine.master;
-        let col = column![
-            container(space())
-                .width(Fill)
-                .height(4)
-                .style(theme::color_bar(theme::TEXT)),
-            button(text("Master").size(12))
-                .on_press(Message::Select(Selection::Master))
-                .padding([2, 4])
-                .width(Fill)
-                .style(theme::strip_name(selected)),
+        let select = Message::Select(Selection::Master);
+        let readout = |label: &'a str, value: String, unit: &'a str, hot: bool| {
+            row![
+                text(label)
+                    .size(10)
+                    .color(theme::TEXT_DIM)
+                    .width(Length::Fixed(18.0)),
+                text(value)
+                    .size(12)
+                    .color(if hot { theme::METER_RED } else { theme::TEXT }),
+                text(unit).size(9).color(theme::TEXT_DIM),
+            ]
+            .spacing(3)
+            .align_y(Alignment::End)
+        };
+        let number = |v: f32, floor: f32| {
+            if v.is_finite() && v > floor {
+                format!("{v:.1}")
+            } else {
+                "—".into()
+            }
+        };
+        let top = column![
+            name_plate("Master", theme::TEXT, selected, select.clone()),
             controls::toggle(
                 "LIMIT",
                 l.enabled,
@@ -291,28 +384,59 @@ impl Mixer {
                 Param::Master(MasterField::Ceiling),
                 theme::GAIN_REDUCTION
             ),
-            row![
-                fader(cx, Param::Master(MasterField::Gain), theme::TEXT),
-                tip(
+            container(
+                column![
+                    readout(
+                        "TP",
+                        number(figures.true_peak_dbtp, -100.0),
+                        "dBTP",
+                        figures.true_peak_dbtp > -1.0
+                    ),
+                    readout("S", number(figures.short_term, -70.0), "LUFS", false),
+                ]
+                .spacing(2)
+            )
+            .id("master-readout"),
+        ]
+        .spacing(5)
+        .align_x(Alignment::Center);
+        let inner = MASTER_W - 2.0 * STRIP_PAD;
+        let (fader_w, meter_w, side_w) = level_widths(inner - 20.0 - LEVELS_GAP);
+        let levels = row![
+            fader(cx, Param::Master(MasterField::Gain), theme::TEXT, fader_w),
+            tip(
+                container(
                     w::meter(m)
                         .on_clip_click(Message::ClearClip(None))
-                        .scale(true)
-                        .height(Fill),
-                    "Master peak / RMS; click the clip light to clear it"
-                ),
-                tip(
-                    w::gain_reduction_meter::<Message>(m.gain_reduction_db).height(Fill),
-                    "Limiter gain reduction"
-                ),
-            ]
-            .spacing(3)
-            .height(Fill),
+                        .value(self.peak(Selection::Master))
+                        .on_value_click(Message::ResetPeak(Selection::Master))
+                        .true_peak(figures.true_peak_dbtp)
+                        .width(meter_w)
+                        .height(Fill)
+                )
+                .id("master-meter"),
+                "Master peak / RMS on the fader's scale; the white line is the highest true \
+                 peak, the box the highest sample peak (click to reset)"
+            ),
+            tip(
+                w::gain_reduction_meter::<Message>(m.gain_reduction_db)
+                    .width(side_w)
+                    .height(Fill),
+                "Limiter gain reduction (dB)",
+            ),
+            tip(
+                container(
+                    w::loudness_meter::<Message>(cx.engine.loudness.short_term)
+                        .target(-14.0)
+                        .width(20)
+                        .height(Fill)
+                )
+                .id("master-loudness"),
+                "Short-term loudness (LUFS, 3 s); the line marks -14 LUFS",
+            ),
         ]
-        .spacing(6)
-        .align_x(Alignment::Center)
-        .padding(6);
-        mouse_area(container(col).width(124).height(Fill))
-            .on_press(Message::Select(Selection::Master))
-            .into()
+        .spacing(LEVELS_GAP)
+        .height(Fill);
+        strip_frame(top.into(), levels.into(), MASTER_W, selected, select)
     }
 }

@@ -16,6 +16,7 @@ pub fn range(param: Param) -> Range {
             TrackField::Gain => ranges::TRACK_GAIN_DB,
             TrackField::Trim => ranges::TRIM_DB,
             TrackField::Pan => ranges::PAN,
+            TrackField::Width => ranges::TRACK_WIDTH,
             TrackField::Send => ranges::SEND_DB,
             TrackField::Freq(b) => ranges::eq_freq_hz(b),
             TrackField::BandGain(b) => ranges::eq_gain_db(b).unwrap_or(ranges::EQ_GAIN_DB),

@@ -70,6 +70,7 @@ fn look(param: Param) -> Look {
             TrackField::Gain => Look("Level", FADER, Db, false),
             TrackField::Trim => Look("Trim", lin(-24.0, 24.0), Db, true),
             TrackField::Pan => Look("Pan", lin(-1.0, 1.0), Pan, true),
+            TrackField::Width => Look("Width", lin(0.0, 1.0), Percent, false),
             TrackField::Send => Look(
                 "Send",
                 Mapping::Db {

@@ -48,11 +48,47 @@ pub const WHEEL_FLOOR_DB: f32 = -60.0;
 const ZERO_POS: f32 = 0.75;
 
 /// Height of the value box under the travel.
-const VALUE_H: f32 = 18.0;
+pub const VALUE_H: f32 = 18.0;
+/// Gap between the travel's bottom margin and the value box.
+const VALUE_GAP: f32 = 4.0;
 /// Height of the fader cap.
 const CAP_H: f32 = 14.0;
+/// Margin above position 1 and below position 0 (half a cap and a little).
+pub const END_MARGIN: f32 = CAP_H / 2.0 + 2.0;
+/// Pixels of a fader's height that are not travel (when it is tall enough for its value box):
+/// both end margins, the gap and the value box.
+pub const CHROME_H: f32 = 2.0 * END_MARGIN + VALUE_GAP + VALUE_H;
 /// Width of the scale-label column on the left.
 const LABEL_W: f32 = 22.0;
+
+/// Where the travel of a fader `height` pixels tall lies: the y of position 1 and the travel
+/// in pixels (position 0 is `travel` below). The meter beside a fader uses the same, so the
+/// two share one dB scale.
+pub fn travel_of(height: f32) -> (f32, f32) {
+    let track_h = if has_value_box(height) {
+        height - VALUE_H - VALUE_GAP
+    } else {
+        height
+    };
+    (END_MARGIN, (track_h - 2.0 * END_MARGIN).max(1.0))
+}
+
+/// Whether a fader (or meter) this tall shows a value box under its travel.
+pub fn has_value_box(height: f32) -> bool {
+    height >= VALUE_H * 4.0
+}
+
+/// The dB marks of the fader's scale (+12 … −∞), with their labels.
+pub const MARKS: [(f32, &str); 8] = [
+    (12.0, "+12"),
+    (6.0, "+6"),
+    (0.0, "0"),
+    (-6.0, "-6"),
+    (-12.0, "-12"),
+    (-24.0, "-24"),
+    (-48.0, "-48"),
+    (f32::NEG_INFINITY, "-∞"),
+];
 
 /// The fader position (0 = bottom, 1 = top) of a level in dB; NaN counts as −∞.
 pub fn db_to_pos(db: f32) -> f32 {
@@ -175,18 +211,13 @@ struct Layout {
 
 impl Layout {
     fn of(size: Size) -> Layout {
-        let has_box = size.height >= VALUE_H * 4.0;
-        let track_h = if has_box {
-            size.height - VALUE_H - 4.0
-        } else {
-            size.height
-        };
-        let top = CAP_H / 2.0 + 2.0;
-        let label_w = if size.width >= 44.0 { LABEL_W } else { 0.0 };
+        let has_box = has_value_box(size.height);
+        let (top, travel) = travel_of(size.height);
+        let label_w = if size.width >= 40.0 { LABEL_W } else { 0.0 };
         let slot_x = label_w + (size.width - label_w) / 2.0;
         Layout {
             top,
-            travel: (track_h - 2.0 * top).max(1.0),
+            travel,
             slot_x,
             cap_w: (size.width - label_w - 4.0).clamp(8.0, 30.0),
             value_box: has_box.then(|| {
@@ -385,16 +416,6 @@ impl<Message> Fader<'_, Message> {
 
 /// The static part: slot, ticks and labels (+12 … −∞).
 fn draw_scale(f: &mut Frame, l: &Layout, size: Size) {
-    const MARKS: [(f32, &str); 8] = [
-        (12.0, "+12"),
-        (6.0, "+6"),
-        (0.0, "0"),
-        (-6.0, "-6"),
-        (-12.0, "-12"),
-        (-24.0, "-24"),
-        (-48.0, "-48"),
-        (f32::NEG_INFINITY, "-∞"),
-    ];
     f.fill(
         &Path::rounded_rectangle(
             Point::new(l.slot_x - 3.0, l.top - 2.0),

@@ -16,7 +16,9 @@ pub mod fader;
 pub mod format;
 pub mod knob;
 pub mod meter;
+pub mod splitter;
 pub mod timeline;
+pub mod wrap;
 
 mod cache;
 mod gesture;
@@ -26,5 +28,7 @@ pub use curve::{compressor_curve, eq_curve};
 pub use fader::fader;
 pub use gesture::FINE;
 pub use knob::{Mapping, knob, pan_knob};
-pub use meter::{gain_reduction_meter, loudness_bar, meter};
+pub use meter::{gain_reduction_meter, loudness_bar, loudness_meter, meter};
+pub use splitter::{Axis, splitter};
 pub use timeline::{TimeView, lane, offline_lane, ruler};
+pub use wrap::{blur_on_submit, wheel_sideways};

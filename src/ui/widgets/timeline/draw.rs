@@ -19,7 +19,48 @@ pub(super) struct Key {
     start: u64,
     frames_per_px: u64,
     color: [u8; 4],
+    amplitude: u32,
     revision: u64,
+}
+
+/// Approximate width of a marker label of `name` at the ruler's label size.
+fn label_w(name: &str) -> f32 {
+    name.chars().count() as f32 * 5.6 + 4.0
+}
+
+/// Room for the label of the `i`-th marker at `x`: up to the next marker's flag (markers are
+/// in time order) or the end of the ruler.
+fn label_room(markers: &[(u64, String)], view: TimeView, i: usize, width: f32) -> f32 {
+    let x = view.x_of(markers[i].0 as f64);
+    let next = markers
+        .get(i + 1)
+        .map_or(width, |(f, _)| view.x_of(*f as f64));
+    (next - x - 9.0).max(0.0)
+}
+
+/// `name` shortened (with an ellipsis) to fit `room` pixels, if anything useful fits.
+fn fit_label(name: &str, room: f32) -> Option<String> {
+    if label_w(name) <= room {
+        return Some(name.to_string());
+    }
+    let chars = ((room - 4.0) / 5.6).floor() as usize;
+    (chars >= 2).then(|| {
+        let mut s: String = name.chars().take(chars - 1).collect();
+        s.push('…');
+        s
+    })
+}
+
+/// The marker whose flag or label is under `p` on a ruler showing `view`.
+pub(super) fn marker_hit(markers: &[(u64, String)], view: TimeView, p: Point) -> Option<usize> {
+    if p.y > super::MARKER_ROW_H {
+        return None;
+    }
+    (0..markers.len()).rev().find(|&i| {
+        let x = view.x_of(markers[i].0 as f64);
+        let label = label_w(&markers[i].1).min(label_room(markers, view, i, f32::INFINITY));
+        (p.x - x).abs() <= 5.0 || (p.x >= x && p.x <= x + 7.0 + label)
+    })
 }
 
 impl<Message> Timeline<'_, Message> {
@@ -47,7 +88,15 @@ impl<Message> Timeline<'_, Message> {
                         len,
                         frames_per_bin,
                         ..
-                    } => draw_waveform(f, self.view, bin, *len, *frames_per_bin, self.color),
+                    } => draw_waveform(
+                        f,
+                        self.view,
+                        bin,
+                        *len,
+                        *frames_per_bin,
+                        self.color,
+                        self.amplitude,
+                    ),
                     Kind::Offline { reason } => draw_offline(f, reason),
                 }
                 self.draw_overlay(f, size, is_ruler);
@@ -83,40 +132,60 @@ impl<Message> Timeline<'_, Message> {
         vec![geometry, f.into_geometry()]
     }
 
-    /// Loop region and markers.
+    /// Loop region (with handles at its edges on the ruler) and markers.
     fn draw_overlay(&self, f: &mut Frame, size: Size, is_ruler: bool) {
         if let Some((a, b)) = self.loop_region {
             let x0 = self.view.x_of(a as f64).clamp(-1.0, size.width + 1.0);
             let x1 = self.view.x_of(b as f64).clamp(-1.0, size.width + 1.0);
             if x1 > 0.0 && x0 < size.width {
                 let strength = if self.loop_enabled { 1.0 } else { 0.4 };
+                let accent = |alpha: f32| theme::fade(theme::ACCENT, alpha * strength);
+                let top = if is_ruler { super::MARKER_ROW_H } else { 0.0 };
                 if is_ruler {
                     fill_tiled(
                         f,
                         Point::new(x0, size.height - 5.0),
                         Size::new((x1 - x0).max(1.0), 5.0),
-                        theme::fade(theme::ACCENT, 0.9 * strength),
+                        accent(0.9),
                     );
                 } else {
                     fill_tiled(
                         f,
                         Point::new(x0, 0.0),
                         Size::new((x1 - x0).max(1.0), size.height),
-                        theme::fade(theme::ACCENT, 0.14 * strength),
+                        accent(0.14),
                     );
                 }
-                let edge = Stroke::default()
-                    .with_color(theme::fade(theme::ACCENT, 0.8 * strength))
-                    .with_width(1.0);
+                let edge = Stroke::default().with_color(accent(0.8)).with_width(1.0);
                 for x in [x0, x1] {
                     f.stroke(
-                        &Path::line(Point::new(x, 0.0), Point::new(x, size.height)),
+                        &Path::line(Point::new(x, top), Point::new(x, size.height)),
                         edge,
                     );
                 }
+                if is_ruler {
+                    // Handles: brackets facing into the loop, to grab and resize it by.
+                    let h = size.height - top;
+                    for (x, inward) in [(x0, 1.0), (x1, -1.0)] {
+                        f.fill(
+                            &Path::new(|p| {
+                                p.move_to(Point::new(x, top));
+                                p.line_to(Point::new(x + inward * 5.0, top));
+                                p.line_to(Point::new(x + inward * 5.0, top + 3.0));
+                                p.line_to(Point::new(x + inward * 2.0, top + 3.0));
+                                p.line_to(Point::new(x + inward * 2.0, top + h - 3.0));
+                                p.line_to(Point::new(x + inward * 5.0, top + h - 3.0));
+                                p.line_to(Point::new(x + inward * 5.0, top + h));
+                                p.line_to(Point::new(x, top + h));
+                                p.close();
+                            }),
+                            accent(1.0),
+                        );
+                    }
+                }
             }
         }
-        for (frame, name) in &self.markers {
+        for (i, (frame, name)) in self.markers.iter().enumerate() {
             let x = self.view.x_of(*frame as f64);
             if !(-1.0..=size.width + 1.0).contains(&x) {
                 continue;
@@ -125,34 +194,36 @@ impl<Message> Timeline<'_, Message> {
             if is_ruler {
                 f.fill(
                     &Path::new(|p| {
-                        p.move_to(Point::new(x, 0.0));
-                        p.line_to(Point::new(x + 6.0, 3.5));
-                        p.line_to(Point::new(x, 7.0));
+                        p.move_to(Point::new(x, 1.0));
+                        p.line_to(Point::new(x + 6.0, 4.5));
+                        p.line_to(Point::new(x, 8.0));
                         p.close();
                     }),
                     color,
                 );
                 f.stroke(
                     &Path::line(Point::new(x, 0.0), Point::new(x, size.height)),
-                    Stroke::default().with_color(color).with_width(1.0),
+                    Stroke::default()
+                        .with_color(theme::fade(color, 0.7))
+                        .with_width(1.0),
                 );
-                // A backing so the name stays readable over the time labels.
-                f.fill_rectangle(
-                    Point::new(x + 7.0, 0.0),
-                    Size::new(name.chars().count() as f32 * 5.6 + 4.0, 12.0),
-                    theme::PANEL_BG,
-                );
-                crate::ui::widgets::cache::fill_text(
-                    f,
-                    Text {
-                        content: name.clone(),
-                        position: Point::new(x + 9.0, 0.0),
-                        color,
-                        size: 10.0.into(),
-                        align_y: alignment::Vertical::Top,
-                        ..Text::default()
-                    },
-                );
+                // The label stays in the marker row, cut short before the next marker. (A
+                // clip would not help: the software renderer does not clip filled paths, and
+                // labels are drawn as outlines.)
+                let room = label_room(&self.markers, self.view, i, size.width);
+                if let Some(label) = fit_label(name, room) {
+                    crate::ui::widgets::cache::fill_text(
+                        f,
+                        Text {
+                            content: label,
+                            position: Point::new(x + 8.0, 1.0),
+                            color,
+                            size: 10.0.into(),
+                            align_y: alignment::Vertical::Top,
+                            ..Text::default()
+                        },
+                    );
+                }
             } else {
                 f.stroke(
                     &Path::line(Point::new(x, 0.0), Point::new(x, size.height)),
@@ -193,6 +264,7 @@ impl<Message> Timeline<'_, Message> {
             start: self.view.start.to_bits(),
             frames_per_px: self.view.frames_per_px.to_bits(),
             color: self.color.into_rgba8(),
+            amplitude: self.amplitude.to_bits(),
             revision: self.revision,
         }
     }
@@ -232,6 +304,7 @@ fn draw_waveform(
     len: usize,
     frames_per_bin: f64,
     color: Color,
+    amplitude: f32,
 ) {
     let size = f.size();
     fill_tiled(f, Point::ORIGIN, size, theme::WELL_BG);
@@ -271,8 +344,8 @@ fn draw_waveform(
                 if lo > hi {
                     continue;
                 }
-                let top = mid - hi.clamp(-1.0, 1.0) * half;
-                let bottom = mid - lo.clamp(-1.0, 1.0) * half;
+                let top = mid - (hi * amplitude).clamp(-1.0, 1.0) * half;
+                let bottom = mid - (lo * amplitude).clamp(-1.0, 1.0) * half;
                 p.rectangle(Point::new(x, top), Size::new(1.0, (bottom - top).max(1.0)));
             }
         });
@@ -348,6 +421,13 @@ fn draw_ruler(f: &mut Frame, view: TimeView, sample_rate: u32) {
         size.width,
         Stroke::default().with_color(theme::BORDER).with_width(1.0),
     );
+    // The marker row above the time scale.
+    fill_tiled(
+        f,
+        Point::ORIGIN,
+        Size::new(size.width, super::MARKER_ROW_H),
+        theme::darken(theme::PANEL_BG, 0.2),
+    );
     let rate = f64::from(sample_rate.max(1));
     let px_per_second = rate / view.frames_per_px;
     let step = tick_step(px_per_second, 70.0);
@@ -356,6 +436,8 @@ fn draw_ruler(f: &mut Frame, view: TimeView, sample_rate: u32) {
     }
     let first_second = view.start / rate;
     let last_second = view.frame_at(size.width) / rate;
+    // The time labels sit under the marker row.
+    let label_y = super::MARKER_ROW_H + 2.0;
     // Minor ticks halve the labelled step.
     let minor = step / 2.0;
     let mut i = (first_second / minor).floor() as i64;
@@ -387,7 +469,7 @@ fn draw_ruler(f: &mut Frame, view: TimeView, sample_rate: u32) {
                 f,
                 Text {
                     content: format::time(t, step < 1.0),
-                    position: Point::new(view.x_of(t * rate) + 3.0, 2.0),
+                    position: Point::new(view.x_of(t * rate) + 3.0, label_y),
                     color: theme::TEXT_DIM,
                     size: 10.0.into(),
                     ..Text::default()
@@ -401,6 +483,21 @@ fn draw_ruler(f: &mut Frame, view: TimeView, sample_rate: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marker_labels_are_cut_before_the_next_marker() {
+        assert_eq!(fit_label("Verse", 100.0).as_deref(), Some("Verse"));
+        let cut = fit_label("A long chorus name", 40.0).unwrap();
+        assert!(cut.ends_with('…') && label_w(&cut) <= 40.0, "{cut}");
+        assert_eq!(fit_label("Bridge", 8.0), None);
+        let view = TimeView::new(0.0, 100.0);
+        let markers = vec![(0, "Intro".to_string()), (3000, "Verse".to_string())];
+        assert_eq!(label_room(&markers, view, 0, 500.0), 21.0);
+        // The label of the first is hit only up to where the second begins.
+        assert_eq!(marker_hit(&markers, view, Point::new(20.0, 5.0)), Some(0));
+        assert_eq!(marker_hit(&markers, view, Point::new(31.0, 5.0)), Some(1));
+        assert_eq!(marker_hit(&markers, view, Point::new(20.0, 20.0)), None);
+    }
 
     #[test]
     fn ruler_steps_grow_with_zoom() {

@@ -1,15 +1,23 @@
-//! The timeline: a ruler (m:ss) and one lane per track with its waveform overview, the playhead
-//! and the loop region.
+//! The timeline: a ruler (a row of markers over an m:ss scale) and one lane per track with its
+//! waveform overview, the playhead and the loop region.
 //!
 //! The app owns the view ([`TimeView`]: first visible frame and frames per pixel) and passes the
 //! same view to the ruler and every lane, so they scroll and zoom together. Each of them takes
 //! the same mouse input:
-//! - press: seek to the frame under the cursor (`on_seek`);
-//! - drag further than [`DRAG_THRESHOLD_PX`]: set the loop region (`on_loop`, ordered and at
+//! - press: seek to the frame under the cursor (`on_seek`), and `on_press` (a lane selects its
+//!   track);
+//! - drag further than [`DRAG_THRESHOLD_PX`]: set a new loop region (`on_loop`, ordered and at
 //!   least one frame long, sent as it changes), then `on_release` once at the end;
+//! - press within [`EDGE_GRAB_PX`] of a loop edge (the handles): drag that edge, the other one
+//!   stays; on the ruler, a drag that starts inside the loop moves it whole;
 //! - wheel (or Shift+wheel, or a horizontal swipe): scroll by [`SCROLL_PX`] per notch;
 //! - Ctrl+wheel: zoom by [`ZOOM_STEP`] per notch around the cursor, keeping the frame under it
-//!   in place.
+//!   in place; Alt+wheel over a lane: waveform height ×[`AMPLITUDE_STEP`] per notch
+//!   (`on_amplitude`).
+//!
+//! Markers, on the ruler's top row (`on_marker`): drag a flag to move it, double-click it to
+//! rename it, right-click it to remove it, double-click the empty row to add one. Their labels
+//! stay in that row, clear of the time labels, and are cut short before the next marker.
 //!
 //! View changes arrive as `on_view(new_view)`.
 
@@ -17,9 +25,34 @@ mod draw;
 mod input;
 mod view;
 
+pub use input::{AMPLITUDE_STEP, EDGE_GRAB_PX};
 pub use view::{
     DRAG_THRESHOLD_PX, MAX_FRAMES_PER_PX, MIN_FRAMES_PER_PX, SCROLL_PX, TimeView, ZOOM_STEP,
 };
+
+/// Height of the ruler: the marker row over the time scale.
+pub const RULER_H: f32 = 36.0;
+/// Height of the ruler's marker row.
+pub const MARKER_ROW_H: f32 = 14.0;
+/// Largest waveform height factor.
+pub const MAX_AMPLITUDE: f32 = 64.0;
+
+/// What happened to a marker on the ruler.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MarkerEvent {
+    /// The n-th marker was pressed (a drag may follow).
+    Grab(usize),
+    /// The grabbed marker is dragged to this frame.
+    Move(u64),
+    /// The grabbed marker was let go.
+    Drop,
+    /// The n-th marker was double-clicked (rename it).
+    Rename(usize),
+    /// The n-th marker was right-clicked (remove it).
+    Remove(usize),
+    /// The empty marker row was double-clicked at this frame (add one there).
+    Add(u64),
+}
 
 use super::host::{Control, Host};
 use crate::ui::theme;
@@ -82,6 +115,10 @@ pub struct Timeline<'a, Message> {
     on_loop: Option<Box<dyn Fn(u64, u64) -> Message + 'a>>,
     on_view: Option<Box<dyn Fn(TimeView) -> Message + 'a>>,
     on_release: Option<Message>,
+    on_press: Option<Message>,
+    on_marker: Option<Box<dyn Fn(MarkerEvent) -> Message + 'a>>,
+    on_amplitude: Option<Box<dyn Fn(f32) -> Message + 'a>>,
+    amplitude: f32,
     width: Length,
     height: Length,
 }
@@ -100,6 +137,10 @@ fn timeline<'a, Message>(view: TimeView, kind: Kind<'a>, height: f32) -> Timelin
         on_loop: None,
         on_view: None,
         on_release: None,
+        on_press: None,
+        on_marker: None,
+        on_amplitude: None,
+        amplitude: 1.0,
         width: Length::Fill,
         height: Length::Fixed(height),
     }
@@ -112,7 +153,7 @@ pub fn ruler<'a, Message>(view: TimeView, sample_rate: u32) -> Timeline<'a, Mess
         Kind::Ruler {
             sample_rate: sample_rate.max(1),
         },
-        22.0,
+        RULER_H,
     )
 }
 
@@ -210,13 +251,38 @@ impl<'a, Message> Timeline<'a, Message> {
         self
     }
 
+    /// Message sent on every press (before the seek), e.g. to select a lane's track.
+    pub fn on_press(mut self, message: Message) -> Self {
+        self.on_press = Some(message);
+        self
+    }
+
+    /// Messages for the markers on the ruler (see the module documentation).
+    pub fn on_marker(mut self, f: impl Fn(MarkerEvent) -> Message + 'a) -> Self {
+        self.on_marker = Some(Box::new(f));
+        self
+    }
+
+    /// Waveform height: 1 draws full scale at the lane's edges, 4 makes a −12 dBFS stem fill
+    /// it (clipped at the edges); clamped to 1 … [`MAX_AMPLITUDE`].
+    pub fn amplitude(mut self, factor: f32) -> Self {
+        self.amplitude = clamp_amplitude(factor);
+        self
+    }
+
+    /// Message for Alt+wheel over a lane: the new waveform height factor (clamped).
+    pub fn on_amplitude(mut self, f: impl Fn(f32) -> Message + 'a) -> Self {
+        self.on_amplitude = Some(Box::new(move |a| f(clamp_amplitude(a))));
+        self
+    }
+
     /// Width (fills by default).
     pub fn width(mut self, width: impl Into<Length>) -> Self {
         self.width = width.into();
         self
     }
 
-    /// Height (22 px for the ruler, 64 px for lanes by default).
+    /// Height ([`RULER_H`] for the ruler, 64 px for lanes by default).
     pub fn height(mut self, height: impl Into<Length>) -> Self {
         self.height = height.into();
         self
@@ -226,6 +292,15 @@ impl<'a, Message> Timeline<'a, Message> {
     fn frame(&self, x: f32) -> u64 {
         let f = self.view.frame_at(x).round();
         if f > 0.0 { f as u64 } else { 0 }
+    }
+}
+
+/// A waveform height factor within 1 … [`MAX_AMPLITUDE`] (NaN: 1).
+pub fn clamp_amplitude(factor: f32) -> f32 {
+    if factor.is_nan() {
+        1.0
+    } else {
+        factor.clamp(1.0, MAX_AMPLITUDE)
     }
 }
 

@@ -1,94 +1,17 @@
-//! The timeline: a ruler and one lane per track with its waveform overview, the playhead and
-//! the loop region. Click to seek, drag to set the loop, wheel to scroll, Ctrl+wheel to zoom.
+//! The timeline's view: the ruler with its header (fold, fit, waveform height), the marker
+//! name box, the lanes with their headers, and the playhead over them all.
 
-use super::action::{Action, EngineOp};
-use super::context::{Context, LANE_HEADER_W as HEADER_W, Selection};
-use super::edit::{Edit, Gesture};
-use super::files::StemState;
-use super::theme;
-use super::widgets::{self as w, TimeView};
-use crate::project::{Region, TrackId};
+use super::{LANES_ID, MARKER_NAME_ID, Message, Timeline};
+use crate::ui::context::{Context, LANE_HEADER_W as HEADER_W, Selection};
+use crate::ui::files::StemState;
+use crate::ui::theme;
+use crate::ui::widgets::timeline::{AMPLITUDE_STEP, RULER_H};
+use crate::ui::widgets::{self as w};
 use iced::widget::{
     Column, button, canvas, column, container, mouse_area, row, scrollable, space, stack, text,
+    text_input,
 };
-use iced::{Alignment, Element, Fill, Length};
-
-/// The timeline's state: its zoom and scroll.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Timeline {
-    /// The view the user chose; `None` fits the whole project into the window.
-    pub view: Option<TimeView>,
-}
-
-impl Timeline {
-    /// The view to draw: the user's, or the whole project fitted to `width` pixels.
-    pub fn effective(&self, length: u64, width: f32) -> TimeView {
-        self.view.unwrap_or_else(|| {
-            if length == 0 {
-                TimeView::new(0.0, 48_000.0 * 30.0 / f64::from(width.max(1.0)))
-            } else {
-                TimeView::fit(length + length / 50, width)
-            }
-        })
-    }
-
-    /// While playing: pages the view on when the playhead leaves it.
-    pub fn follow(&mut self, position: u64, width: f32) {
-        if let Some(v) = &mut self.view {
-            let x = v.x_of(position as f64);
-            if x > width || x < 0.0 {
-                *v = TimeView::new(
-                    position as f64 - f64::from(width) * 0.05 * v.frames_per_px,
-                    v.frames_per_px,
-                );
-            }
-        }
-    }
-
-    /// Makes `position` visible.
-    pub fn show(&mut self, position: u64, width: f32) {
-        self.follow(position, width);
-    }
-}
-
-/// What the timeline sends.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Message {
-    /// Move the playhead to a frame.
-    Seek(u64),
-    /// The loop region is being dragged: (start, end) frames.
-    Loop(u64, u64),
-    /// The loop drag ended.
-    LoopDone,
-    /// Scrolled or zoomed.
-    View(TimeView),
-    /// Show the whole project.
-    Fit,
-    /// A lane header was clicked.
-    Select(TrackId),
-}
-
-impl Timeline {
-    /// Handles a message.
-    pub fn update(&mut self, m: Message, cx: &Context) -> Action {
-        match m {
-            Message::Seek(f) => return Action::Engine(EngineOp::Seek(f)),
-            Message::Loop(a, b) => {
-                let rate = f64::from(cx.project().sample_rate.max(1));
-                let region = Region {
-                    start_s: a as f64 / rate,
-                    end_s: b as f64 / rate,
-                };
-                return Action::Edit(Edit::LoopRegion(region), Some(Gesture::Loop));
-            }
-            Message::LoopDone => return Action::EndGesture(Gesture::Loop),
-            Message::View(v) => self.view = Some(v),
-            Message::Fit => self.view = None,
-            Message::Select(id) => return Action::Select(Selection::Track(id)),
-        }
-        Action::None
-    }
-}
+use iced::{Alignment, Element, Fill};
 
 /// What every lane and the ruler draw over their content.
 #[derive(Clone, Copy)]
@@ -98,25 +21,30 @@ struct Overlay<'m> {
     markers: &'m [(u64, String)],
 }
 
-fn lane_height(tracks: usize) -> f32 {
-    match tracks {
-        0..=4 => 50.0,
-        5..=8 => 44.0,
-        _ => 36.0,
-    }
+/// A small button of the timeline's header.
+fn header_button<'a>(label: &'a str, message: Message, id: &'a str) -> Element<'a, Message> {
+    container(
+        button(text(label).size(10))
+            .on_press(message)
+            .padding([1, 5])
+            .style(theme::action_button),
+    )
+    .id(id.to_string())
+    .into()
 }
 
 impl Timeline {
     /// The ruler and the lanes.
     pub fn view<'a>(&self, cx: &Context<'a>) -> Element<'a, Message> {
         let project = cx.project();
+        let g = cx.geometry;
         let width = cx.lanes_width();
         let tv = self.effective(cx.length_frames(), width);
         let rate = project.sample_rate;
         let position = cx.engine.position;
         let region = project.loop_region.map(|r| r.frames(rate.max(1)));
         let looping = project.loop_enabled;
-        let lane_h = lane_height(project.tracks.len());
+        let lane_h = g.lane_h;
         let markers: Vec<(u64, String)> = project
             .markers
             .iter()
@@ -145,26 +73,80 @@ impl Timeline {
                 .on_release(Message::LoopDone)
         }
 
+        let folded = g.lanes_h <= 0.0 && !project.tracks.is_empty();
         let zoom_label = if self.view.is_some() { "Fit" } else { "Fitted" };
-        let ruler_row = row![
-            container(
+        let header = container(
+            column![
                 row![
+                    header_button(
+                        if folded { "▸" } else { "▾" },
+                        Message::ToggleLanes,
+                        "lanes-fold"
+                    ),
                     text("TRACKS").size(10).color(theme::TEXT_DIM),
                     space::horizontal(),
-                    button(text(zoom_label).size(10))
-                        .on_press(Message::Fit)
-                        .padding([1, 6])
-                        .style(theme::action_button),
+                    header_button(zoom_label, Message::Fit, "timeline-fit"),
                 ]
-                .align_y(Alignment::Center)
-            )
-            .padding([2, 8])
-            .width(HEADER_W)
-            .height(22)
-            .style(theme::panel),
-            wire(w::ruler(tv, rate), overlay),
-        ];
+                .spacing(4)
+                .align_y(Alignment::Center),
+                row![
+                    text("Height").size(9).color(theme::TEXT_DIM),
+                    space::horizontal(),
+                    header_button(
+                        "−",
+                        Message::Amplitude(self.amplitude / AMPLITUDE_STEP),
+                        "wave-lower"
+                    ),
+                    text(format!("×{:.1}", self.amplitude))
+                        .size(9)
+                        .color(theme::TEXT_DIM),
+                    header_button(
+                        "+",
+                        Message::Amplitude(self.amplitude * AMPLITUDE_STEP),
+                        "wave-taller"
+                    ),
+                ]
+                .spacing(3)
+                .align_y(Alignment::Center),
+            ]
+            .spacing(1),
+        )
+        .padding([1, 6])
+        .width(HEADER_W)
+        .height(RULER_H)
+        .clip(true)
+        .style(theme::panel);
+        let ruler = wire(w::ruler(tv, rate), overlay).on_marker(Message::Marker);
+        let ruler: Element<'a, Message> = match self.renaming.and_then(|i| project.markers.get(i)) {
+            Some(m) => {
+                // The name box sits on the marker's flag, in the marker row.
+                let x = markers
+                    .get(self.renaming.unwrap_or(0))
+                    .map_or(0.0, |(f, _)| tv.x_of(*f as f64))
+                    .clamp(0.0, (width - 140.0).max(0.0));
+                stack![
+                    ruler,
+                    container(w::blur_on_submit(
+                        text_input("Marker", &m.name)
+                            .id(MARKER_NAME_ID)
+                            .on_input(Message::MarkerName)
+                            .on_submit(Message::MarkerNameDone)
+                            .size(11)
+                            .padding([1, 4])
+                            .width(140),
+                    ))
+                    .padding(iced::Padding {
+                        left: x,
+                        ..iced::Padding::ZERO
+                    }),
+                ]
+                .into()
+            }
+            None => ruler.into(),
+        };
+        let ruler_row = row![header, ruler];
 
+        let show_status = lane_h >= 40.0;
         let lanes = project.tracks.iter().map(|t| {
             let color = theme::track_color(t.color);
             let selected = cx.selection == Some(Selection::Track(t.id));
@@ -198,6 +180,29 @@ impl Timeline {
             if t.solo {
                 flags.push('S');
             }
+            let name = text(t.name.as_str())
+                .size(if show_status { 13 } else { 12 })
+                .wrapping(iced::widget::text::Wrapping::None);
+            let info: Element<'a, Message> = if show_status {
+                column![
+                    name,
+                    row![
+                        status,
+                        space::horizontal(),
+                        text(flags).size(10).color(theme::MUTE)
+                    ],
+                ]
+                .spacing(2)
+                .into()
+            } else {
+                row![
+                    name,
+                    space::horizontal(),
+                    text(flags).size(10).color(theme::MUTE)
+                ]
+                .align_y(Alignment::Center)
+                .into()
+            };
             let header = mouse_area(
                 container(
                     row![
@@ -205,21 +210,11 @@ impl Timeline {
                             .width(4)
                             .height(Fill)
                             .style(theme::color_bar(color)),
-                        column![
-                            text(t.name.as_str())
-                                .size(13)
-                                .wrapping(iced::widget::text::Wrapping::None),
-                            row![
-                                status,
-                                space::horizontal(),
-                                text(flags).size(10).color(theme::MUTE)
-                            ],
-                        ]
-                        .spacing(2),
+                        info,
                     ]
                     .spacing(8),
                 )
-                .padding(6)
+                .padding(if show_status { 6 } else { 3 })
                 .width(HEADER_W)
                 .height(lane_h)
                 .clip(true)
@@ -238,7 +233,7 @@ impl Timeline {
             } else {
                 color
             };
-            let lane: Element<'a, Message> = match state {
+            let lane: w::timeline::Timeline<'a, Message> = match state {
                 Some(StemState::Ready(s)) => {
                     let level = s.overview.level_for(tv.frames_per_px);
                     wire(
@@ -248,41 +243,64 @@ impl Timeline {
                             s.overview.frames_per_bin(level) as f64,
                         )
                         .color(lane_color)
-                        .height(lane_h),
+                        .amplitude(self.amplitude)
+                        .on_amplitude(Message::Amplitude),
                         overlay,
                     )
-                    .into()
                 }
                 Some(StemState::Offline(reason)) => {
-                    wire(w::offline_lane(tv, reason.as_str()).height(lane_h), overlay).into()
+                    wire(w::offline_lane(tv, reason.as_str()), overlay)
                 }
-                _ => wire(
-                    w::lane::<Message, [f32; 2]>(tv, &[], 1.0).height(lane_h),
-                    overlay,
-                )
-                .into(),
+                _ => wire(w::lane::<Message, [f32; 2]>(tv, &[], 1.0), overlay),
             };
+            let lane = lane.height(lane_h).on_press(Message::Select(t.id));
+            // The selected track's lane is outlined like its strip.
+            let lane = container(lane).style(move |_| {
+                if selected {
+                    container::Style {
+                        border: iced::Border {
+                            color: theme::fade(theme::ACCENT, 0.55),
+                            width: 1.0,
+                            radius: 0.0.into(),
+                        },
+                        ..container::Style::default()
+                    }
+                } else {
+                    container::Style::default()
+                }
+            });
             container(row![header, lane])
                 .id(format!("lane-{}", t.id.0))
                 .into()
         });
         let lanes = Column::with_children(lanes).spacing(1);
-        let max_h = (cx.window.height * 0.34).max(lane_h + 4.0);
-        let body: Element<'a, Message> = if project.tracks.is_empty() {
-            container(
-            text("No tracks yet: add stems (Ctrl+I), add a folder, or drop audio files on the window.")
-                .size(13)
-                .color(theme::TEXT_DIM),
-        )
-        .padding(20)
-        .width(Fill)
-        .into()
-        } else if project.tracks.len() as f32 * (lane_h + 1.0) <= max_h {
-            // No scrollable (a clipped layer) when the lanes fit: cheaper to repaint.
-            lanes.into()
-        } else {
-            scrollable(lanes).height(Length::Shrink).into()
-        };
+        let mut body = column![ruler_row].spacing(1);
+        if project.tracks.is_empty() {
+            body = body.push(
+                container(
+                    text(
+                        "No tracks yet: add stems (Ctrl+I), add a folder, or drop audio files \
+                         on the window.",
+                    )
+                    .size(13)
+                    .color(theme::TEXT_DIM),
+                )
+                .padding([6, 20])
+                .width(Fill),
+            );
+        } else if g.lanes_h > 0.0 {
+            body = body.push(if g.lanes_scroll {
+                Element::from(
+                    scrollable(lanes)
+                        .id(LANES_ID)
+                        .on_scroll(|v| Message::Scrolled(v.absolute_offset().y))
+                        .height(g.lanes_h),
+                )
+            } else {
+                // No scrollable (a clipped layer) when the lanes fit: cheaper to repaint.
+                container(lanes).height(g.lanes_h).clip(true).into()
+            });
+        }
         let lane_x = tv.x_of(position as f64);
         let playhead = (0.0..=width).contains(&lane_x).then_some(HEADER_W + lane_x);
         // One playhead drawn over the ruler and all lanes: the software renderer pays per shape
@@ -290,7 +308,7 @@ impl Timeline {
         // (its cached waveform) plus this one, not two per lane.
         container(
             stack![
-                column![ruler_row, container(body).max_height(max_h)].spacing(1),
+                body,
                 canvas(PlayheadOverlay { x: playhead })
                     .width(Fill)
                     .height(Fill),
@@ -340,12 +358,12 @@ impl canvas::Program<Message> for PlayheadOverlay {
             iced::Size::new(1.5, h),
             theme::PLAYHEAD,
         );
-        // A marker at the bottom of the ruler (22 px high).
+        // A marker at the bottom of the ruler.
         f.fill(
             &canvas::Path::new(|p| {
-                p.move_to(iced::Point::new(x - 5.0, 15.0));
-                p.line_to(iced::Point::new(x + 5.0, 15.0));
-                p.line_to(iced::Point::new(x, 22.0));
+                p.move_to(iced::Point::new(x - 5.0, RULER_H - 7.0));
+                p.line_to(iced::Point::new(x + 5.0, RULER_H - 7.0));
+                p.line_to(iced::Point::new(x, RULER_H));
                 p.close();
             }),
             theme::PLAYHEAD,
