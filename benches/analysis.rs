@@ -62,7 +62,9 @@ fn bench(label: &str, project: &Project, lookup: &dyn Fn(&Track) -> Option<Arc<S
                 std::hint::black_box(l);
                 Ok(())
             };
-            assert!(render::render(&mut g, &ropts, &mut sink, &mut RenderControl::default()).is_ok());
+            assert!(
+                render::render(&mut g, &ropts, &mut sink, &mut RenderControl::default()).is_ok()
+            );
         });
         println!(
             "  {threads} thread(s): analysis {wall:7.2} s wall ({:6.1}x real time, {cpu:7.2} s CPU); \

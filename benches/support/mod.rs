@@ -76,4 +76,3 @@ pub fn full_chain_project(tracks: usize) -> Project {
     p.master.limiter.enabled = true;
     p
 }
-

@@ -6,8 +6,7 @@
 //! thread never waits for any of it.
 
 use super::analysis::{
-    Analysis, AnalysisError, AnalysisOptions, ProjectAnalysis, Span, analyze_audio,
-    analyze_project,
+    Analysis, AnalysisError, AnalysisOptions, ProjectAnalysis, Span, analyze_audio, analyze_project,
 };
 use crate::media::StemAudio;
 use crate::project::{Project, Track};
