@@ -75,6 +75,8 @@ pub struct AudioEngine {
     overloads: u64,
     max_load: f32,
     ended: Option<(u64, EndReason)>,
+    /// Frames the output adds after rendering (its resampler), counted like latency.
+    output_delay: u64,
 }
 
 impl std::fmt::Debug for AudioEngine {
@@ -118,6 +120,7 @@ impl AudioEngine {
             overloads: 0,
             max_load: 0.0,
             ended: None,
+            output_delay: 0,
             graph,
         }
     }
@@ -174,7 +177,8 @@ impl AudioEngine {
         if self.preroll_pending {
             return pos;
         }
-        let latency = self.graph.latency() as u64;
+        // The output's resampler delays what is heard like the graph's latency does.
+        let latency = self.graph.latency() as u64 + self.output_delay;
         let Some(j) = self.jump else {
             return pos.saturating_sub(latency);
         };
@@ -516,5 +520,9 @@ impl Render for AudioEngine {
 
     fn sample_rate(&self) -> u32 {
         self.graph.sample_rate()
+    }
+
+    fn set_output_delay(&mut self, frames: u32) {
+        self.output_delay = u64::from(frames);
     }
 }
