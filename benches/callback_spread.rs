@@ -20,6 +20,7 @@
 //!   issue's 2× is not met on this machine); 69..70 mix frames per callback.
 //! - Stop at 192 kHz (now): playing median 129.9 µs, Stop callback max 166.8 µs = 1.28×;
 //!   Play's pre-roll callback max 1,304 µs = 10.0× (it renders the graph's latency at once).
+//!
 //! `STEMMIX_BENCH_CALLBACKS` sets the callbacks measured in part 1 (default 20,000).
 
 #[path = "../tests/support/synth_project.rs"]

@@ -288,7 +288,7 @@ fn gliding_to_exactly_0_db_and_back_does_not_click() {
         let mut eq = ChannelEq::new(fs, &p);
         let n = 5 * 48_000;
         let mut x: Vec<f32> = (0..n)
-            .map(|i| (2.0 * PI * f as f64 * i as f64 / fs).sin() as f32)
+            .map(|i| (2.0 * PI * f * i as f64 / fs).sin() as f32)
             .collect();
         let (at_zero, back) = (24_000, 4 * 48_000);
         eq.process_mono(&mut x[..at_zero]);
@@ -300,12 +300,12 @@ fn gliding_to_exactly_0_db_and_back_does_not_click() {
         eq.set_params(&p);
         eq.process_mono(&mut x[back..]);
         // Local amplitude: the largest |y| within two periods (blocks of one period) of k.
-        let period = (fs / f as f64).ceil() as usize;
+        let period = (fs / f).ceil() as usize;
         let block_max: Vec<f64> = x
             .chunks(period)
             .map(|c| c.iter().fold(0.0f32, |m, v| m.max(v.abs())) as f64)
             .collect();
-        let slope = 2.0 * (PI * f as f64 / fs).sin() * 1.05;
+        let slope = 2.0 * (PI * f / fs).sin() * 1.05;
         let (mut worst, mut at, mut bound) = (0.0f64, 0, 0.0f64);
         for k in 12_000..n {
             let j = k / period;

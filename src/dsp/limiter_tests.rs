@@ -364,7 +364,10 @@ fn ideal_reconstruction_finds_the_crest_between_samples() {
         .map(|i| (2.0 * PI * 0.25 * i as f64 + PI / 4.0).sin() as f32)
         .collect();
     let sample_peak = x.iter().fold(0.0f32, |a, v| a.max(v.abs()));
-    assert!((sample_peak - 0.7071).abs() < 1e-3, "{sample_peak}");
+    assert!(
+        (sample_peak - std::f32::consts::FRAC_1_SQRT_2).abs() < 1e-3,
+        "{sample_peak}"
+    );
     let p = ideal_peak(&x);
     assert!((p - 1.0).abs() < 1e-3, "{p}");
 }
