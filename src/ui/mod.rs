@@ -29,6 +29,7 @@ pub mod app;
 pub mod autosave;
 pub mod bounce;
 mod clock;
+mod config_file;
 pub mod context;
 pub mod controls;
 pub mod curves;
