@@ -20,6 +20,13 @@
 //! - A loop wraps with a declick crossfade exactly at its end frame (any length ≥ 1 frame, even
 //!   shorter than a buffer). Playing past the end of the project stops (or wraps to the loop
 //!   start when looping).
+//!
+//! After the graph, the listening stage ([`Listen`](super::listen::Listen)) turns the mix into
+//! what is heard — the mix, a reference, or their A/B crossfade — which the master meters
+//! measure, and then applies the monitor section. The graph runs every block whatever is
+//! heard. Blocks are also split where the heard position jumps (a seek or loop wrap reaching
+//! the output after the graph's latency), so that a Sync reference follows the mix exactly,
+//! and where an A/B crossfade ends, so that a Free reference faded out stops advancing there.
 
 use super::command::{Command, GraphCommand, Retired, Source};
 use super::feedback::{
@@ -27,6 +34,7 @@ use super::feedback::{
     TrackMeter, TransportReport,
 };
 use super::graph::MixGraph;
+use super::listen::Listen;
 use super::slot::Render;
 use crate::dsp::{LevelMeter, LoudnessMeter};
 use rtrb::{Consumer, Producer};
@@ -63,7 +71,8 @@ pub struct AudioEngine {
     loop_enabled: bool,
     loop_region: (u64, u64),
     stop_after: Option<u64>,
-    source: Source,
+    /// References, the A/B switch and the monitor section.
+    listen: Listen,
 
     scratch: [Vec<f32>; 2],
 
@@ -111,7 +120,7 @@ impl AudioEngine {
             loop_enabled: false,
             loop_region: (0, 0),
             stop_after: None,
-            source: Source::Mix,
+            listen: Listen::new(rate, max_block),
             scratch: [vec![0.0; max_block], vec![0.0; max_block]],
             report_interval,
             until_report: report_interval,
@@ -138,6 +147,8 @@ impl AudioEngine {
         let rate = graph.sample_rate();
         let old = std::mem::replace(&mut self.graph, graph);
         self.scratch = [vec![0.0; max_block], vec![0.0; max_block]];
+        // References are decoded at the project rate: the control side loads them again.
+        self.listen = Listen::new(rate, max_block);
         self.loudness = LoudnessMeter::new(rate, 2).ok();
         self.report_interval = (rate / REPORTS_PER_SECOND).max(1) as usize;
         self.until_report = self.report_interval;
@@ -163,7 +174,7 @@ impl AudioEngine {
 
     /// The selected output source.
     pub fn source(&self) -> Source {
-        self.source
+        self.listen.source()
     }
 
     /// Callbacks so far that took longer than the audio they produced.
@@ -208,6 +219,7 @@ impl AudioEngine {
         for _ in 0..MAX_COMMANDS_PER_CALLBACK {
             let needs = match self.commands.peek() {
                 Ok(Command::Graph(g)) => g.max_retired(),
+                Ok(Command::Reference(r)) if !self.listen.can_take(r) => return,
                 Ok(_) => 0,
                 Err(_) => return,
             };
@@ -238,12 +250,21 @@ impl AudioEngine {
                 self.loop_enabled = enabled;
                 self.loop_region = (start, end);
             }
-            Command::SelectSource(s) => self.source = s,
+            Command::SelectSource(s) => {
+                let playing = self.state == PlayState::Playing;
+                self.listen.select(s, playing);
+            }
+            Command::Reference(r) => {
+                let playing = self.state == PlayState::Playing;
+                self.listen.command(r, playing);
+            }
+            Command::Monitor(m) => self.listen.set_monitor(m),
             Command::StopAfter(n) => self.stop_after = n,
             Command::ResetMeters => {
                 if let Some(m) = &mut self.loudness {
                     m.reset();
                 }
+                self.listen.reset_meters();
                 self.master_levels.take();
             }
         }
@@ -274,6 +295,7 @@ impl AudioEngine {
             if let Some(m) = &mut self.loudness {
                 m.reset();
             }
+            self.listen.reset_meters();
             self.master_levels.take();
         }
     }
@@ -359,6 +381,19 @@ impl AudioEngine {
         n.min(usize::try_from(end_read - pos).unwrap_or(usize::MAX))
     }
 
+    /// Frames until the heard position stops following on from [`position`](Self::position)
+    /// (a read-head jump reaching the output after the latency); `usize::MAX` when none is
+    /// pending.
+    fn frames_until_heard_jump(&self) -> usize {
+        let latency = self.graph.latency() as u64;
+        match self.jump {
+            Some(j) if !self.preroll_pending && self.graph.read_position() < j.to + latency => {
+                usize::try_from(j.to + latency - self.graph.read_position()).unwrap_or(usize::MAX)
+            }
+            _ => usize::MAX,
+        }
+    }
+
     fn wrap(&mut self, to: u64, from: u64) {
         self.graph.seek(to, true);
         self.jump = Some(Jump { from, to });
@@ -399,10 +434,11 @@ impl AudioEngine {
         if self.feedback.slots() < tracks + REPORT_OVERHEAD {
             return;
         }
+        let position = self.position();
         let t = TransportReport {
-            position: self.position(),
+            position,
             state: self.state,
-            source: self.source,
+            source: self.listen.source(),
             length: self.graph.length(),
             sample_rate: self.graph.sample_rate(),
             overloads: self.overloads,
@@ -427,8 +463,10 @@ impl AudioEngine {
             faulted: reverb.take_fault(),
         };
         let _ = self.feedback.push(Feedback::Reverb(m));
-        let levels = self.master_levels.take();
         let playing = self.state == PlayState::Playing;
+        let reference = self.listen.report(position, playing);
+        let _ = self.feedback.push(Feedback::Reference(reference));
+        let levels = self.master_levels.take();
         let (mut momentary, mut short_term, mut integrated, mut true_peak) = (
             f32::NEG_INFINITY,
             f32::NEG_INFINITY,
@@ -466,6 +504,7 @@ impl Render for AudioEngine {
         }
         // Meters and output conversion run outside `graph.process`'s own guard.
         let _ftz = crate::dsp::denormal::FlushDenormals::new();
+        self.listen.retire(&mut self.retire);
         self.drain_commands();
         let frames = out.len() / channels;
         let chunk_max = self.scratch[0].len().min(self.graph.max_block()).max(1);
@@ -478,13 +517,19 @@ impl Render for AudioEngine {
                 if n == 0 {
                     continue;
                 }
+                n = n
+                    .min(self.frames_until_heard_jump())
+                    .min(self.listen.frames_to_settle());
+                let heard = self.position();
                 let [l, r] = &mut self.scratch;
                 let (l, r) = (&mut l[..n], &mut r[..n]);
                 self.graph.process(l, r);
+                self.listen.blend(l, r, heard);
                 self.master_levels.process_stereo(l, r);
                 if let Some(m) = &mut self.loudness {
                     m.process(&[l, r]);
                 }
+                self.listen.monitor(l, r);
                 if let Some(left) = &mut self.stop_after {
                     *left -= n as u64;
                 }
@@ -493,12 +538,11 @@ impl Render for AudioEngine {
                 // end event does not wait for the next callback.
                 self.frames_until_boundary(1);
             }
-            // The reference path of A/B comparison arrives with the reference-track issue
-            // (after #5); until then selecting a reference outputs silence while the mix keeps
-            // running, so transport and meters stay live.
-            let silent = !playing || self.source != Source::Mix;
+            if !playing {
+                self.listen.idle();
+            }
             let start = done * channels;
-            self.write_out(&mut out[start..start + n * channels], channels, n, silent);
+            self.write_out(&mut out[start..start + n * channels], channels, n, !playing);
             done += n;
             self.until_report -= n;
             if self.until_report == 0 {
