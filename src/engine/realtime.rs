@@ -97,6 +97,8 @@ pub struct AudioEngine {
     ended: Option<(u64, EndReason)>,
     /// The live spectrum's tap (see `spectrum_tap`), when the control side wants one.
     tap: Option<TapSender>,
+    /// Frames the output adds after rendering (its resampler), counted like latency.
+    output_delay: u64,
 }
 
 impl std::fmt::Debug for AudioEngine {
@@ -141,6 +143,7 @@ impl AudioEngine {
             max_load: 0.0,
             ended: None,
             tap: None,
+            output_delay: 0,
             graph,
         }
     }
@@ -204,7 +207,8 @@ impl AudioEngine {
         if self.preroll_pending {
             return pos;
         }
-        let latency = self.graph.latency() as u64;
+        // The output's resampler delays what is heard like the graph's latency does.
+        let latency = self.graph.latency() as u64 + self.output_delay;
         let Some(j) = self.jump else {
             return pos.saturating_sub(latency);
         };
@@ -585,5 +589,9 @@ impl Render for AudioEngine {
 
     fn sample_rate(&self) -> u32 {
         self.graph.sample_rate()
+    }
+
+    fn set_output_delay(&mut self, frames: u32) {
+        self.output_delay = u64::from(frames);
     }
 }
