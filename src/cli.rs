@@ -5,10 +5,12 @@
 
 mod analyze;
 mod bounce;
+mod compare;
 mod devices;
 mod new;
 mod play;
 mod progress;
+mod project_stems;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -37,6 +39,9 @@ enum Cmd {
     Analyze(analyze::Args),
     /// Render a project's mix to a WAV file, faster than real time.
     Bounce(bounce::Args),
+    /// Compare a mix (project or audio file) with reference tracks: loudness, dynamics,
+    /// stereo, match gain and tonal balance.
+    Compare(compare::Args),
     /// Play a project on an audio device, with a live meter.
     Play(play::Args),
     /// List audio output devices.
@@ -69,6 +74,7 @@ pub fn main() -> ExitCode {
         Some(Cmd::New(a)) => new::run(a),
         Some(Cmd::Analyze(a)) => analyze::run(a),
         Some(Cmd::Bounce(a)) => bounce::run(a),
+        Some(Cmd::Compare(a)) => compare::run(a),
         Some(Cmd::Play(a)) => play::run(a),
         Some(Cmd::Devices(a)) => devices::run(a),
         None => crate::ui::run(cli.project).map_err(CliError::from),

@@ -1,10 +1,8 @@
 //! `stemmix bounce`: render a project's mix to WAV.
 
-use super::{CliError, CliResult, progress::ProgressLine};
+use super::{CliResult, progress::ProgressLine};
 use crate::engine::bounce::{self, BounceOptions, BounceRange, Normalize, Tail};
-use crate::engine::stems::ProjectStems;
 use crate::media::WavFormat;
-use crate::project;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -48,7 +46,7 @@ fn parse_bits(s: &str) -> Result<WavFormat, String> {
     }
 }
 
-fn parse_range(s: &str) -> Result<BounceRange, String> {
+pub(super) fn parse_range(s: &str) -> Result<BounceRange, String> {
     match s {
         "all" => Ok(BounceRange::All),
         "loop" => Ok(BounceRange::Loop),
@@ -87,39 +85,8 @@ static CANCEL: AtomicBool = AtomicBool::new(false);
 
 /// Runs the command.
 pub fn run(args: Args) -> CliResult {
-    let project = project::load(&args.project)?;
-    if project.tracks.is_empty() {
-        return Err(CliError(format!(
-            "{}: the project has no tracks",
-            args.project.display()
-        )));
-    }
+    let (project, stems) = super::project_stems::open(&args.project, args.allow_offline, "bounce")?;
     let mut line = ProgressLine::new();
-    let stems = ProjectStems::load(&project, &|done, total| {
-        ProgressLine::global_draw(
-            &format!("decoding stems {done}/{total}"),
-            done as f32 / total.max(1) as f32,
-        )
-    });
-    line.clear();
-    for (id, err) in &stems.offline {
-        let name = project.track(*id).map_or("?", |t| t.name.as_str());
-        eprintln!(
-            "{} track {name:?} is offline: {err}",
-            if args.allow_offline {
-                "warning:"
-            } else {
-                "error:"
-            }
-        );
-    }
-    if !stems.offline.is_empty() && !args.allow_offline {
-        return Err(CliError(format!(
-            "{} of {} stems could not be read (use --allow-offline to bounce without them)",
-            stems.offline.len(),
-            project.tracks.len()
-        )));
-    }
 
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
     let opts = BounceOptions {

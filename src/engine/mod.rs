@@ -4,6 +4,8 @@
 //!
 //! Nothing here knows about the GUI.
 
+pub mod analysis;
+pub mod analysis_job;
 pub mod bounce;
 pub mod bus;
 pub mod command;
