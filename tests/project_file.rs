@@ -205,9 +205,19 @@ fn version_2_files_load_unchanged_with_the_new_fields_at_their_defaults() {
     let r = &p.references[0];
     assert_eq!(r.path, PathBuf::from("refs/a.flac"));
     assert_eq!(r.trim_db, -2.0);
-    assert_eq!(r.loop_region.map(|l| (l.start_s, l.end_s)), Some((1.0, 3.0)));
-    assert_eq!((r.mode, r.loop_enabled, r.name.as_str()), (RefMode::Free, false, ""));
-    assert_eq!(r.display_name(), "a", "an unnamed reference shows its file's stem");
+    assert_eq!(
+        r.loop_region.map(|l| (l.start_s, l.end_s)),
+        Some((1.0, 3.0))
+    );
+    assert_eq!(
+        (r.mode, r.loop_enabled, r.name.as_str()),
+        (RefMode::Free, false, "")
+    );
+    assert_eq!(
+        r.display_name(),
+        "a",
+        "an unnamed reference shows its file's stem"
+    );
     assert_eq!(p.reference_match, MatchSettings::default());
     assert!(p.reference_match.enabled && !p.reference_match.loop_only);
 }

@@ -18,9 +18,7 @@ use stemmix::engine::realtime::AudioEngine;
 use stemmix::engine::render::{self, RenderControl, RenderOptions, Schedule};
 use stemmix::engine::slot::{Render, RenderSlot};
 use stemmix::engine::switch::crossfade_frames;
-use stemmix::project::{
-    CompressorSettings, LimiterSettings, Project, RefId, ReverbBus, TrackId,
-};
+use stemmix::project::{CompressorSettings, LimiterSettings, Project, RefId, ReverbBus, TrackId};
 use synth::Rng;
 
 const RATE: u32 = 48_000;
@@ -406,7 +404,12 @@ fn an_unloaded_reference_plays_silence_while_the_mix_keeps_time() {
     callback(&slot, 4_000, &mut silent);
     // After the A/B crossfade (to nothing), silence.
     let fade = crossfade_frames(RATE);
-    assert!(silent[0][fade..].iter().chain(&silent[1][fade..]).all(|&x| x == 0.0));
+    assert!(
+        silent[0][fade..]
+            .iter()
+            .chain(&silent[1][fade..])
+            .all(|&x| x == 0.0)
+    );
     h.select_source(Source::Mix);
     callback(&slot, 4_000, &mut got);
     assert_eq!(slot.with(|e| e.position()), Some(12_000));

@@ -321,7 +321,11 @@ impl EngineHandle {
             }
             self.references.push(id);
         }
-        self.send(Command::Reference(ReferenceCommand::Set { id, audio, setup }));
+        self.send(Command::Reference(ReferenceCommand::Set {
+            id,
+            audio,
+            setup,
+        }));
         true
     }
 

@@ -113,7 +113,8 @@ impl Listen {
                 continue;
             }
             let src = self.refs.render(slot, sync_pos, n);
-            self.switch.add_reference(slot, src, [&mut *left, &mut *right]);
+            self.switch
+                .add_reference(slot, src, [&mut *left, &mut *right]);
         }
         self.switch.advance(n);
         let switch = &self.switch;
@@ -157,7 +158,8 @@ impl Listen {
     /// `playing` whether anything is heard.
     pub fn report(&self, sync_pos: u64, playing: bool) -> ReferenceReport {
         let target = self.switch.target_slot();
-        let pos = target.and_then(|s| Some((self.refs.id_in(s)?, self.refs.position(s, sync_pos)?)));
+        let pos =
+            target.and_then(|s| Some((self.refs.id_in(s)?, self.refs.position(s, sync_pos)?)));
         let live = |f: fn(&LoudnessMeter) -> f64| match &self.mix_loudness {
             Some(m) if playing => f(m) as f32,
             _ => f32::NEG_INFINITY,

@@ -28,12 +28,12 @@
 //! the output after the graph's latency), so that a Sync reference follows the mix exactly.
 
 use super::command::{Command, GraphCommand, Retired, Source};
-use super::listen::Listen;
 use super::feedback::{
     EndReason, Feedback, MasterMeter, PlayState, REPORT_OVERHEAD, REPORTS_PER_SECOND, ReverbMeter,
     TrackMeter, TransportReport,
 };
 use super::graph::MixGraph;
+use super::listen::Listen;
 use super::slot::Render;
 use crate::dsp::{LevelMeter, LoudnessMeter};
 use rtrb::{Consumer, Producer};

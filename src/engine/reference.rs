@@ -306,7 +306,10 @@ impl ReferencePlayer {
         let (l, r) = (&mut l[..n], &mut r[..n]);
         match self.slots[slot].as_mut() {
             Some(s) => {
-                for old in render_slot(s, self.fade_len, sync_pos, l, r).into_iter().flatten() {
+                for old in render_slot(s, self.fade_len, sync_pos, l, r)
+                    .into_iter()
+                    .flatten()
+                {
                     // `has_room` before every command that brings audio keeps this within
                     // capacity.
                     debug_assert!(self.parked.len() < PARKING);

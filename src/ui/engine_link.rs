@@ -17,8 +17,9 @@ use crate::engine::feedback::PlayState;
 use crate::engine::graph::StemLookup;
 use crate::engine::strip::StripParams;
 use crate::engine::{ChannelMeter, EngineHandle};
-use crate::engine::{Command, GraphCommand, MixGraph, sync};
-use crate::project::{Master, Project, Region, ReverbBus, TrackId};
+use crate::engine::{Command, GraphCommand, MixGraph, Source, sync};
+use crate::engine::{MonitorSettings, ReferenceCommand};
+use crate::project::{Master, Project, RefId, Region, ReverbBus, TrackId};
 use std::collections::{HashMap, HashSet};
 
 /// Levels below this (dBFS) count as silence: a meter showing nothing above it has settled.
@@ -88,6 +89,14 @@ pub struct EngineView {
     pub reverb: ChannelMeter,
     /// Master loudness.
     pub loudness: Loudness,
+    /// What the output plays (the source selected last).
+    pub source: Source,
+    /// The selected reference's playhead in frames of its audio, while one is selected and
+    /// loaded.
+    pub reference_position: Option<(RefId, u64)>,
+    /// Short-term loudness (3 s) of the mix itself, LUFS, also while a reference is heard
+    /// (the master's figures measure what is heard); `None` before the engine reported it.
+    pub mix_short_term: Option<f32>,
     /// One line about the output device ("Built-in Audio, 48 kHz", "no audio device: silent").
     pub status: String,
     /// New messages for the user (device lost, …); the app takes them.
@@ -241,6 +250,32 @@ impl EngineLink {
         self.backend.send(Command::Stop);
     }
 
+    /// Selects what the output plays (an equal-power crossfade at the next block).
+    pub fn select_source(&mut self, source: Source) {
+        self.backend.send(Command::SelectSource(source));
+        // Shown at once, also while stopped (no tick runs then).
+        self.view.source = source;
+    }
+
+    /// Loads, changes or unloads references.
+    pub fn reference(&mut self, command: ReferenceCommand) {
+        if let ReferenceCommand::Remove(id) = &command
+            && self.view.source == Source::Reference(*id)
+        {
+            // The engine crossfades to the mix.
+            self.view.source = Source::Mix;
+        }
+        if matches!(command, ReferenceCommand::Clear) {
+            self.view.source = Source::Mix;
+        }
+        self.backend.send(Command::Reference(command));
+    }
+
+    /// Monitor mode and level (real-time output only).
+    pub fn monitor(&mut self, settings: MonitorSettings) {
+        self.backend.send(Command::Monitor(settings));
+    }
+
     /// Moves the playhead to `frame`.
     pub fn seek(&mut self, frame: u64) {
         self.backend.send(Command::Seek(frame));
@@ -362,6 +397,14 @@ impl EnginePort for RealtimePort {
         match command {
             // At another sample rate the handle restarts the output; it must do that itself.
             Command::Graph(GraphCommand::ReplaceGraph(g)) => self.handle.replace_graph(*g),
+            // The handle keeps the list of loaded references and the selected source.
+            Command::SelectSource(s) => self.handle.select_source(s),
+            Command::Monitor(m) => self.handle.set_monitor(m),
+            Command::Reference(ReferenceCommand::Set { id, audio, setup }) => {
+                let _ = self.handle.set_reference(id, audio, setup);
+            }
+            Command::Reference(ReferenceCommand::Remove(id)) => self.handle.remove_reference(id),
+            Command::Reference(ReferenceCommand::Clear) => self.handle.clear_references(),
             c => self.handle.send(c),
         }
     }
@@ -389,6 +432,9 @@ impl EnginePort for RealtimePort {
                 .track(*id)
                 .map_or_else(ChannelMeter::default, |c| shown(c, playing));
         }
+        view.source = meters.source();
+        view.reference_position = meters.reference.position;
+        view.mix_short_term = Some(meters.reference.mix_short_term_lufs);
         let master = meters.master;
         view.master = shown(&master.levels, playing);
         view.reverb = shown(&master.reverb, playing);

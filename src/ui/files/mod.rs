@@ -21,7 +21,7 @@ use super::context::Context;
 use super::dirs::AppDirs;
 use super::edit::Gesture;
 use super::recent::RecentProjects;
-use super::{bounce, help};
+use super::{bounce, help, reference};
 use crate::media;
 use crate::project::{self, TrackId};
 use std::path::{Path, PathBuf};
@@ -92,6 +92,8 @@ pub enum Message {
     AddFolder,
     /// Find a missing stem (dialog).
     Locate(TrackId),
+    /// Open a file dialog for another panel (its answer goes to that panel), in this folder.
+    Ask(Purpose, Option<PathBuf>),
     /// A dialog answered: the paths (`None`: cancelled) and whether it answered too fast to
     /// have been shown.
     Picked(Purpose, Option<Vec<PathBuf>>, bool),
@@ -256,6 +258,7 @@ impl Files {
                     .or_else(|| cx.doc.dir());
                 dialog(Purpose::Locate(id), dir, None)
             }
+            Message::Ask(purpose, dir) => dialog(purpose, dir, None),
             Message::Picked(purpose, paths, instant) => match paths {
                 Some(paths) if !paths.is_empty() => self.picked(purpose, paths, cx),
                 _ if instant && purpose != Purpose::BounceTo => {
@@ -332,6 +335,12 @@ impl Files {
             Purpose::BounceTo => {
                 Action::Send(app::Message::Bounce(bounce::Message::PathChosen(first)))
             }
+            Purpose::AddReferences => {
+                Action::Send(app::Message::Reference(reference::Message::Picked(paths)))
+            }
+            Purpose::LocateReference(id) => Action::Send(app::Message::Reference(
+                reference::Message::Located(id, first),
+            )),
         }
     }
 
