@@ -289,6 +289,11 @@ impl App {
         self.stems.busy() || self.bounce.running() || self.references.measure.busy()
     }
 
+    /// Whether stems or references are being decoded.
+    pub fn is_decoding(&self) -> bool {
+        self.stems.busy()
+    }
+
     /// The reference panel (tests read its state).
     pub fn references(&self) -> &References {
         &self.references

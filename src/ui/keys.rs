@@ -53,10 +53,11 @@ pub mod tip {
 }
 
 /// Every shortcut, for the help overlay: (keys, what they do).
-pub const SHORTCUTS: [(&str, &str); 19] = [
+pub const SHORTCUTS: [(&str, &str); 20] = [
     ("Space", "Play / pause"),
     ("Home, Enter", "Return to start"),
     ("L", "Loop on/off"),
+    ("R", "Show the references (or the strip editor)"),
     ("Tab, `", "A/B: the mix or the selected reference"),
     ("1 … 9", "Listen to that reference"),
     ("M / S", "Mute / solo the selected strip"),
@@ -211,6 +212,7 @@ pub fn shortcut(event: &keyboard::Event, free: bool) -> Option<Message> {
         (true, false, 'z') => Message::Undo,
         (true, true, 'z') | (true, _, 'y') => Message::Redo,
         (false, false, 'l') => Message::Transport(transport::Message::ToggleLoop),
+        (false, false, 'r') => Message::Reference(reference::Message::ToggleShown),
         (false, false, 'm') => Message::MuteSelected,
         (false, false, 's') => Message::SoloSelected,
         _ => return None,

@@ -58,6 +58,8 @@ pub enum Stretch {
 pub enum Message {
     /// Show the panel (true) or the strip editor (false) in the editor's place.
     Show(bool),
+    /// Show the panel, or the editor if it shows (R).
+    ToggleShown,
     /// Add references (dialog).
     Add,
     /// These files were picked (dialog or typed path): add them.
@@ -201,6 +203,10 @@ impl References {
         match m {
             Message::Show(on) => {
                 self.shown = on;
+                Action::None
+            }
+            Message::ToggleShown => {
+                self.shown = !self.shown;
                 Action::None
             }
             Message::Add => dialog(Purpose::AddReferences, cx),
