@@ -247,6 +247,9 @@ impl EngineHandle {
     /// Sends a command. Never blocks: if the ring is full it waits in the local queue (see the
     /// module documentation) until a later `send` or `tick` finds room.
     pub fn send(&mut self, cmd: Command) {
+        let Some(cmd) = self.note(cmd) else {
+            return;
+        };
         self.sent += 1;
         if !self.pending.queue.is_empty() {
             self.pending.flush(&mut self.commands);
@@ -258,6 +261,39 @@ impl EngineHandle {
         } else {
             self.pending.push(cmd);
         }
+    }
+
+    /// Keeps track of the references, the source and the monitor settings sent, whichever way
+    /// the command came (these methods or a port's plain `send`). `None`: the command is refused
+    /// (a new reference beyond [`MAX_REFERENCES`]; its audio is dropped here, with a message).
+    fn note(&mut self, cmd: Command) -> Option<Command> {
+        match &cmd {
+            Command::SelectSource(s) => self.source = *s,
+            Command::Monitor(m) => self.monitor = *m,
+            Command::Reference(ReferenceCommand::Set { id, .. }) => {
+                if !self.references.contains(id) {
+                    if self.references.len() >= MAX_REFERENCES {
+                        self.messages.push(format!(
+                            "at most {MAX_REFERENCES} references can be loaded at once"
+                        ));
+                        return None;
+                    }
+                    self.references.push(*id);
+                }
+            }
+            Command::Reference(ReferenceCommand::Remove(id)) => {
+                self.references.retain(|r| r != id);
+                if self.source == Source::Reference(*id) {
+                    self.source = Source::Mix;
+                }
+            }
+            Command::Reference(ReferenceCommand::Clear) => {
+                self.references.clear();
+                self.source = Source::Mix;
+            }
+            _ => {}
+        }
+        Some(cmd)
     }
 
     /// Sends a mix-graph change.
@@ -298,7 +334,6 @@ impl EngineHandle {
     /// [`CROSSFADE_MS`](super::switch::CROSSFADE_MS) while playing. A reference that is not
     /// loaded plays silence (the mix keeps running either way).
     pub fn select_source(&mut self, source: Source) {
-        self.source = source;
         self.send(Command::SelectSource(source));
     }
 
@@ -312,36 +347,22 @@ impl EngineHandle {
     /// old audio is dropped here, after the audio thread let go of it). Returns false, with a
     /// message for the user, when [`MAX_REFERENCES`] are loaded already.
     pub fn set_reference(&mut self, id: RefId, audio: Arc<StemAudio>, setup: RefSetup) -> bool {
-        if !self.references.contains(&id) {
-            if self.references.len() >= MAX_REFERENCES {
-                self.messages.push(format!(
-                    "at most {MAX_REFERENCES} references can be loaded at once"
-                ));
-                return false;
-            }
-            self.references.push(id);
-        }
+        let fits = self.references.contains(&id) || self.references.len() < MAX_REFERENCES;
         self.send(Command::Reference(ReferenceCommand::Set {
             id,
             audio,
             setup,
         }));
-        true
+        fits
     }
 
     /// Unloads reference `id` (if it is heard, the output crossfades to the mix first).
     pub fn remove_reference(&mut self, id: RefId) {
-        self.references.retain(|r| *r != id);
-        if self.source == Source::Reference(id) {
-            self.source = Source::Mix;
-        }
         self.send(Command::Reference(ReferenceCommand::Remove(id)));
     }
 
     /// Unloads every reference and selects the mix (closing or replacing a project).
     pub fn clear_references(&mut self) {
-        self.references.clear();
-        self.source = Source::Mix;
         self.send(Command::Reference(ReferenceCommand::Clear));
     }
 
@@ -379,7 +400,6 @@ impl EngineHandle {
     /// Monitor mode and level: scale whatever plays, in the real-time output only (not in
     /// the meters, a bounce or the project).
     pub fn set_monitor(&mut self, settings: MonitorSettings) {
-        self.monitor = settings;
         self.send(Command::Monitor(settings));
     }
 

@@ -93,6 +93,12 @@ impl Listen {
         }
     }
 
+    /// Frames until the running A/B crossfade ends (`usize::MAX` when none runs); a block must
+    /// not go past it (a Free reference advances only while heard).
+    pub fn frames_to_settle(&self) -> usize {
+        self.switch.frames_to_settle()
+    }
+
     /// Turns the mix block into what is heard. `sync_pos`: the mix's heard position at the
     /// first frame, contiguous over the block (the engine splits blocks where it jumps).
     pub fn blend(&mut self, left: &mut [f32], right: &mut [f32], sync_pos: u64) {

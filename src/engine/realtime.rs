@@ -25,7 +25,8 @@
 //! what is heard — the mix, a reference, or their A/B crossfade — which the master meters
 //! measure, and then applies the monitor section. The graph runs every block whatever is
 //! heard. Blocks are also split where the heard position jumps (a seek or loop wrap reaching
-//! the output after the graph's latency), so that a Sync reference follows the mix exactly.
+//! the output after the graph's latency), so that a Sync reference follows the mix exactly,
+//! and where an A/B crossfade ends, so that a Free reference faded out stops advancing there.
 
 use super::command::{Command, GraphCommand, Retired, Source};
 use super::feedback::{
@@ -511,7 +512,9 @@ impl Render for AudioEngine {
                 if n == 0 {
                     continue;
                 }
-                n = n.min(self.frames_until_heard_jump());
+                n = n
+                    .min(self.frames_until_heard_jump())
+                    .min(self.listen.frames_to_settle());
                 let heard = self.position();
                 let [l, r] = &mut self.scratch;
                 let (l, r) = (&mut l[..n], &mut r[..n]);

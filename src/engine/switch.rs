@@ -75,6 +75,16 @@ impl SourceSwitch {
         self.done >= self.weights.len()
     }
 
+    /// Frames until the running crossfade ends (`usize::MAX` when settled): the renderer ends
+    /// a block there, so a source faded out stops advancing exactly where it went silent.
+    pub fn frames_to_settle(&self) -> usize {
+        if self.is_settled() {
+            usize::MAX
+        } else {
+            self.weights.len() - self.done
+        }
+    }
+
     /// Whether the output is exactly the mix (settled on it).
     pub fn is_mix_only(&self) -> bool {
         self.is_settled() && self.target == Source::Mix

@@ -16,11 +16,13 @@ use crate::engine::device::{OutputConfig, OutputStatus};
 use crate::engine::feedback::PlayState;
 use crate::engine::graph::StemLookup;
 use crate::engine::strip::StripParams;
-use crate::engine::{ChannelMeter, EngineHandle};
-use crate::engine::{Command, GraphCommand, MixGraph, Source, sync};
-use crate::engine::{MonitorSettings, ReferenceCommand};
-use crate::project::{Master, Project, RefId, Region, ReverbBus, TrackId};
+use crate::engine::{ChannelMeter, EngineHandle, ReferenceMeterState};
+use crate::engine::{Command, GraphCommand, MixGraph, sync};
+use crate::engine::{MonitorSettings, RefSetup, ReferenceCommand, Source};
+use crate::media::StemAudio;
+use crate::project::{Master, Project, RefId, Reference, Region, ReverbBus, TrackId};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Levels below this (dBFS) count as silence: a meter showing nothing above it has settled.
 pub const SETTLED_DB: f32 = -70.0;
@@ -87,16 +89,14 @@ pub struct EngineView {
     pub master: ChannelMeter,
     /// The reverb return's meter.
     pub reverb: ChannelMeter,
-    /// Master loudness.
+    /// Loudness of what is heard (the mix, a reference or their crossfade).
     pub loudness: Loudness,
-    /// What the output plays (the source selected last).
+    /// What the output plays (the source selected last; see
+    /// [`ReferenceMeterState::crossfading`]).
     pub source: Source,
-    /// The selected reference's playhead in frames of its audio, while one is selected and
-    /// loaded.
-    pub reference_position: Option<(RefId, u64)>,
-    /// Short-term loudness (3 s) of the mix itself, LUFS, also while a reference is heard
-    /// (the master's figures measure what is heard); `None` before the engine reported it.
-    pub mix_short_term: Option<f32>,
+    /// The A/B state: the heard reference's playhead, whether a crossfade runs, and the live
+    /// loudness of the mix itself (it keeps running while a reference is heard).
+    pub reference: ReferenceMeterState,
     /// One line about the output device ("Built-in Audio, 48 kHz", "no audio device: silent").
     pub status: String,
     /// New messages for the user (device lost, …); the app takes them.
@@ -250,37 +250,73 @@ impl EngineLink {
         self.backend.send(Command::Stop);
     }
 
-    /// Selects what the output plays (an equal-power crossfade at the next block).
-    pub fn select_source(&mut self, source: Source) {
-        self.backend.send(Command::SelectSource(source));
-        // Shown at once, also while stopped (no tick runs then).
-        self.view.source = source;
-    }
-
-    /// Loads, changes or unloads references.
-    pub fn reference(&mut self, command: ReferenceCommand) {
-        if let ReferenceCommand::Remove(id) = &command
-            && self.view.source == Source::Reference(*id)
-        {
-            // The engine crossfades to the mix.
-            self.view.source = Source::Mix;
-        }
-        if matches!(command, ReferenceCommand::Clear) {
-            self.view.source = Source::Mix;
-        }
-        self.backend.send(Command::Reference(command));
-    }
-
-    /// Monitor mode and level (real-time output only).
-    pub fn monitor(&mut self, settings: MonitorSettings) {
-        self.backend.send(Command::Monitor(settings));
-    }
-
     /// Moves the playhead to `frame`.
     pub fn seek(&mut self, frame: u64) {
         self.backend.send(Command::Seek(frame));
         // Show the new position at once, also while stopped (no tick runs then).
         self.view.position = frame;
+    }
+
+    /// Loads reference `id` (its audio decoded at the project rate with `media::load_stem`),
+    /// or replaces the audio and setup of a loaded one. The engine keeps its references over
+    /// [`load`](Self::load) at the same rate; at another rate it drops them (load them again
+    /// at the new rate), and [`clear_references`](Self::clear_references) drops them for a
+    /// new project.
+    pub fn set_reference(&mut self, id: RefId, audio: Arc<StemAudio>, setup: RefSetup) {
+        self.send_reference(ReferenceCommand::Set { id, audio, setup });
+    }
+
+    /// Sends `reference`'s mode and loop (from the project) and its gain in dB (loudness-match
+    /// gain plus trim, or the trim alone with matching off) after an edit of it.
+    pub fn update_reference(&mut self, reference: &Reference, gain_db: f32) {
+        let id = reference.id;
+        let setup = RefSetup::of(reference, self.sample_rate, gain_db);
+        let (start, end) = setup.loop_frames.unwrap_or((0, 0));
+        self.send_reference(ReferenceCommand::Mode(id, setup.mode));
+        self.send_reference(ReferenceCommand::Loop {
+            id,
+            enabled: setup.loop_enabled,
+            start,
+            end,
+        });
+        self.set_reference_gain(id, gain_db);
+    }
+
+    /// A reference's gain in dB (match gain plus trim), ramped like a fader.
+    pub fn set_reference_gain(&mut self, id: RefId, gain_db: f32) {
+        self.send_reference(ReferenceCommand::Gain(id, gain_db));
+    }
+
+    /// Moves a reference's Free playhead to `frame` (frames of its audio).
+    pub fn seek_reference(&mut self, id: RefId, frame: u64) {
+        self.send_reference(ReferenceCommand::SeekFree(id, frame));
+    }
+
+    /// Unloads a reference (if it is heard, the output crossfades to the mix first).
+    pub fn remove_reference(&mut self, id: RefId) {
+        self.send_reference(ReferenceCommand::Remove(id));
+    }
+
+    /// Unloads every reference and selects the mix (another project was opened).
+    pub fn clear_references(&mut self) {
+        self.send_reference(ReferenceCommand::Clear);
+    }
+
+    fn send_reference(&mut self, cmd: ReferenceCommand) {
+        self.backend.send(Command::Reference(cmd));
+    }
+
+    /// Selects what the output plays: the A/B switch (an equal-power crossfade of
+    /// [`CROSSFADE_MS`](crate::engine::CROSSFADE_MS) at the next block while playing).
+    pub fn select_source(&mut self, source: Source) {
+        self.backend.send(Command::SelectSource(source));
+        // Show it at once, also while stopped (no report arrives then).
+        self.view.source = source;
+    }
+
+    /// Monitor mode and level (real-time output only: not metered, not saved, never bounced).
+    pub fn set_monitor(&mut self, settings: MonitorSettings) {
+        self.backend.send(Command::Monitor(settings));
     }
 
     /// Clears a latched clip light (`None`: the master's).
@@ -397,14 +433,6 @@ impl EnginePort for RealtimePort {
         match command {
             // At another sample rate the handle restarts the output; it must do that itself.
             Command::Graph(GraphCommand::ReplaceGraph(g)) => self.handle.replace_graph(*g),
-            // The handle keeps the list of loaded references and the selected source.
-            Command::SelectSource(s) => self.handle.select_source(s),
-            Command::Monitor(m) => self.handle.set_monitor(m),
-            Command::Reference(ReferenceCommand::Set { id, audio, setup }) => {
-                let _ = self.handle.set_reference(id, audio, setup);
-            }
-            Command::Reference(ReferenceCommand::Remove(id)) => self.handle.remove_reference(id),
-            Command::Reference(ReferenceCommand::Clear) => self.handle.clear_references(),
             c => self.handle.send(c),
         }
     }
@@ -432,9 +460,6 @@ impl EnginePort for RealtimePort {
                 .track(*id)
                 .map_or_else(ChannelMeter::default, |c| shown(c, playing));
         }
-        view.source = meters.source();
-        view.reference_position = meters.reference.position;
-        view.mix_short_term = Some(meters.reference.mix_short_term_lufs);
         let master = meters.master;
         view.master = shown(&master.levels, playing);
         view.reverb = shown(&master.reverb, playing);
@@ -444,6 +469,8 @@ impl EnginePort for RealtimePort {
             integrated: master.integrated_lufs,
             true_peak_dbtp: master.true_peak_max_dbtp,
         };
+        view.source = self.handle.source();
+        view.reference = self.handle.meters_mut().reference;
     }
 
     fn max_block(&self) -> usize {

@@ -98,12 +98,8 @@ impl App {
                 return self.link.reset_meters();
             }
             EngineOp::Listen(source) => return self.link.select_source(source),
-            EngineOp::Monitor(settings) => return self.link.monitor(settings),
-            EngineOp::SeekReference(id, frame) => {
-                return self
-                    .link
-                    .reference(crate::engine::ReferenceCommand::SeekFree(id, frame));
-            }
+            EngineOp::Monitor(settings) => return self.link.set_monitor(settings),
+            EngineOp::SeekReference(id, frame) => return self.link.seek_reference(id, frame),
         }
         // Show the transport's new state at once.
         let _ = self.link.tick();

@@ -337,7 +337,7 @@ impl References {
             return Action::None;
         };
         let rate = f64::from(p.sample_rate.max(1));
-        let here = match cx.engine.reference_position {
+        let here = match cx.engine.reference.position {
             Some((rid, frame)) if rid == id => frame as f64 / rate,
             _ => {
                 return Action::info(format!(

@@ -3,7 +3,7 @@
 //! gain + trim), mode and loop follow its edits, and it is unloaded when it leaves the list
 //! (or its file goes offline).
 
-use crate::engine::{RefSetup, ReferenceCommand};
+use crate::engine::{RefSetup, Source};
 use crate::media::StemAudio;
 use crate::project::{Project, RefId, RefMode, Reference};
 use crate::ui::engine_link::EngineLink;
@@ -37,7 +37,10 @@ impl Loaded {
     /// Unloads everything (another project: the engine was told to clear).
     pub fn clear(&mut self, link: &mut EngineLink) {
         self.sent.clear();
-        link.reference(ReferenceCommand::Clear);
+        link.clear_references();
+        if link.view().source != Source::Mix {
+            link.select_source(Source::Mix);
+        }
     }
 
     /// Whether the reference is loaded.
@@ -67,7 +70,11 @@ impl Loaded {
             .collect();
         for id in gone {
             self.sent.remove(&id);
-            link.reference(ReferenceCommand::Remove(id));
+            link.remove_reference(id);
+            if link.view().source == Source::Reference(id) {
+                // The engine crossfades to the mix on its own; the window says so at once.
+                link.select_source(Source::Mix);
+            }
         }
         for r in &project.references {
             let Some(audio) = stems.audio(&r.path) else {
@@ -77,23 +84,15 @@ impl Loaded {
             let looping = (setup.loop_enabled, setup.loop_frames);
             match self.sent.get_mut(&r.id) {
                 Some(s) if Arc::ptr_eq(&s.audio, &audio) => {
-                    if s.gain_db != setup.gain_db {
-                        s.gain_db = setup.gain_db;
-                        link.reference(ReferenceCommand::Gain(r.id, setup.gain_db));
-                    }
-                    if s.mode != setup.mode {
+                    if s.mode != setup.mode || s.looping != looping {
+                        // Mode, loop and gain together.
                         s.mode = setup.mode;
-                        link.reference(ReferenceCommand::Mode(r.id, setup.mode));
-                    }
-                    if s.looping != looping {
                         s.looping = looping;
-                        let (start, end) = setup.loop_frames.unwrap_or((0, 0));
-                        link.reference(ReferenceCommand::Loop {
-                            id: r.id,
-                            enabled: setup.loop_enabled && setup.loop_frames.is_some(),
-                            start,
-                            end,
-                        });
+                        s.gain_db = setup.gain_db;
+                        link.update_reference(r, setup.gain_db);
+                    } else if s.gain_db != setup.gain_db {
+                        s.gain_db = setup.gain_db;
+                        link.set_reference_gain(r.id, setup.gain_db);
                     }
                 }
                 _ => {
@@ -106,11 +105,7 @@ impl Loaded {
                             looping,
                         },
                     );
-                    link.reference(ReferenceCommand::Set {
-                        id: r.id,
-                        audio,
-                        setup,
-                    });
+                    link.set_reference(r.id, audio, setup);
                 }
             }
         }

@@ -386,7 +386,7 @@ impl References {
                 None => "no loop".into(),
             };
             let rate = f64::from(cx.project().sample_rate.max(1));
-            let here = match cx.engine.reference_position {
+            let here = match cx.engine.reference.position {
                 Some((rid, f)) if rid == id => format!("{:.1} s", f as f64 / rate),
                 _ => String::new(),
             };
@@ -430,7 +430,7 @@ impl References {
             }
             _ => None,
         };
-        let mix_live = cx.engine.mix_short_term.filter(|_| cx.engine.playing);
+        let mix_live = Some(cx.engine.reference.mix_short_term_lufs).filter(|_| cx.engine.playing);
         let stretch = row![
             heading("Readouts"),
             text(r.display_name())
