@@ -3,7 +3,8 @@
 //! references are measured as heard and matched, and the background job cancels.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 use stemmix::dsp::analysis::analyze_stereo;
 use stemmix::dsp::loudness::analyze;
 use stemmix::dsp::ltas::ltas_of;
@@ -11,27 +12,20 @@ use stemmix::engine::MixGraph;
 use stemmix::engine::analysis::{
     AnalysisError, AnalysisOptions, analyze_audio, analyze_project, compare, match_gain_db,
 };
-use stemmix::engine::analysis_job::{JobState, spawn_project_analysis};
+use stemmix::engine::analysis_job::{
+    AnalysisJob, Debounced, Freshness, JobState, MATCH_DEBOUNCE, spawn_project_analysis,
+    spawn_reference_analysis,
+};
 use stemmix::engine::render::{self, RenderControl, RenderOptions, Tail};
 use stemmix::media::StemAudio;
 use stemmix::project::{Project, Region, Track};
 
-const RATE: u32 = 48_000;
+#[path = "support/signals.rs"]
+mod signals;
 
-/// Deterministic Gaussian-ish noise (sum of uniforms), RMS `rms`.
-fn noise(seed: u64, n: usize, rms: f64) -> Vec<f32> {
-    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut uni = move || {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        (s >> 11) as f64 / (1u64 << 53) as f64 - 0.5
-    };
-    // Twelve uniforms of variance 1/12 each: unit variance.
-    (0..n)
-        .map(|_| ((0..12).map(|_| uni()).sum::<f64>() * rms) as f32)
-        .collect()
-}
+use signals::noise;
+
+const RATE: u32 = 48_000;
 
 fn sine(n: usize, freq: f64, amp: f64) -> Vec<f32> {
     let w = 2.0 * std::f64::consts::PI * freq / f64::from(RATE);
@@ -240,4 +234,89 @@ fn the_background_job_reports_finishes_and_cancels() {
         Some(&stop),
     );
     assert!(matches!(r, Err(AnalysisError::Cancelled)));
+}
+
+/// Polls `d` at `now` (starting nothing) until `done` holds, for at most 20 s.
+fn poll_until(d: &mut Debounced<u32>, now: Instant, done: impl Fn(&Debounced<u32>) -> bool) {
+    let give_up = Instant::now() + Duration::from_secs(20);
+    while !done(d) {
+        assert!(Instant::now() < give_up, "timed out: {:?}", d.freshness());
+        d.poll(now, || panic!("nothing is due")).unwrap();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// The GUI's schedule: nothing starts while edits keep coming less than the delay apart; a job
+/// starts once they pause; a new edit cancels the running job (its stale result never shows);
+/// a worker that dies leaves the last result and says so.
+#[test]
+fn debounced_analysis_waits_for_the_edits_to_pause_and_drops_stale_work() {
+    let ms = Duration::from_millis;
+    let mut d: Debounced<u32> = Debounced::new(MATCH_DEBOUNCE);
+    assert_eq!(MATCH_DEBOUNCE, ms(500));
+    assert_eq!((d.freshness(), d.due()), (Freshness::Current, None));
+    let t0 = Instant::now();
+    d.edited(t0);
+    assert_eq!(d.freshness(), Freshness::Waiting);
+    d.edited(t0 + ms(300));
+    assert_eq!(d.due(), Some(t0 + ms(800)));
+    let too_early = || -> std::io::Result<AnalysisJob<u32>> { panic!("started too early") };
+    assert!(!d.poll(t0 + ms(799), too_early).unwrap());
+
+    // A job that works until it is cancelled, and records that it saw the cancel flag.
+    let cancelled = Arc::new(AtomicBool::new(false));
+    let seen = cancelled.clone();
+    let slow = move || {
+        AnalysisJob::spawn("test-slow", move |_, cancel| {
+            while !cancel.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            seen.store(true, Ordering::Relaxed);
+            1
+        })
+    };
+    assert!(!d.poll(t0 + ms(800), slow).unwrap());
+    assert!(matches!(d.freshness(), Freshness::Running(_)));
+    d.edited(t0 + ms(900));
+    assert_eq!(d.freshness(), Freshness::Waiting);
+    let give_up = Instant::now() + Duration::from_secs(20);
+    while !cancelled.load(Ordering::Relaxed) {
+        assert!(Instant::now() < give_up, "the stale job was not cancelled");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+
+    let quick = || {
+        AnalysisJob::spawn("test-quick", |p, _| {
+            p(1.0);
+            7
+        })
+    };
+    d.poll(t0 + ms(1400), quick).unwrap();
+    poll_until(&mut d, t0 + ms(1400), |d| {
+        d.freshness() == Freshness::Current
+    });
+    assert_eq!(
+        d.latest(),
+        Some(&7),
+        "the cancelled job's result never shows"
+    );
+
+    d.edited(t0 + ms(2000));
+    let dies = || AnalysisJob::spawn("test-dies", |_, _| -> u32 { panic!("worker dies") });
+    d.poll(t0 + ms(2500), dies).unwrap();
+    poll_until(&mut d, t0 + ms(2500), |d| {
+        d.freshness() == Freshness::Failed
+    });
+    assert_eq!(d.latest(), Some(&7));
+}
+
+/// A reference measured on a worker thread reads as it does measured directly.
+#[test]
+fn the_reference_job_measures_as_analyze_audio() {
+    let stem = varied_stem();
+    let span = Some((RATE as u64, 2 * RATE as u64));
+    let job = spawn_reference_analysis(stem.clone(), span).unwrap();
+    let background = job.wait().unwrap().unwrap();
+    assert_eq!(background, analyze_audio(&stem, span).unwrap());
+    assert!(background.region.is_some());
 }

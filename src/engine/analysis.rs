@@ -256,6 +256,28 @@ pub fn match_gain_db(mix: &SignalReport, reference: &SignalReport) -> Option<f64
     g.is_finite().then_some(g)
 }
 
+impl Analysis {
+    /// What a loudness match uses: the region when `loop_only` asks for it and there is one,
+    /// otherwise the whole signal.
+    pub fn for_match(&self, loop_only: bool) -> &Measurement {
+        match (&self.region, loop_only) {
+            (Some(region), true) => region,
+            _ => &self.whole,
+        }
+    }
+}
+
+/// [`match_gain_db`] with the project's "match over the loop regions only" setting: with
+/// `loop_only` each side contributes its region (the mix's loop, the reference's own loop or,
+/// in Sync mode, the frames under the mix's loop: whatever span it was analysed with), a side
+/// without one its whole signal. The reference's trim is not part of it (added separately).
+pub fn match_gain(mix: &Analysis, reference: &Analysis, loop_only: bool) -> Option<f64> {
+    match_gain_db(
+        &mix.for_match(loop_only).report,
+        &reference.for_match(loop_only).report,
+    )
+}
+
 /// A mix and a reference side by side.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comparison {

@@ -1,16 +1,24 @@
 //! A background analysis on a worker thread, for the GUI: it reports progress, stops at the
 //! next block when cancelled (or dropped), and hands its result over without blocking.
 //!
-//! The GUI starts one shortly after the mix stops changing and drops (cancels) it when a new
-//! edit arrives; the audio thread never waits for it.
+//! [`Debounced`] is the GUI's schedule for the mix analysis: it starts one [`MATCH_DEBOUNCE`]
+//! after the last edit and drops (cancels) the running one when a new edit arrives; the audio
+//! thread never waits for any of it.
 
-use super::analysis::{AnalysisError, AnalysisOptions, ProjectAnalysis, analyze_project};
+use super::analysis::{
+    Analysis, AnalysisError, AnalysisOptions, ProjectAnalysis, Span, analyze_audio, analyze_project,
+};
 use crate::media::StemAudio;
 use crate::project::{Project, Track};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
+
+/// How long the mix must stay unchanged before its analysis is redone: long enough that a
+/// fader drag does not restart the render at every step, short enough to feel immediate.
+pub const MATCH_DEBOUNCE: Duration = Duration::from_millis(500);
 
 /// A running (or finished) job producing a `T`.
 pub struct AnalysisJob<T> {
@@ -87,6 +95,21 @@ impl<T: Send + 'static> AnalysisJob<T> {
     pub fn wait(mut self) -> Option<T> {
         self.result.take().or_else(|| self.rx.recv().ok())
     }
+
+    /// Fraction done (0…1), without polling for the result.
+    pub fn progress(&self) -> f32 {
+        f32::from_bits(self.progress.load(Ordering::Relaxed))
+    }
+
+    /// The result once the worker has finished (taken: the next call returns `None`); `Err`
+    /// when the worker ended without one.
+    fn take(&mut self) -> Result<Option<T>, ()> {
+        match self.state() {
+            JobState::Running(_) => Ok(None),
+            JobState::Done(_) => Ok(self.result.take()),
+            JobState::Lost => Err(()),
+        }
+    }
 }
 
 impl<T> Drop for AnalysisJob<T> {
@@ -110,4 +133,119 @@ pub fn spawn_project_analysis(
         let lookup = |t: &Track| stems.get(&t.source).cloned();
         analyze_project(&project, &lookup, &opts, Some(progress), Some(cancel))
     })
+}
+
+/// The result of a background reference analysis.
+pub type ReferenceJob = AnalysisJob<Result<Analysis, AnalysisError>>;
+
+/// Starts [`analyze_audio`] of a decoded reference on a worker thread (a long file takes a
+/// moment; the window must not wait for it). `span`: its loop region, frames.
+pub fn spawn_reference_analysis(
+    audio: Arc<StemAudio>,
+    span: Option<Span>,
+) -> std::io::Result<ReferenceJob> {
+    AnalysisJob::spawn("stemmix-reference-analysis", move |progress, _| {
+        let result = analyze_audio(&audio, span);
+        progress(1.0);
+        result
+    })
+}
+
+/// Whether the figure [`Debounced`] holds is the one of the current state.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Freshness {
+    /// Nothing waits or runs: the latest result (if any) is of the last edit.
+    Current,
+    /// An edit arrived; the analysis starts when edits pause for the debounce delay.
+    Waiting,
+    /// Recomputing; the fraction done (0…1).
+    Running(f32),
+    /// The last analysis ended without a result (its worker panicked); the next edit retries.
+    Failed,
+}
+
+/// A background analysis redone after edits: each edit cancels the running job, and a new one
+/// starts once no edit has come for `delay`. Time is passed in, so the schedule is testable.
+pub struct Debounced<T> {
+    delay: Duration,
+    /// The last edit not yet being analysed.
+    pending: Option<Instant>,
+    job: Option<AnalysisJob<T>>,
+    latest: Option<T>,
+    failed: bool,
+}
+
+impl<T: Send + 'static> Debounced<T> {
+    /// Nothing measured yet, nothing pending (call [`Debounced::edited`] to ask for a first
+    /// analysis).
+    pub fn new(delay: Duration) -> Debounced<T> {
+        Debounced {
+            delay,
+            pending: None,
+            job: None,
+            latest: None,
+            failed: false,
+        }
+    }
+
+    /// The state changed at `now`: the running job (of the old state) is cancelled, and a new
+    /// one waits for the edits to pause.
+    pub fn edited(&mut self, now: Instant) {
+        // Dropping a job cancels it; its result would describe the old state.
+        self.job = None;
+        self.pending = Some(now);
+    }
+
+    /// When [`Debounced::poll`] would start the next job (for the caller's timer), if one
+    /// is waiting.
+    pub fn due(&self) -> Option<Instant> {
+        self.pending.map(|t| t + self.delay)
+    }
+
+    /// Call regularly (a GUI tick): collects a finished result (returns `true` when a new one
+    /// arrived) and starts the job with `start` once no edit has come for the delay. A `start`
+    /// that fails is retried at the next poll.
+    pub fn poll(
+        &mut self,
+        now: Instant,
+        start: impl FnOnce() -> std::io::Result<AnalysisJob<T>>,
+    ) -> std::io::Result<bool> {
+        let mut arrived = false;
+        if let Some(job) = &mut self.job {
+            match job.take() {
+                Ok(None) => {}
+                Ok(Some(result)) => {
+                    self.latest = Some(result);
+                    self.job = None;
+                    arrived = true;
+                }
+                Err(()) => {
+                    self.job = None;
+                    self.failed = true;
+                }
+            }
+        }
+        if self.due().is_some_and(|due| now >= due) {
+            self.job = Some(start()?);
+            self.pending = None;
+            self.failed = false;
+        }
+        Ok(arrived)
+    }
+
+    /// Where the figure stands.
+    pub fn freshness(&self) -> Freshness {
+        match (&self.job, self.pending) {
+            (_, Some(_)) => Freshness::Waiting,
+            (Some(job), None) => Freshness::Running(job.progress()),
+            (None, None) if self.failed => Freshness::Failed,
+            (None, None) => Freshness::Current,
+        }
+    }
+
+    /// The latest finished result (of an older state while [`Debounced::freshness`] is not
+    /// `Current`).
+    pub fn latest(&self) -> Option<&T> {
+        self.latest.as_ref()
+    }
 }
