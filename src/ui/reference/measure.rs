@@ -1,25 +1,25 @@
 //! The measurements the reference panel shows and matches with: the mix's, from a background
-//! render of the current project through the render driver (`engine::analysis_job`), redone
-//! [`DEBOUNCE`] after the mix stops changing and cancelled when it changes again; and each
-//! reference's, from its decoded audio (`engine::analysis::analyze_audio`) on a worker.
+//! render of the current project through the render driver (`engine::analysis_job`'s
+//! [`Debounced`] schedule: redone [`MATCH_DEBOUNCE`] after the mix stops changing, cancelled
+//! when it changes again); and each reference's, from its decoded audio on a worker
+//! (`spawn_reference_analysis`).
 //!
 //! Nothing here measures anything itself: the figures are `engine::analysis`'s.
 
 use crate::engine::analysis::{
-    Analysis, AnalysisError, AnalysisOptions, Measurement, ProjectAnalysis, Span, analyze_audio,
-    match_gain_db,
+    Analysis, AnalysisError, AnalysisOptions, Measurement, ProjectAnalysis, Span, match_gain,
 };
-use crate::engine::analysis_job::{AnalysisJob, JobState, ProjectJob, spawn_project_analysis};
+use crate::engine::analysis_job::{
+    Debounced, Freshness, JobState, MATCH_DEBOUNCE, ReferenceJob, spawn_project_analysis,
+    spawn_reference_analysis,
+};
 use crate::media::StemAudio;
-use crate::project::{MatchSettings, Project, Reference};
+use crate::project::{MatchSettings, Project, RefMode, Reference};
 use crate::ui::files::StemLibrary;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// Quiet time after the last change of the mix before it is measured again.
-pub const DEBOUNCE: Duration = Duration::from_millis(500);
 
 /// What decides the mix's figures: the project without what does not reach the mix (the
 /// references, markers), and which stems are decoded.
@@ -62,45 +62,64 @@ pub enum MixStatus {
 type RefKey = (PathBuf, Option<Span>);
 
 enum RefState {
-    Running(AnalysisJob<Result<Analysis, AnalysisError>>),
+    Running(ReferenceJob),
     Done(Box<Analysis>),
     Failed(String),
 }
 
 /// The panel's measurements; see the module documentation.
-#[derive(Default)]
 pub struct Measurements {
-    /// The last finished analysis of the mix, and for which mix.
-    mix: Option<(Box<ProjectAnalysis>, MixKey)>,
-    /// The running render, and for which mix.
-    job: Option<(ProjectJob, MixKey)>,
-    /// The mix as of the last look, and when it last changed.
-    latest: Option<(MixKey, Instant)>,
-    /// The document revision of the last look.
+    /// The mix's analysis, redone after changes.
+    mix: Debounced<Result<ProjectAnalysis, AnalysisError>>,
+    /// The mix as of the last change told to `mix`.
+    mix_key: Option<MixKey>,
+    /// The document revision (and decoded stems) of the last look.
     seen: Option<(u64, usize)>,
-    failed: Option<String>,
     /// The project may have changed since the mix was last compared.
     look: bool,
-    /// The running render's progress as of the last look.
-    progress: f32,
+    /// Why the last render could not start, if it could not.
+    spawn_failed: Option<String>,
     /// Counts finished measurements (what is drawn from them is redone when it changes).
     generation: u64,
     refs: HashMap<RefKey, RefState>,
 }
 
+impl Default for Measurements {
+    fn default() -> Self {
+        Measurements {
+            mix: Debounced::new(MATCH_DEBOUNCE),
+            mix_key: None,
+            seen: None,
+            look: false,
+            spawn_failed: None,
+            generation: 0,
+            refs: HashMap::new(),
+        }
+    }
+}
+
 impl std::fmt::Debug for Measurements {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Measurements")
-            .field("mix", &self.mix.is_some())
-            .field("running", &self.job.is_some())
+            .field("mix", &self.mix.freshness())
             .field("refs", &self.refs.len())
             .finish()
     }
 }
 
-/// The span of `r`'s own loop region in frames of its audio (at the project `rate`).
-pub fn reference_span(r: &Reference, rate: u32) -> Option<Span> {
-    r.loop_region.map(|g| g.frames(rate))
+/// The span of `r` measured separately, in frames of its audio: in Sync mode the frames under
+/// the mix's loop region (they play under it), in Free mode its own loop region.
+pub fn reference_span(r: &Reference, project: &Project) -> Option<Span> {
+    let rate = project.sample_rate;
+    match r.mode {
+        RefMode::Sync => project.loop_region.map(|g| g.frames(rate)),
+        RefMode::Free => r.loop_region.map(|g| g.frames(rate)),
+    }
+}
+
+/// The start of `r`'s own loop in frames (Free mode), else 0.
+pub fn loop_start(r: &Reference, rate: u32) -> u64 {
+    r.loop_region.map_or(0, |g| g.frames(rate).0)
 }
 
 impl Measurements {
@@ -111,21 +130,15 @@ impl Measurements {
 
     /// Whether work is running or waiting for the mix to settle (the app keeps ticking).
     pub fn busy(&self) -> bool {
-        self.job.is_some()
+        self.look
+            || matches!(
+                self.mix.freshness(),
+                Freshness::Waiting | Freshness::Running(_)
+            )
             || self
                 .refs
                 .values()
                 .any(|r| matches!(r, RefState::Running(_)))
-            || self.stale()
-            || self.look
-    }
-
-    fn stale(&self) -> bool {
-        match (&self.latest, &self.mix) {
-            (Some((k, _)), Some((_, done))) => k != done && self.failed.is_none(),
-            (Some(_), None) => self.failed.is_none(),
-            _ => false,
-        }
     }
 
     /// Notes a possible change (after edits and decodes; cheap): references get measured
@@ -134,8 +147,6 @@ impl Measurements {
     pub fn observe(&mut self, project: &Project, stems: &StemLibrary, revision: u64) {
         self.observe_references(project, stems);
         if project.references.is_empty() || project.tracks.is_empty() {
-            self.job = None;
-            self.latest = None;
             self.look = false;
             return;
         }
@@ -144,85 +155,57 @@ impl Measurements {
             .iter()
             .filter(|t| stems.audio(&t.source).is_some())
             .count();
-        if self.seen != Some((revision, ready)) || self.latest.is_none() {
+        if self.seen != Some((revision, ready)) || self.mix_key.is_none() {
             self.seen = Some((revision, ready));
             self.look = true;
         }
     }
 
     /// On display ticks: a changed mix cancels the running render and restarts the
-    /// quiet-time clock; once the mix has been quiet for [`DEBOUNCE`], a render starts.
+    /// quiet-time clock; once the mix has been quiet for [`MATCH_DEBOUNCE`], a render starts.
     pub fn tick(&mut self, project: &Project, stems: &StemLibrary, revision: u64, now: Instant) {
         self.observe(project, stems, revision);
+        if project.references.is_empty() || project.tracks.is_empty() {
+            return;
+        }
         if std::mem::take(&mut self.look) {
             let key = MixKey::of(project, stems);
-            let changed = self.latest.as_ref().is_none_or(|(k, _)| *k != key);
-            if changed {
-                self.failed = None;
-                if self.job.as_ref().is_some_and(|(_, k)| *k != key) {
-                    // Dropping the job cancels it at its next block.
-                    self.job = None;
+            if self.mix_key.as_ref() != Some(&key) {
+                self.mix.edited(now);
+                self.mix_key = Some(key);
+            }
+        }
+        let Some(key) = &self.mix_key else {
+            return;
+        };
+        let start = || {
+            let stems_map: HashMap<PathBuf, Arc<StemAudio>> = key
+                .project
+                .tracks
+                .iter()
+                .filter_map(|t| stems.audio(&t.source).map(|a| (t.source.clone(), a)))
+                .collect();
+            let opts = AnalysisOptions::whole_song(&key.project);
+            spawn_project_analysis(key.project.clone(), stems_map, opts)
+        };
+        match self.mix.poll(now, start) {
+            Ok(arrived) => {
+                self.spawn_failed = None;
+                if arrived {
+                    self.generation += 1;
                 }
-                self.latest = Some((key, now));
             }
-        }
-        self.poll_mix();
-        let Some((key, since)) = &self.latest else {
-            return;
-        };
-        let done = self.mix.as_ref().is_some_and(|(_, k)| k == key);
-        if done || self.job.is_some() || self.failed.is_some() || now < *since + DEBOUNCE {
-            return;
-        }
-        let stems_map: HashMap<PathBuf, Arc<StemAudio>> = project
-            .tracks
-            .iter()
-            .filter_map(|t| stems.audio(&t.source).map(|a| (t.source.clone(), a)))
-            .collect();
-        let opts = AnalysisOptions::whole_song(&key.project);
-        match spawn_project_analysis(key.project.clone(), stems_map, opts) {
-            Ok(job) => {
-                self.progress = 0.0;
-                self.job = Some((job, key.clone()));
-            }
-            Err(e) => self.failed = Some(format!("the mix could not be measured: {e}")),
-        }
-    }
-
-    fn poll_mix(&mut self) {
-        let Some((job, _)) = &mut self.job else {
-            return;
-        };
-        let finished = match job.state() {
-            JobState::Running(f) => {
-                self.progress = f;
-                return;
-            }
-            JobState::Done(_) => true,
-            JobState::Lost => false,
-        };
-        let Some((job, key)) = self.job.take() else {
-            return;
-        };
-        match job.wait() {
-            Some(Ok(a)) if finished => {
-                self.mix = Some((Box::new(a), key));
-                self.generation += 1;
-            }
-            Some(Err(AnalysisError::Cancelled)) => {}
-            Some(Err(e)) => self.failed = Some(format!("the mix could not be measured: {e}")),
-            _ => self.failed = Some("the mix measurement stopped unexpectedly".into()),
+            Err(e) => self.spawn_failed = Some(format!("the mix could not be measured: {e}")),
         }
     }
 
     /// Starts measuring references whose audio is decoded and not measured yet; forgets the
     /// measurements no reference needs any more.
     fn observe_references(&mut self, project: &Project, stems: &StemLibrary) {
-        let rate = project.sample_rate;
         let wanted: Vec<RefKey> = project
             .references
             .iter()
-            .map(|r| (r.path.clone(), reference_span(r, rate)))
+            .map(|r| (r.path.clone(), reference_span(r, project)))
             .collect();
         self.refs.retain(|k, _| wanted.contains(k));
         for key in wanted {
@@ -232,9 +215,7 @@ impl Measurements {
             let Some(audio) = stems.audio(&key.0) else {
                 continue;
             };
-            let span = key.1;
-            let job =
-                AnalysisJob::spawn("stemmix-reference", move |_, _| analyze_audio(&audio, span));
+            let job = spawn_reference_analysis(audio, key.1);
             let state = match job {
                 Ok(j) => RefState::Running(j),
                 Err(e) => RefState::Failed(format!("the reference could not be measured: {e}")),
@@ -266,60 +247,88 @@ impl Measurements {
         if project.references.is_empty() || project.tracks.is_empty() {
             return MixStatus::Idle;
         }
-        if self.failed.is_some() {
+        if self.failure().is_some() {
             return MixStatus::Failed;
         }
-        match &self.job {
-            Some(_) => MixStatus::Recomputing(Some(self.progress)),
-            None if self.stale() => MixStatus::Recomputing(None),
-            None => MixStatus::Current,
+        match self.mix.freshness() {
+            Freshness::Current if self.look => MixStatus::Recomputing(None),
+            Freshness::Current => MixStatus::Current,
+            Freshness::Waiting => MixStatus::Recomputing(None),
+            Freshness::Running(f) => MixStatus::Recomputing(Some(f)),
+            Freshness::Failed => MixStatus::Failed,
         }
     }
 
     /// Why the mix could not be measured, if it could not.
     pub fn failure(&self) -> Option<&str> {
-        self.failed.as_deref()
+        if let Some(e) = &self.spawn_failed {
+            return Some(e);
+        }
+        match (self.mix.freshness(), self.mix.latest()) {
+            (Freshness::Failed, _) => Some("the mix measurement stopped unexpectedly"),
+            (Freshness::Current, Some(Err(AnalysisError::NoAudio))) => Some("the mix is empty"),
+            (Freshness::Current, Some(Err(_))) => Some("the mix could not be measured"),
+            _ => None,
+        }
+    }
+
+    fn mix_analysis(&self) -> Option<&ProjectAnalysis> {
+        self.mix.latest()?.as_ref().ok()
     }
 
     /// The mix's last figures (whole song and loop region), if any.
     pub fn mix(&self) -> Option<&Analysis> {
-        self.mix.as_ref().map(|(a, _)| &a.analysis)
+        self.mix_analysis().map(|a| &a.analysis)
     }
 
     /// How long the last mix render and analysis took.
     pub fn mix_elapsed(&self) -> Option<Duration> {
-        self.mix.as_ref().map(|(a, _)| a.elapsed)
+        self.mix_analysis().map(|a| a.elapsed)
     }
 
     /// A reference's figures, once measured.
-    pub fn reference(&self, r: &Reference, rate: u32) -> Option<&Analysis> {
-        match self.refs.get(&(r.path.clone(), reference_span(r, rate)))? {
+    pub fn reference(&self, r: &Reference, project: &Project) -> Option<&Analysis> {
+        match self
+            .refs
+            .get(&(r.path.clone(), reference_span(r, project)))?
+        {
             RefState::Done(a) => Some(a),
             _ => None,
         }
     }
 
     /// Why a reference could not be measured, if it could not.
-    pub fn reference_failure(&self, r: &Reference, rate: u32) -> Option<&str> {
-        match self.refs.get(&(r.path.clone(), reference_span(r, rate)))? {
+    pub fn reference_failure(&self, r: &Reference, project: &Project) -> Option<&str> {
+        match self
+            .refs
+            .get(&(r.path.clone(), reference_span(r, project)))?
+        {
             RefState::Failed(e) => Some(e),
             _ => None,
         }
     }
 
-    /// The mix's and `r`'s measurements compared: over the loop regions when `loop_only`
-    /// and both have one, else over the whole of both.
-    pub fn pair(&self, r: &Reference, rate: u32, loop_only: bool) -> Option<Pair<'_>> {
+    /// The mix's and `r`'s measurements compared: with `loop_only`, each side's loop region
+    /// when it has one (as the match uses them), else the wholes.
+    pub fn pair(&self, r: &Reference, project: &Project, loop_only: bool) -> Option<Pair<'_>> {
         let mix = self.mix()?;
-        let reference = self.reference(r, rate)?;
-        Some(pick(mix, reference, loop_only))
+        let reference = self.reference(r, project)?;
+        Some(Pair {
+            mix: mix.for_match(loop_only),
+            reference: reference.for_match(loop_only),
+            loops: loop_only && mix.region.is_some() && reference.region.is_some(),
+        })
     }
 
-    /// The loudness-match gain of `r` (mix − reference integrated loudness, dB), once both
-    /// are measured; see [`pair`](Self::pair) for the stretches compared.
-    pub fn match_gain(&self, r: &Reference, rate: u32, settings: MatchSettings) -> Option<f64> {
-        let p = self.pair(r, rate, settings.loop_only)?;
-        match_gain_db(&p.mix.report, &p.reference.report)
+    /// The loudness-match gain of `r` (mix − reference integrated loudness, dB, over what
+    /// `settings.loop_only` picks), once both are measured.
+    pub fn match_gain(
+        &self,
+        r: &Reference,
+        project: &Project,
+        settings: MatchSettings,
+    ) -> Option<f64> {
+        match_gain(self.mix()?, self.reference(r, project)?, settings.loop_only)
     }
 }
 
@@ -332,20 +341,4 @@ pub struct Pair<'a> {
     pub reference: &'a Measurement,
     /// Both are of their loop regions.
     pub loops: bool,
-}
-
-/// The loop regions when asked for and both exist, else the wholes.
-pub fn pick<'a>(mix: &'a Analysis, reference: &'a Analysis, loops: bool) -> Pair<'a> {
-    match (&mix.region, &reference.region) {
-        (Some(m), Some(r)) if loops => Pair {
-            mix: m,
-            reference: r,
-            loops: true,
-        },
-        _ => Pair {
-            mix: &mix.whole,
-            reference: &reference.whole,
-            loops: false,
-        },
-    }
 }

@@ -172,9 +172,7 @@ impl References {
     pub fn gain_db(&self, project: &Project, r: &Reference) -> f32 {
         let m = project.reference_match;
         let matched = if m.enabled {
-            self.measure
-                .match_gain(r, project.sample_rate, m)
-                .unwrap_or(0.0)
+            self.measure.match_gain(r, project, m).unwrap_or(0.0)
         } else {
             0.0
         };
@@ -192,7 +190,7 @@ impl References {
         self.tonal_of = Some(key);
         let selected = id.and_then(|id| project.reference(id));
         let loops = self.stretch == Stretch::Loop;
-        let pair = selected.and_then(|r| self.measure.pair(r, project.sample_rate, loops));
+        let pair = selected.and_then(|r| self.measure.pair(r, project, loops));
         self.tonal.update(pair);
     }
 
@@ -258,8 +256,7 @@ impl References {
             Message::Rewind(id) => {
                 let frame = p
                     .reference(id)
-                    .and_then(|r| measure::reference_span(r, p.sample_rate))
-                    .map_or(0, |(a, _)| a);
+                    .map_or(0, |r| measure::loop_start(r, p.sample_rate));
                 Action::Engine(EngineOp::SeekReference(id, frame))
             }
             Message::Toggle => match cx.engine.source {

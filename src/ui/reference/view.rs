@@ -333,16 +333,15 @@ impl References {
             _ => self.settings_row(cx, r),
         };
         let match_line = {
-            let rate = p.sample_rate;
             let m = p.reference_match;
-            let gain = self.measure.match_gain(r, rate, m);
+            let gain = self.measure.match_gain(r, p, m);
             let s = match (m.enabled, gain) {
                 (false, _) => format!("plays at its trim: {:+.1} dB", r.trim_db),
                 (true, Some(g)) => format!(
                     "match {g:+.1} dB, plays at {:+.1} dB",
                     g + f64::from(r.trim_db)
                 ),
-                (true, None) => match self.measure.reference_failure(r, rate) {
+                (true, None) => match self.measure.reference_failure(r, p) {
                     Some(e) => e.to_string(),
                     None => "match: measuring…".into(),
                 },
@@ -423,7 +422,7 @@ impl References {
             return space().into();
         };
         let loops = self.stretch == Stretch::Loop;
-        let pair = self.measure.pair(r, p.sample_rate, loops);
+        let pair = self.measure.pair(r, p, loops);
         let heard_live = match cx.engine.source {
             Source::Reference(h) if h == r.id && cx.engine.playing => {
                 Some(cx.engine.loudness.short_term)
