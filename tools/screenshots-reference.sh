@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Screenshots of the reference panel under Xvfb with the software renderer: the example project
-# with the shared reference (../shared/testdata/reference/reference.flac, or REFERENCE=path)
+# with the shared reference ($STEMMIX_TESTDATA or ../shared/testdata: reference/reference.flac,
+# or REFERENCE=path)
 # added, the panel shown (R), the mix measured in the background, then playing with the
 # reference heard (Tab), at the given screen sizes (default 1280x720 and 1920x1080):
 #
@@ -8,6 +9,7 @@
 #
 # Each shot is OUT_DIR/reference-WxH.png (default OUT_DIR: target/screenshots). MEASURE_SECONDS
 # (default 40: a debug build renders the demo slowly) is the wait for the mix's measurement.
+# CLICKS (see below) takes more shots of a narrow panel's sections.
 # Needs xvfb-run, xdotool and ImageMagick. BIN overrides the binary (default: the debug build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +18,7 @@ shift || true
 SIZES=("$@")
 [ ${#SIZES[@]} -eq 0 ] && SIZES=(1280x720 1920x1080)
 BIN="${BIN:-${CARGO_TARGET_DIR:-target}/debug/stemmix}"
-REFERENCE="${REFERENCE:-$PWD/../shared/testdata/reference/reference.flac}"
+REFERENCE="${REFERENCE:-${STEMMIX_TESTDATA:-$PWD/../shared/testdata}/reference/reference.flac}"
 [ -x "$BIN" ] || { echo "build first: cargo build" >&2; exit 2; }
 [ -f "$REFERENCE" ] || { echo "no reference at $REFERENCE (set REFERENCE)" >&2; exit 2; }
 for t in xvfb-run xdotool import convert; do
@@ -33,7 +35,7 @@ for size in "${SIZES[@]}"; do
     sed -i "s|^    loop_region:|    references: [(path: \"$REFERENCE\")],\n    loop_region:|" \
         "$HOME_DIR/demo/demo.stemmix"
     export PROJECT="$HOME_DIR/demo/demo.stemmix"
-    export HOME_DIR SIZE="$size"
+    export HOME_DIR SIZE="$size" CLICKS="${CLICKS:-}"
     xvfb-run -a -s "-screen 0 ${size}x24" bash -c '
         set -u
         shot="$HOME_DIR/shot.png"
@@ -59,6 +61,19 @@ for size in "${SIZES[@]}"; do
         xdotool key Tab
         sleep "${PLAY_SECONDS:-4}"
         import -window root "$OUT/reference-$SIZE.png"
+        # A narrow panel shows one section at a time: CLICKS="name:x,y ..." clicks each
+        # section tab and takes reference-WxH-name.png.
+        for c in ${CLICKS:-}; do
+            name=${c%%:*}; xy=${c#*:}
+            # The first click after a keyboard-only stretch can be taken as focus: click twice.
+            xdotool mousemove ${xy%,*} ${xy#*,}
+            sleep 0.3
+            xdotool click 1
+            sleep 0.5
+            xdotool click 1
+            sleep 1
+            import -window root "$OUT/reference-$SIZE-$name.png"
+        done
         kill $pid
         wait $pid 2>/dev/null
         grep -i "panicked" "$HOME_DIR/app.log" && exit 4

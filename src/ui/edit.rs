@@ -522,6 +522,52 @@ mod tests {
     }
 
     #[test]
+    fn reference_edits_clamp_reorder_and_report_changes() {
+        let mut p = Project::default();
+        let refs: Vec<Reference> = ["a.wav", "b.wav", "c.wav"]
+            .iter()
+            .map(|n| Reference::for_path((*n).into()))
+            .collect();
+        let ids: Vec<RefId> = refs.iter().map(|r| r.id).collect();
+        assert!(Edit::AddReferences(refs).apply(&mut p));
+        assert!(
+            Edit::MoveReference(ids[0], 5).apply(&mut p),
+            "clamped to the end"
+        );
+        let order: Vec<RefId> = p.references.iter().map(|r| r.id).collect();
+        assert_eq!(order, [ids[1], ids[2], ids[0]]);
+        assert!(
+            !Edit::MoveReference(ids[1], -1).apply(&mut p),
+            "already first"
+        );
+        assert!(Edit::ReferenceTrim(ids[2], 99.0).apply(&mut p));
+        assert_eq!(p.reference(ids[2]).unwrap().trim_db, REFERENCE_TRIM_DB.max);
+        assert!(!Edit::ReferenceTrim(ids[2], f32::NAN).apply(&mut p));
+        let region = Region {
+            start_s: 1.0,
+            end_s: 2.0,
+        };
+        assert!(Edit::ReferenceLoop(ids[2], Some(region)).apply(&mut p));
+        assert!(
+            p.reference(ids[2]).unwrap().loop_enabled,
+            "a new loop is on"
+        );
+        assert!(!Edit::ReferenceLoop(ids[2], Some(region)).apply(&mut p));
+        assert!(Edit::ReferenceLooping(ids[2], false).apply(&mut p));
+        assert!(Edit::ReferenceMode(ids[2], RefMode::Sync).apply(&mut p));
+        assert!(!Edit::RenameReference(ids[2], "c".into()).apply(&mut p));
+        assert!(Edit::RemoveReference(ids[2]).apply(&mut p));
+        assert!(!Edit::RemoveReference(ids[2]).apply(&mut p));
+        let m = MatchSettings {
+            enabled: false,
+            loop_only: true,
+        };
+        assert!(Edit::Match(m).apply(&mut p));
+        assert!(!Edit::Match(m).apply(&mut p));
+        assert_eq!(Edit::Match(m).scope(), Scope::References);
+    }
+
+    #[test]
     fn scopes_say_what_the_engine_must_hear() {
         let id = TrackId(7);
         let gain = Param::Track(id, TrackField::Gain);

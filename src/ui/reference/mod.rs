@@ -53,6 +53,18 @@ pub enum Stretch {
     Loop,
 }
 
+/// What the panel shows below its header when it is narrow (one at a time).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Section {
+    /// The list of references.
+    #[default]
+    List,
+    /// The readouts table.
+    Readouts,
+    /// The tonal balance.
+    Tonal,
+}
+
 /// What the reference panel sends.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Message {
@@ -108,6 +120,8 @@ pub enum Message {
     MonitorLevel(f32),
     /// Which stretch the readouts compare.
     Stretch(Stretch),
+    /// Which section a narrow panel shows.
+    Section(Section),
 }
 
 /// The panel's state; see the module documentation.
@@ -117,6 +131,7 @@ pub struct References {
     selected: Option<RefId>,
     monitor: MonitorSettings,
     stretch: Stretch,
+    section: Section,
     last_drop: Option<Instant>,
     /// The measurements (the app feeds them).
     pub measure: Measurements,
@@ -296,6 +311,10 @@ impl References {
                 };
                 self.monitor.level_db = db;
                 Action::Engine(EngineOp::Monitor(self.monitor))
+            }
+            Message::Section(s) => {
+                self.section = s;
+                Action::None
             }
             Message::Stretch(s) => {
                 self.stretch = s;

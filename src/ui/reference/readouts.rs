@@ -28,7 +28,7 @@ fn fmt(v: f64, decimals: usize) -> String {
 
 fn cell<'a>(s: String, color: iced::Color) -> Element<'a, Message> {
     text(s)
-        .size(12)
+        .size(11)
         .color(color)
         .width(Length::Fixed(COL_W))
         .align_x(Alignment::End)
@@ -39,7 +39,7 @@ fn cell<'a>(s: String, color: iced::Color) -> Element<'a, Message> {
 fn line<'a>(label: &'a str, unit: &'a str, mix: f64, reference: f64, d: usize) -> Row<'a, Message> {
     let diff = reference - mix;
     row![
-        text(label).size(12).width(Length::Fixed(LABEL_W)),
+        text(label).size(11).width(Length::Fixed(LABEL_W)),
         cell(fmt(mix, d), theme::SOURCE_MIX),
         cell(fmt(reference, d), theme::SOURCE_REFERENCE),
         cell(
@@ -108,7 +108,7 @@ pub fn table<'a>(pair: Option<Pair<'_>>, live: (Option<f32>, Option<f32>)) -> El
         line("Correlation", "", m.correlation, r.correlation, 2),
         line("Width (S/M)", "dB", m.width_db, r.width_db, 1),
     ];
-    let mut col = Column::new().push(head).spacing(3);
+    let mut col = Column::new().push(head).spacing(1);
     for r in rows {
         col = col.push(r);
     }

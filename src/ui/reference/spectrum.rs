@@ -180,7 +180,11 @@ impl<M> canvas::Program<M> for Tonal {
                 f.stroke(&Path::line(Point::new(LABEL_W, y), Point::new(w, y)), grid);
                 label(
                     f,
-                    format!("{db:+}"),
+                    if db == 0.0 {
+                        "0".into()
+                    } else {
+                        format!("{db:+}")
+                    },
                     Point::new(2.0, y - 6.0),
                     theme::TEXT_DIM,
                 );

@@ -3,7 +3,7 @@
 
 use super::measure::MixStatus;
 use super::readouts;
-use super::{AB_ID, MONITOR_LEVEL_DB_FLOOR, Message, References, Stretch, TAB_ID};
+use super::{AB_ID, MONITOR_LEVEL_DB_FLOOR, Message, References, Section, Stretch, TAB_ID};
 use crate::engine::{MonitorMode, Source};
 use crate::project::ranges::REFERENCE_TRIM_DB;
 use crate::project::{Project, RefMode, Reference};
@@ -19,6 +19,9 @@ use iced::{Alignment, Element, Fill, Length};
 
 /// Widget id of the panel's scrollable.
 pub const SCROLL_ID: &str = "reference-scroll";
+/// From this editor width on, the list, the readouts and the tonal balance show together;
+/// narrower, one at a time.
+const WIDE_W: f32 = 860.0;
 
 fn small_button<'a>(
     label: &'a str,
@@ -88,23 +91,50 @@ pub const TABS_H: f32 = 26.0;
 impl References {
     /// The panel.
     pub fn view<'a>(&'a self, cx: &Context<'a>) -> Element<'a, Message> {
-        let p = cx.project();
-        let body = column![
-            self.ab_row(cx),
-            self.match_row(cx),
-            self.monitor_row(),
-            heading("References"),
-            self.list(cx),
-            self.readouts(cx),
-        ]
-        .spacing(10)
-        .padding([8, 10]);
-        let _ = p;
-        scrollable(body)
-            .id(SCROLL_ID)
-            .width(Fill)
-            .height(Fill)
+        let header = column![self.ab_row(cx), self.match_row(cx), self.monitor_row()]
+            .spacing(8)
+            .padding([8, 10]);
+        let body: Element<'a, Message> = if cx.geometry.editor_w >= WIDE_W {
+            // Room for everything: the list, then the readouts beside the tonal balance.
+            column![
+                heading("References"),
+                self.list(cx),
+                row![
+                    container(self.readouts(cx)).width(Length::FillPortion(5)),
+                    container(self.tonal(cx)).width(Length::FillPortion(6)),
+                ]
+                .spacing(14),
+            ]
+            .spacing(8)
             .into()
+        } else {
+            let tab = |label: &'a str, s: Section| {
+                small_button(label, self.section == s, theme::ACCENT, Message::Section(s))
+            };
+            column![
+                row![
+                    container(tab("References", Section::List)).id("section-list"),
+                    container(tab("Readouts", Section::Readouts)).id("section-readouts"),
+                    container(tab("Tonal balance", Section::Tonal)).id("section-tonal"),
+                ]
+                .spacing(4),
+                match self.section {
+                    Section::List => self.list(cx),
+                    Section::Readouts => self.readouts(cx),
+                    Section::Tonal => self.tonal(cx),
+                },
+            ]
+            .spacing(8)
+            .into()
+        };
+        column![
+            header,
+            scrollable(container(body).padding([0, 10]))
+                .id(SCROLL_ID)
+                .width(Fill)
+                .height(Fill),
+        ]
+        .into()
     }
 
     /// The A/B button and the label of what is heard.
@@ -287,7 +317,7 @@ impl References {
             .padding([2, 8])
             .style(theme::toggle_button(heard, theme::SOURCE_REFERENCE))
             .on_press(Message::Nth(i));
-        let name = text_input("name", &r.name)
+        let name = text_input("name", &r.display_name())
             .on_input(move |s| Message::Rename(id, s))
             .on_submit(Message::RenameDone(id))
             .size(13)
@@ -373,12 +403,12 @@ impl References {
             .step(0.5)
             .default(0.0)
             .on_release(Message::TrimDone(id))
-            .width(Length::Fixed(110.0)),
+            .width(Length::Fixed(80.0)),
             text(format!("{:+.1} dB", r.trim_db)).size(11),
         ]
         .spacing(4)
         .align_y(Alignment::Center);
-        let mut line = row![trim].spacing(10).align_y(Alignment::Center);
+        let mut line = row![trim].spacing(6).align_y(Alignment::Center);
         if r.mode == RefMode::Free {
             let region = match r.loop_region {
                 Some(g) => format!("{:.1}–{:.1} s", g.start_s, g.end_s.min(1e6)),
@@ -408,7 +438,12 @@ impl References {
                     theme::ACCENT,
                     Message::Looping(id, !r.loop_enabled),
                 ))
-                .push(small_button("⏮", false, theme::ACCENT, Message::Rewind(id)))
+                .push(small_button(
+                    "Start",
+                    false,
+                    theme::ACCENT,
+                    Message::Rewind(id),
+                ))
                 .push(text(region).size(11).color(theme::TEXT_DIM))
                 .push(text(here).size(11));
         }
@@ -461,10 +496,31 @@ impl References {
             stretch,
             container(readouts::table(pair, (mix_live, heard_live))).id("reference-readouts"),
             text(note).size(10).color(theme::TEXT_DIM),
-            heading("Tonal balance"),
-            container(canvas(&self.tonal).width(Fill).height(Length::Fixed(190.0)))
+        ]
+        .spacing(6)
+        .into()
+    }
+
+    /// The tonal balance and the band table for the selected reference.
+    fn tonal<'a>(&'a self, cx: &Context<'a>) -> Element<'a, Message> {
+        let p = cx.project();
+        let Some(r) = self.selected(p).and_then(|id| p.reference(id)) else {
+            return space().into();
+        };
+        column![
+            row![
+                heading("Tonal balance"),
+                text(r.display_name())
+                    .size(13)
+                    .color(theme::SOURCE_REFERENCE),
+            ]
+            .spacing(6),
+            container(canvas(&self.tonal).width(Fill).height(Length::Fixed(170.0)))
                 .id("tonal-balance"),
             container(readouts::bands(self.tonal.bands())).id("band-table"),
+            text("Band energy, reference − mix, each loudness-normalised (dB)")
+                .size(10)
+                .color(theme::TEXT_DIM),
         ]
         .spacing(6)
         .into()
