@@ -62,7 +62,7 @@ pub enum MixStatus {
 type RefKey = (PathBuf, Option<Span>);
 
 enum RefState {
-    Running(ReferenceJob),
+    Running(Box<ReferenceJob>),
     Done(Box<Analysis>),
     Failed(String),
 }
@@ -217,7 +217,7 @@ impl Measurements {
             };
             let job = spawn_reference_analysis(audio, key.1);
             let state = match job {
-                Ok(j) => RefState::Running(j),
+                Ok(j) => RefState::Running(Box::new(j)),
                 Err(e) => RefState::Failed(format!("the reference could not be measured: {e}")),
             };
             self.refs.insert(key, state);
