@@ -168,7 +168,7 @@ fn a_switch_changes_the_source_at_the_requested_block_with_an_equal_power_fade()
     let (p, stems) = smooth_project();
     let n = crossfade_frames(RATE);
     assert_eq!(n, 240, "the stated length: {CROSSFADE_MS} ms at 48 kHz");
-    assert!(CROSSFADE_MS <= 10.0);
+    const { assert!(CROSSFADE_MS <= 10.0) };
     let reference = smooth_reference(RATE as usize);
     let mut h = EngineHandle::new(synth::graph(&p, &stems, MAX_BLOCK));
     let slot = h.renderer();
@@ -393,8 +393,7 @@ fn a_sync_reference_copy_of_the_mix_plays_the_mix_exactly_and_follows_seeks_and_
             &c[f + n..seek_heard],
             "the copy of the mix after the fade",
         );
-        for t in f + n..total {
-            let y = got[side][t];
+        for (t, &y) in got[side].iter().enumerate().take(total).skip(f + n) {
             let idx = heard.at(t);
             match heard.jumps.iter().find(|j| t >= j.0 && t < j.0 + jump_fade) {
                 None => assert_eq!(
@@ -627,4 +626,58 @@ fn the_master_meters_follow_what_is_heard_and_the_mix_loudness_is_reported_on_it
     let st = heard.master.short_term_lufs;
     assert!((st - (-40.0)).abs() < 0.2, "heard short-term {st} LUFS");
     assert!(got[0].iter().all(|x| x.abs() <= 0.0101));
+}
+
+#[test]
+fn replaced_and_removed_reference_audio_leaves_over_the_retire_ring() {
+    let (p, stems) = smooth_project();
+    let mut h = EngineHandle::new(synth::graph(&p, &stems, MAX_BLOCK));
+    let slot = h.renderer();
+    let id = RefId::fresh();
+    let first = smooth_reference(RATE as usize);
+    let first_alive = Arc::downgrade(&first);
+    h.set_reference(id, first, setup(RefMode::Free));
+    h.play();
+    h.select_source(Source::Reference(id));
+    let mut got = [Vec::new(), Vec::new()];
+    play(&slot, 2_000, 256, &mut got);
+    // Replaced while heard: the old audio is declicked away, then handed back.
+    let second = smooth_reference(RATE as usize / 2);
+    let second_alive = Arc::downgrade(&second);
+    h.set_reference(id, second, setup(RefMode::Free));
+    play(&slot, 2_000, 256, &mut got);
+    assert!(
+        first_alive.upgrade().is_some(),
+        "the audio thread let go of it without freeing it"
+    );
+    assert!(h.tick().retired >= 1);
+    assert!(
+        first_alive.upgrade().is_none(),
+        "dropped on the control side"
+    );
+    // Removed while heard: the output fades to the mix, the audio comes back.
+    h.remove_reference(id);
+    assert_eq!(h.source(), Source::Mix);
+    let t0 = got[0].len();
+    play(&slot, 2_000, 256, &mut got);
+    h.tick();
+    assert!(second_alive.upgrade().is_none());
+    assert!(h.references().is_empty());
+    let mix = bounce(&p, &stems, t0 + 2_000);
+    let n = crossfade_frames(RATE);
+    for side in 0..2 {
+        assert_bits(
+            &got[side][t0 + n..],
+            &mix[side][t0 + n..],
+            "the mix after removal",
+        );
+    }
+    // Every slot taken: one more is refused on the control side, with a message.
+    let tiny = || synth::stem(vec![vec![0.0; 16]], RATE);
+    for _ in 0..stemmix::engine::MAX_REFERENCES {
+        assert!(h.set_reference(RefId::fresh(), tiny(), setup(RefMode::Free)));
+    }
+    assert!(!h.set_reference(RefId::fresh(), tiny(), setup(RefMode::Free)));
+    assert_eq!(h.references().len(), stemmix::engine::MAX_REFERENCES);
+    assert!(h.take_messages().iter().any(|m| m.contains("at most")));
 }

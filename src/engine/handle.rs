@@ -270,16 +270,16 @@ impl EngineHandle {
         match &cmd {
             Command::SelectSource(s) => self.source = *s,
             Command::Monitor(m) => self.monitor = *m,
-            Command::Reference(ReferenceCommand::Set { id, .. }) => {
-                if !self.references.contains(id) {
-                    if self.references.len() >= MAX_REFERENCES {
-                        self.messages.push(format!(
-                            "at most {MAX_REFERENCES} references can be loaded at once"
-                        ));
-                        return None;
-                    }
-                    self.references.push(*id);
+            Command::Reference(ReferenceCommand::Set { id, .. })
+                if !self.references.contains(id) =>
+            {
+                if self.references.len() >= MAX_REFERENCES {
+                    self.messages.push(format!(
+                        "at most {MAX_REFERENCES} references can be loaded at once"
+                    ));
+                    return None;
                 }
+                self.references.push(*id);
             }
             Command::Reference(ReferenceCommand::Remove(id)) => {
                 self.references.retain(|r| r != id);

@@ -291,6 +291,7 @@ impl AudioEngine {
             if let Some(m) = &mut self.loudness {
                 m.reset();
             }
+            self.listen.reset_meters();
             self.master_levels.take();
         }
     }

@@ -295,11 +295,15 @@ impl EngineLink {
     /// Unloads a reference (if it is heard, the output crossfades to the mix first).
     pub fn remove_reference(&mut self, id: RefId) {
         self.send_reference(ReferenceCommand::Remove(id));
+        if self.view.source == Source::Reference(id) {
+            self.view.source = Source::Mix;
+        }
     }
 
     /// Unloads every reference and selects the mix (another project was opened).
     pub fn clear_references(&mut self) {
         self.send_reference(ReferenceCommand::Clear);
+        self.view.source = Source::Mix;
     }
 
     fn send_reference(&mut self, cmd: ReferenceCommand) {
