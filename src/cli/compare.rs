@@ -8,6 +8,7 @@
 use super::bounce::parse_range;
 use super::{CliError, CliResult, progress::ProgressLine};
 use crate::dsp::SignalReport;
+use crate::dsp::ltas::BANDS;
 use crate::engine::MixGraph;
 use crate::engine::analysis::{self, AnalysisOptions, Comparison, Measurement, Span};
 use crate::engine::bounce::{BounceRange, range_frames};
@@ -137,7 +138,7 @@ fn measure_project(path: &Path, range: BounceRange, allow_offline: bool) -> Resu
     let span = range_frames(&project, length, range)?;
     // The whole song as `bounce` writes it (with its tail); a part of it as it plays.
     let (opts_range, tail, label) = match range {
-        BounceRange::All => (None, Tail::Auto, "whole song".to_string()),
+        BounceRange::All => (None, Tail::Auto, String::new()),
         _ => (
             Some(span),
             Tail::Seconds(0.0),
@@ -161,6 +162,14 @@ fn measure_project(path: &Path, range: BounceRange, allow_offline: bool) -> Resu
     for fault in result.faults.describe(&project) {
         eprintln!("warning: {fault}");
     }
+    let rendered = result.analysis.whole.report.frames;
+    let label = match label.is_empty() {
+        true => format!(
+            "whole song with its tail, {}",
+            seconds(rendered, project.sample_rate)
+        ),
+        false => label,
+    };
     Ok(Mix {
         measurement: result.analysis.whole,
         rate: project.sample_rate,
@@ -338,16 +347,26 @@ fn print_text(mix: &Path, mix_label: &str, file: &Path, ref_label: &str, c: &Com
         Some(g) => println!("  match gain: {g:+.1} dB on the reference"),
         None => println!("  match gain: — (one side is silent)"),
     }
-    let bands: Vec<String> = c
-        .bands
-        .iter()
-        .map(|(n, d)| match d.is_finite() {
-            true => format!("{n} {d:+.1} dB"),
-            false => format!("{n} —"),
-        })
-        .collect();
-    println!(
-        "  tonal balance, reference − mix at equal loudness: {}",
-        bands.join(", ")
-    );
+    println!("  tonal balance at equal loudness, reference − mix:");
+    for (band, (_, d)) in BANDS.iter().zip(&c.bands) {
+        let range = match (band.lo_hz > 0.0, band.hi_hz.is_finite()) {
+            (false, _) => format!("< {}", hz(band.hi_hz)),
+            (true, false) => format!("> {}", hz(band.lo_hz)),
+            (true, true) => format!("{}–{}", hz(band.lo_hz), hz(band.hi_hz)),
+        };
+        let d = match d.is_finite() {
+            true => format!("{d:+.1} dB"),
+            false => "—".to_string(),
+        };
+        println!("    {:<9} {range:<14} {d:>8}", band.name);
+    }
+}
+
+/// "60 Hz", "2 kHz", "12 kHz".
+fn hz(f: f64) -> String {
+    if f >= 1000.0 {
+        format!("{} kHz", f / 1000.0)
+    } else {
+        format!("{f} Hz")
+    }
 }
