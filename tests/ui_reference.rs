@@ -6,7 +6,6 @@
 //! No file dialog is opened: where the window would show one, the test sends its answer.
 
 #[path = "common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 #[path = "support/app_driver.rs"]
 mod driver;
