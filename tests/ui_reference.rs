@@ -424,3 +424,49 @@ fn monitor_settings_go_to_the_engine_and_not_into_the_project() {
     assert_eq!(app.undo_steps(), steps);
     assert!(!app.is_dirty());
 }
+
+#[test]
+fn a_blind_abx_round_hides_the_source_and_scores_the_answers() {
+    use reference::blind::{Kind, Slot, TRIALS};
+    let home = tempfile::tempdir().unwrap();
+    let (mut app, rec) = demo_app(home.path());
+    let path = write_reference(home.path(), "sine.wav");
+    add_references(&mut app, vec![path]);
+    wait_decoded(&mut app);
+    let id = ref_id(&app, 0);
+    let send = |app: &mut App, m: reference::Message| {
+        let _ = app.update(Message::Reference(m));
+    };
+    send(&mut app, reference::Message::BlindStart(Kind::Abx));
+    {
+        let mut ui = ui(&app);
+        assert!(ui.find("BLIND TEST: what plays is hidden").is_ok());
+        assert!(ui.find("REF 1: sine").is_err(), "the label must not tell");
+        assert!(ui.find("Play X").is_ok());
+    }
+    // The A/B keys do nothing during the test (they would tell what is heard).
+    rec.lock().unwrap().clear();
+    press(&mut app, Key::Named(Named::Tab));
+    assert!(sources(&rec).is_empty());
+    // Answer every trial right by listening to X and comparing with A.
+    for t in 0..TRIALS {
+        send(&mut app, reference::Message::BlindPlay(Slot::X));
+        let x = app.link().view().source;
+        assert!(matches!(x, Source::Mix) || x == Source::Reference(id));
+        send(&mut app, reference::Message::BlindPlay(Slot::A));
+        let a = app.link().view().source;
+        let wrong = t == 0;
+        // One wrong answer on purpose.
+        send(&mut app, reference::Message::BlindAnswer((x == a) != wrong));
+    }
+    let b = app.references().blind().expect("the test exists");
+    assert_eq!(b.score(), TRIALS - 1);
+    let verdict = format!(
+        "{} of {TRIALS} right; by guessing, at least {} right has probability p = {:.3}",
+        TRIALS - 1,
+        TRIALS - 1,
+        11.0 / 1024.0
+    );
+    assert!(ui(&app).find(verdict.as_str()).is_ok(), "{verdict}");
+    assert!(ui(&app).find("BLIND TEST: what plays is hidden").is_err());
+}

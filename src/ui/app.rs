@@ -156,6 +156,7 @@ macro_rules! context {
                 $app.doc.project.tracks.len(),
                 !$app.files.recoveries().is_empty(),
             ),
+            blind: $app.references.blind_hides(),
         }
     };
 }

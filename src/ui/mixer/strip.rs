@@ -446,9 +446,14 @@ impl Mixer {
         // The master meters measure what is heard: the frame says what that is (the mix, or
         // a reference: A/B).
         let reference = matches!(cx.engine.source, crate::engine::Source::Reference(_));
+        let blind = cx.blind;
         let style = move |t: &iced::Theme| {
             let mut s = theme::strip_frame(selected)(t);
-            s.border.color = theme::source_color(reference);
+            s.border.color = if blind {
+                theme::BORDER
+            } else {
+                theme::source_color(reference)
+            };
             s.border.width = 2.0;
             s.border.radius = 4.0.into();
             s

@@ -13,6 +13,7 @@
 //! monitor mode and level are session state: not saved, not undoable (a monitor section is not
 //! part of the mix). References are decoded by the app's stem library, with the stems' code.
 
+pub mod blind;
 pub mod measure;
 mod readouts;
 mod spectrum;
@@ -63,6 +64,8 @@ pub enum Section {
     Readouts,
     /// The tonal balance.
     Tonal,
+    /// The blind test.
+    Blind,
 }
 
 /// What the reference panel sends.
@@ -122,6 +125,14 @@ pub enum Message {
     Stretch(Stretch),
     /// Which section a narrow panel shows.
     Section(Section),
+    /// Start a blind test of the selected reference against the mix.
+    BlindStart(blind::Kind),
+    /// Play A, B or X of the blind trial.
+    BlindPlay(blind::Slot),
+    /// The blind trial's answer: A (`true`) or B.
+    BlindAnswer(bool),
+    /// End the blind test.
+    BlindStop,
 }
 
 /// The panel's state; see the module documentation.
@@ -140,6 +151,8 @@ pub struct References {
     /// The tonal-balance drawing, and what it was drawn for.
     tonal: spectrum::Tonal,
     tonal_of: Option<(u64, Option<RefId>, Stretch)>,
+    /// The blind test, while one runs (and its result after).
+    blind: Option<blind::Blind>,
 }
 
 /// The dialog for `purpose`, answered to the files panel (which offers a typed path when no
@@ -164,6 +177,16 @@ impl References {
             .or_else(|| project.references.first().map(|r| r.id))
     }
 
+    /// Whether a blind test hides what is heard.
+    pub fn blind_hides(&self) -> bool {
+        self.blind.as_ref().is_some_and(blind::Blind::hides)
+    }
+
+    /// The blind test, if one was started.
+    pub fn blind(&self) -> Option<&blind::Blind> {
+        self.blind.as_ref()
+    }
+
     /// The monitor settings (session state).
     pub fn monitor(&self) -> MonitorSettings {
         self.monitor
@@ -180,6 +203,7 @@ impl References {
         self.measure.reset();
         self.tonal = spectrum::Tonal::default();
         self.tonal_of = None;
+        self.blind = None;
     }
 
     /// The gain reference `r` plays at: its match gain (when matching is on and both
@@ -274,6 +298,10 @@ impl References {
                     .map_or(0, |r| measure::loop_start(r, p.sample_rate));
                 Action::Engine(EngineOp::SeekReference(id, frame))
             }
+            // The A/B keys would tell what is heard: a blind test has its own buttons.
+            Message::Toggle | Message::Nth(_) | Message::ListenMix if self.blind_hides() => {
+                Action::None
+            }
             Message::Toggle => match cx.engine.source {
                 Source::Reference(_) => Action::Engine(EngineOp::Listen(Source::Mix)),
                 Source::Mix => match self.selected(p) {
@@ -314,6 +342,35 @@ impl References {
             }
             Message::Section(s) => {
                 self.section = s;
+                Action::None
+            }
+            Message::BlindStart(kind) => match self.selected(p) {
+                Some(id) => {
+                    let b = blind::Blind::new(kind, id);
+                    let first = b.source(blind::Slot::A);
+                    self.blind = Some(b);
+                    self.section = Section::Blind;
+                    self.shown = true;
+                    Action::Engine(EngineOp::Listen(first))
+                }
+                None => Action::info("Add a reference first"),
+            },
+            Message::BlindPlay(slot) => match &self.blind {
+                Some(b) if b.hides() => Action::Engine(EngineOp::Listen(b.source(slot))),
+                _ => Action::None,
+            },
+            Message::BlindAnswer(a) => {
+                if let Some(b) = &mut self.blind {
+                    b.answer(a);
+                    if b.hides() {
+                        // Each trial starts on its A.
+                        return Action::Engine(EngineOp::Listen(b.source(blind::Slot::A)));
+                    }
+                }
+                Action::None
+            }
+            Message::BlindStop => {
+                self.blind = None;
                 Action::None
             }
             Message::Stretch(s) => {

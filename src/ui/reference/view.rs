@@ -61,6 +61,14 @@ pub fn heard_name(project: &Project, source: Source) -> String {
 /// The tab row above the editor's place: the strip editor or this panel, and what is heard.
 pub fn tabs<'a>(cx: &Context<'a>, shown: bool) -> Element<'a, Message> {
     let on_ref = matches!(cx.engine.source, Source::Reference(_));
+    let (hearing, color) = if cx.blind {
+        ("▶ blind test".to_string(), theme::TEXT_DIM)
+    } else {
+        (
+            format!("▶ {}", heard_name(cx.project(), cx.engine.source)),
+            theme::source_color(on_ref),
+        )
+    };
     let tab = |label: &'a str, on: bool, msg: Message| {
         button(text(label).size(12))
             .padding([3, 12])
@@ -71,12 +79,7 @@ pub fn tabs<'a>(cx: &Context<'a>, shown: bool) -> Element<'a, Message> {
         tab("Editor", !shown, Message::Show(false)),
         container(tab("References", shown, Message::Show(true))).id(TAB_ID),
         space::horizontal(),
-        container(
-            text(format!("▶ {}", heard_name(cx.project(), cx.engine.source)))
-                .size(12)
-                .color(theme::source_color(on_ref))
-        )
-        .id("tab-hearing"),
+        container(text(hearing).size(12).color(color)).id("tab-hearing"),
     ]
     .spacing(4)
     .padding([0, 4])
@@ -104,6 +107,7 @@ impl References {
                     container(self.tonal(cx)).width(Length::FillPortion(6)),
                 ]
                 .spacing(14),
+                self.blind_view(cx),
             ]
             .spacing(8)
             .into()
@@ -116,12 +120,14 @@ impl References {
                     container(tab("References", Section::List)).id("section-list"),
                     container(tab("Readouts", Section::Readouts)).id("section-readouts"),
                     container(tab("Tonal balance", Section::Tonal)).id("section-tonal"),
+                    container(tab("Blind", Section::Blind)).id("section-blind"),
                 ]
                 .spacing(4),
                 match self.section {
                     Section::List => self.list(cx),
                     Section::Readouts => self.readouts(cx),
                     Section::Tonal => self.tonal(cx),
+                    Section::Blind => self.blind_view(cx),
                 },
             ]
             .spacing(8)
@@ -141,6 +147,18 @@ impl References {
     fn ab_row<'a>(&'a self, cx: &Context<'a>) -> Element<'a, Message> {
         let p = cx.project();
         let source = cx.engine.source;
+        if cx.blind {
+            return container(
+                text("BLIND TEST: what plays is hidden")
+                    .size(18)
+                    .color(theme::TEXT),
+            )
+            .padding([14, 8])
+            .width(Fill)
+            .id("reference-hearing")
+            .style(theme::panel)
+            .into();
+        }
         let on_ref = matches!(source, Source::Reference(_));
         let c = theme::source_color(on_ref);
         let ab = button(
@@ -312,7 +330,7 @@ impl References {
     ) -> Element<'a, Message> {
         let p = cx.project();
         let id = r.id;
-        let heard = cx.engine.source == Source::Reference(id);
+        let heard = !cx.blind && cx.engine.source == Source::Reference(id);
         let number = button(text(format!("{}", i + 1)).size(13))
             .padding([2, 8])
             .style(theme::toggle_button(heard, theme::SOURCE_REFERENCE))
@@ -499,6 +517,71 @@ impl References {
         ]
         .spacing(6)
         .into()
+    }
+
+    /// The blind test: start, the trial's buttons, the score.
+    fn blind_view<'a>(&'a self, cx: &Context<'a>) -> Element<'a, Message> {
+        use super::blind::{Kind, Slot, TRIALS};
+        let p = cx.project();
+        let Some(r) = self.selected(p).and_then(|id| p.reference(id)) else {
+            return space().into();
+        };
+        let start = row![
+            heading("Blind comparison"),
+            text(format!(
+                "mix vs {}, levels matched, {TRIALS} trials",
+                r.display_name()
+            ))
+            .size(11)
+            .color(theme::TEXT_DIM),
+            space::horizontal(),
+            small_button(
+                "A/B preference",
+                false,
+                theme::ACCENT,
+                Message::BlindStart(Kind::Preference)
+            ),
+            small_button("ABX", false, theme::ACCENT, Message::BlindStart(Kind::Abx)),
+        ]
+        .spacing(6)
+        .align_y(Alignment::Center);
+        let Some(b) = &self.blind else {
+            return start.into();
+        };
+        let body: Element<'a, Message> = match b.verdict() {
+            Some(v) => container(text(v).size(13)).id("blind-verdict").into(),
+            None => {
+                let play = |label: &'a str, slot: Slot| {
+                    small_button(label, false, theme::ACCENT, Message::BlindPlay(slot))
+                };
+                let mut plays = row![
+                    text(format!("Trial {} of {TRIALS}", b.answers.len() + 1)).size(13),
+                    play("Play A", Slot::A),
+                    play("Play B", Slot::B),
+                ]
+                .spacing(6)
+                .align_y(Alignment::Center);
+                let (a, bb) = match b.kind {
+                    Kind::Abx => {
+                        plays = plays.push(play("Play X", Slot::X));
+                        ("X is A", "X is B")
+                    }
+                    Kind::Preference => ("I prefer A", "I prefer B"),
+                };
+                column![
+                    plays,
+                    row![
+                        small_button(a, false, theme::SOLO, Message::BlindAnswer(true)),
+                        small_button(bb, false, theme::SOLO, Message::BlindAnswer(false)),
+                        small_button("Stop", false, theme::DANGER, Message::BlindStop),
+                    ]
+                    .spacing(6),
+                ]
+                .spacing(6)
+                .into()
+            }
+        };
+        column![start, body].spacing(6).into()
     }
 
     /// The tonal balance and the band table for the selected reference.
