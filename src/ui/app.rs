@@ -9,6 +9,7 @@
 
 mod edit;
 mod perform;
+mod references;
 
 use super::action::Action;
 use super::autosave::{self, Recovery};
@@ -25,6 +26,7 @@ use super::layout::{self, Layout};
 use super::mixer::{self, Mixer};
 use super::notices::{self, Notices};
 use super::params::Band;
+use super::reference::{self, References};
 use super::timeline::{self, Timeline};
 use super::transport::{self, Transport};
 use super::widgets as w;
@@ -63,6 +65,8 @@ pub enum Message {
     Notices(notices::Message),
     /// The help overlay.
     Help(help::Message),
+    /// The reference panel (A/B with reference tracks).
+    Reference(reference::Message),
     /// The window's layout: splitters, size and position.
     Layout(layout::Message),
     /// Move the selection by this many strips (arrow keys).
@@ -124,6 +128,7 @@ pub struct App {
     bounce: Bounce,
     notices: Notices,
     help: Help,
+    references: References,
     crash: Option<Arc<Mutex<CrashState>>>,
     quitting: bool,
 }
@@ -153,6 +158,7 @@ macro_rules! context {
                 $app.doc.project.tracks.len(),
                 !$app.files.recoveries().is_empty(),
             ),
+            blind: $app.references.blind_hides(),
         }
     };
 }
@@ -178,6 +184,7 @@ impl App {
             bounce: Bounce::default(),
             notices: Notices::default(),
             help: Help::default(),
+            references: References::default(),
             crash: None,
             quitting: false,
         };
@@ -288,7 +295,17 @@ impl App {
     /// Whether background work runs (stems decoding, a bounce); display ticks apply its
     /// results.
     pub fn is_busy(&self) -> bool {
-        self.stems.busy() || self.bounce.running()
+        self.stems.busy() || self.bounce.running() || self.references.measure.busy()
+    }
+
+    /// Whether stems or references are being decoded.
+    pub fn is_decoding(&self) -> bool {
+        self.stems.busy()
+    }
+
+    /// The reference panel (tests read its state).
+    pub fn references(&self) -> &References {
+        &self.references
     }
 
     /// Keeps a copy of the project that a panic or Ctrl+C handler can autosave.
@@ -343,6 +360,13 @@ impl App {
             Message::Timeline(m) => self.timeline.update(m, &cx),
             Message::Mixer(m) => self.mixer.update(m),
             Message::Editor(m) => self.editor.update(m, &cx),
+            Message::Files(files::Message::Dropped(path))
+                if self.references.shown() && crate::media::is_audio_extension(&path) =>
+            {
+                self.references
+                    .update(reference::Message::Dropped(path), &cx)
+            }
+            Message::Reference(m) => self.references.update(m, &cx),
             Message::Files(m) => {
                 let autosave = m == files::Message::Autosave;
                 let action = self.files.update(m, &cx);
@@ -409,11 +433,16 @@ impl App {
                 Message::Layout(layout::Message::DragEditor(dx))
             })
             .on_release(Message::Layout(layout::Message::DragDone)),
-            container(
-                self.editor
-                    .view(&cx, self.transport.figures())
-                    .map(Message::Editor)
-            )
+            container(column![
+                reference::tabs(&cx, self.references.shown()).map(Message::Reference),
+                if self.references.shown() {
+                    self.references.view(&cx).map(Message::Reference)
+                } else {
+                    self.editor
+                        .view(&cx, self.transport.figures())
+                        .map(Message::Editor)
+                },
+            ])
             .id("editor")
             .width(g.editor_w)
             .height(Fill),

@@ -34,7 +34,8 @@ fn part_of(p: &Project, scope: Scope) -> Option<Part> {
         },
         Scope::Buses => Part::Buses(p.reverb, p.master),
         Scope::Loop => Part::Loop,
-        Scope::Unheard => Part::Unheard,
+        // The reference panel tells the engine (`references_changed`).
+        Scope::Unheard | Scope::References => Part::Unheard,
         Scope::Whole => return None,
     })
 }
@@ -73,6 +74,17 @@ impl App {
                 }
                 self.mixer.refresh(&self.doc.project, scope);
                 self.editor.refresh(&self.doc.project, self.selection);
+                match scope {
+                    Scope::References => self.references_changed(),
+                    // The mix the references are matched to changed (compared on the next
+                    // tick, once per tick however fast a drag goes).
+                    Scope::Unheard => {}
+                    _ => self.references.measure.observe(
+                        &self.doc.project,
+                        &self.stems,
+                        self.doc.revision,
+                    ),
+                }
                 if gesture.is_some() {
                     // Exact at the gesture's end (see `end_gesture`).
                     self.doc.dirty = true;
@@ -131,8 +143,13 @@ impl App {
     fn whole_changed(&mut self, before: &Project) {
         let p = &self.doc.project;
         if before.sample_rate != p.sample_rate {
-            // Stems are kept at the project rate: decode them again.
+            // Stems and references are kept at the project rate: decode them again (the
+            // engine unloads references decoded at the old rate).
             self.stems.reset();
+            let mut loaded = std::mem::take(&mut self.references.loaded);
+            loaded.clear(&mut self.link);
+            self.references.loaded = loaded;
+            let p = &self.doc.project;
             let sources: Vec<PathBuf> = p.tracks.iter().map(|t| t.source.clone()).collect();
             self.stems.decode(sources, p.sample_rate);
         }
@@ -148,6 +165,7 @@ impl App {
         self.typing.forget_missing(p);
         self.mixer.refresh(p, Scope::Whole);
         self.editor.refresh(p, self.selection);
+        self.references_changed();
         self.settle();
     }
 
@@ -194,6 +212,7 @@ impl App {
         self.timeline = Default::default();
         self.mixer.refresh(p, Scope::Whole);
         self.editor.refresh(p, self.selection);
+        self.references_replaced();
         self.update_crash_state();
     }
 

@@ -101,6 +101,9 @@ impl App {
                 self.mixer.reset_peaks();
                 return self.link.reset_meters();
             }
+            EngineOp::Listen(source) => return self.link.select_source(source),
+            EngineOp::Monitor(settings) => return self.link.set_monitor(settings),
+            EngineOp::SeekReference(id, frame) => return self.link.seek_reference(id, frame),
         }
         // Show the transport's new state at once.
         let _ = self.link.tick();
@@ -213,9 +216,31 @@ impl App {
         self.poll_jobs()
     }
 
-    /// Applies what background jobs (decoding, bouncing) reported.
+    /// Applies what background jobs (decoding, bouncing, measuring) reported.
     fn poll_jobs(&mut self) -> Task<Message> {
-        for (path, result) in self.stems.poll() {
+        let finished = self.stems.poll();
+        for (path, result) in &finished {
+            if let Some(r) = self.doc.project.references.iter().find(|r| r.path == *path) {
+                match result {
+                    Ok(warnings) => {
+                        for w in warnings {
+                            self.notices.warn(w.clone());
+                        }
+                    }
+                    Err(reason) => self.notices.warn(format!(
+                        "{reason}. The reference {} is offline; Locate… finds it.",
+                        r.display_name()
+                    )),
+                }
+            }
+        }
+        if !finished.is_empty() {
+            self.references_changed();
+        }
+        if !self.doc.project.references.is_empty() || self.references.measure.busy() {
+            self.tick_references();
+        }
+        for (path, result) in finished {
             let p = &self.doc.project;
             match result {
                 Ok(warnings) => {

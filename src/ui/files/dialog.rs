@@ -2,7 +2,7 @@
 //! anybody could cancel it was not shown (no desktop portal or zenity: rfd answers "cancelled"
 //! at once); the answer says so, and the files panel then offers a typed-path box instead.
 
-use crate::project::{self, TrackId};
+use crate::project::{self, RefId, TrackId};
 use iced::Task;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -45,6 +45,10 @@ pub enum Purpose {
     Relink,
     /// The WAV file to bounce to.
     BounceTo,
+    /// Audio files to add as references.
+    AddReferences,
+    /// The new location of a reference's file.
+    LocateReference(RefId),
 }
 
 impl Purpose {
@@ -58,6 +62,8 @@ impl Purpose {
             Purpose::Locate(_) => "New path of this track's audio file:",
             Purpose::Relink => "Folder to search for the offline stems:",
             Purpose::BounceTo => "Bounce to (.wav):",
+            Purpose::AddReferences => "Path of an audio file to add as a reference:",
+            Purpose::LocateReference(_) => "New path of this reference's audio file:",
         }
     }
 }
@@ -103,6 +109,17 @@ pub fn ask(purpose: &Purpose, dir: Option<PathBuf>, name: Option<String>) -> Tas
                 .await),
             Purpose::Locate(_) => one(d
                 .set_title("Locate the stem")
+                .add_filter("Audio", &AUDIO)
+                .pick_file()
+                .await),
+            Purpose::AddReferences => d
+                .set_title("Add references")
+                .add_filter("Audio", &AUDIO)
+                .pick_files()
+                .await
+                .map(|fs| fs.iter().map(|f| f.path().to_path_buf()).collect()),
+            Purpose::LocateReference(_) => one(d
+                .set_title("Locate the reference")
                 .add_filter("Audio", &AUDIO)
                 .pick_file()
                 .await),

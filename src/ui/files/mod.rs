@@ -22,7 +22,7 @@ use super::context::Context;
 use super::dirs::AppDirs;
 use super::edit::Gesture;
 use super::recent::RecentProjects;
-use super::{bounce, help};
+use super::{bounce, help, reference};
 use crate::media;
 use crate::project::{self, TrackId};
 use std::path::{Path, PathBuf};
@@ -95,6 +95,8 @@ pub enum Message {
     Locate(TrackId),
     /// Find every offline stem in a folder (dialog).
     Relink,
+    /// Open a file dialog for another panel (its answer goes to that panel), in this folder.
+    Ask(Purpose, Option<PathBuf>),
     /// A dialog answered: the paths (`None`: cancelled) and whether it answered too fast to
     /// have been shown.
     Picked(Purpose, Option<Vec<PathBuf>>, bool),
@@ -260,6 +262,7 @@ impl Files {
                 dialog(Purpose::Locate(id), dir, None)
             }
             Message::Relink => dialog(Purpose::Relink, cx.doc.dir(), None),
+            Message::Ask(purpose, dir) => dialog(purpose, dir, None),
             Message::Picked(purpose, paths, instant) => match paths {
                 Some(paths) if !paths.is_empty() => self.picked(purpose, paths, cx),
                 _ if instant && purpose != Purpose::BounceTo => {
@@ -337,6 +340,12 @@ impl Files {
             Purpose::BounceTo => {
                 Action::Send(app::Message::Bounce(bounce::Message::PathChosen(first)))
             }
+            Purpose::AddReferences => {
+                Action::Send(app::Message::Reference(reference::Message::Picked(paths)))
+            }
+            Purpose::LocateReference(id) => Action::Send(app::Message::Reference(
+                reference::Message::Located(id, first),
+            )),
         }
     }
 
