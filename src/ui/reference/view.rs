@@ -433,8 +433,9 @@ impl References {
                 None => "no loop".into(),
             };
             let rate = f64::from(cx.project().sample_rate.max(1));
+            // A Free playhead moves only while heard: hidden during a blind test.
             let here = match cx.engine.reference.position {
-                Some((rid, f)) if rid == id => format!("{:.1} s", f as f64 / rate),
+                Some((rid, f)) if rid == id && !cx.blind => format!("{:.1} s", f as f64 / rate),
                 _ => String::new(),
             };
             line = line
@@ -476,8 +477,9 @@ impl References {
         };
         let loops = self.stretch == Stretch::Loop;
         let pair = self.measure.pair(r, p, loops);
+        // The reference's live loudness exists only while it is heard: hidden when blind.
         let heard_live = match cx.engine.source {
-            Source::Reference(h) if h == r.id && cx.engine.playing => {
+            Source::Reference(h) if h == r.id && cx.engine.playing && !cx.blind => {
                 Some(cx.engine.loudness.short_term)
             }
             _ => None,
