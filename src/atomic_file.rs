@@ -60,15 +60,17 @@ impl AtomicFile {
         file.sync_all()?;
         drop(file);
         if keep_backup && self.target.exists() {
-            let backup = backup_path(&self.target);
-            match fs::remove_file(&backup) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e),
+            // The old file gets a second name first (a hard link keeps its bytes without
+            // copying them), which then replaces the backup in one rename: killed at any
+            // moment, the backup is a complete earlier version, never missing or partial.
+            let staged = self.temp.with_extension("bak.tmp");
+            if fs::hard_link(&self.target, &staged).is_err() {
+                fs::copy(&self.target, &staged)?;
+                File::open(&staged)?.sync_all()?;
             }
-            // A hard link keeps the old bytes under the backup name without copying them.
-            if fs::hard_link(&self.target, &backup).is_err() {
-                fs::copy(&self.target, &backup)?;
+            if let Err(e) = fs::rename(&staged, backup_path(&self.target)) {
+                let _ = fs::remove_file(&staged);
+                return Err(e);
             }
         }
         fs::rename(&self.temp, &self.target)?;

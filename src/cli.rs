@@ -5,10 +5,12 @@
 
 mod analyze;
 mod bounce;
+mod compare;
 mod devices;
 mod new;
 mod play;
 mod progress;
+mod project_stems;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -37,6 +39,9 @@ enum Cmd {
     Analyze(analyze::Args),
     /// Render a project's mix to a WAV file, faster than real time.
     Bounce(bounce::Args),
+    /// Compare a mix (project or audio file) with reference tracks: loudness, dynamics,
+    /// stereo, match gain and tonal balance.
+    Compare(compare::Args),
     /// Play a project on an audio device, with a live meter.
     Play(play::Args),
     /// List audio output devices.
@@ -56,6 +61,16 @@ impl<E: std::fmt::Display> From<E> for CliError {
 /// What a subcommand returns.
 pub type CliResult = Result<(), CliError>;
 
+/// Loads a project for a subcommand, printing each value the loader had to correct as one
+/// `warning: FILE: line N: …` line on stderr.
+fn load_project(path: &std::path::Path) -> Result<crate::project::Project, CliError> {
+    let (project, corrections) = crate::project::load_checked(path)?;
+    for c in &corrections {
+        eprintln!("warning: {}: {c}", path.display());
+    }
+    Ok(project)
+}
+
 /// Parses the arguments, runs the command and turns errors into one `error: …` line.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -69,6 +84,7 @@ pub fn main() -> ExitCode {
         Some(Cmd::New(a)) => new::run(a),
         Some(Cmd::Analyze(a)) => analyze::run(a),
         Some(Cmd::Bounce(a)) => bounce::run(a),
+        Some(Cmd::Compare(a)) => compare::run(a),
         Some(Cmd::Play(a)) => play::run(a),
         Some(Cmd::Devices(a)) => devices::run(a),
         None => crate::ui::run(cli.project).map_err(CliError::from),

@@ -143,6 +143,10 @@ fn analyze_reports_the_reference_at_minus_9_lufs_in_json() {
     assert!((v["duration_s"].as_f64().unwrap() - 16.0).abs() < 1e-6);
     assert_eq!(v["sample_rate"], 44_100);
     assert_eq!(v["channels"], 2);
+    // EBU Mode maxima: at least the integrated loudness, at most the true peak.
+    let m = v["momentary_max_lufs"].as_f64().unwrap();
+    let st = v["short_term_max_lufs"].as_f64().unwrap();
+    assert!(lufs <= st && st <= m && m < -0.6, "M {m}, S {st}");
 
     // Several files: an array, in order.
     let mp3 = data.join("reference/reference.mp3");
@@ -158,6 +162,44 @@ fn analyze_reports_the_reference_at_minus_9_lufs_in_json() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 2);
     assert!((v[1]["integrated_lufs"].as_f64().unwrap() + 9.0).abs() <= 0.1);
+}
+
+/// EBU Tech 3341 (V3 2016 / V4 2023, Table 1) cases 10 and 13 through `analyze --json`: a
+/// 1 kHz stereo sine at −23 dBFS for 3 s after 7 × 0.15 s of silence (case 10, signal 8: 50 ms
+/// off a 100 ms grid) and for 400 ms after 3 × 20 ms (case 13, signal 4), each followed by 1 s
+/// of silence, at 44.1, 48 and 96 kHz: max S and max M = −23.0 ±0.1 LUFS.
+#[test]
+fn analyze_json_has_exact_momentary_and_short_term_maxima() {
+    let dir = tempfile::tempdir().unwrap();
+    for rate in [44_100u32, 48_000, 96_000] {
+        let burst = |lead_s: f64, burst_s: f64| {
+            let n = |s: f64| (s * f64::from(rate)).round() as usize;
+            let mut x = vec![0.0f32; n(lead_s)];
+            x.extend(common::sine(
+                1000.0,
+                rate,
+                n(burst_s),
+                10f64.powf(-23.0 / 20.0),
+            ));
+            x.extend(vec![0.0f32; n(1.0)]);
+            x
+        };
+        for (case, x, field) in [
+            (10, burst(1.05, 3.0), "short_term_max_lufs"),
+            (13, burst(0.06, 0.4), "momentary_max_lufs"),
+        ] {
+            let path = dir.path().join(format!("case{case}-{rate}.wav"));
+            common::write_f32_wav(&path, rate, &[x.clone(), x]);
+            let o = stemmix(&["analyze", "--json", path.to_str().unwrap()], dir.path());
+            assert!(o.status.success(), "{}", text(&o.stderr));
+            let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            let got = v[field].as_f64().unwrap();
+            assert!(
+                (got + 23.0).abs() <= 0.1,
+                "case {case} at {rate}: {field} {got}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -280,4 +322,197 @@ fn bounce_prints_a_summary_and_ctrl_c_leaves_no_file() {
     assert_user_error(&o, "cancelled");
     assert!(!target.exists(), "no partial file");
     assert!(!temp_exists(), "no temporary file left");
+}
+
+/// Parses `compare --json` output and checks its shape: an array, one object per reference,
+/// with the nine readouts on each side, `match_gain_db` and the seven bands in order.
+fn compare_json(o: &Output) -> Vec<serde_json::Value> {
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let entries = v.as_array().unwrap().clone();
+    let keys = [
+        "integrated_lufs",
+        "short_term_max_lufs",
+        "momentary_max_lufs",
+        "lra_lu",
+        "true_peak_dbtp",
+        "plr_db",
+        "crest_db",
+        "correlation",
+        "width_db",
+    ];
+    for e in &entries {
+        for side in ["mix", "reference"] {
+            let obj = e[side].as_object().unwrap();
+            assert_eq!(obj.len(), keys.len(), "{obj:?}");
+            assert!(keys.iter().all(|k| obj.contains_key(*k)), "{obj:?}");
+        }
+        assert!(e["match_gain_db"].is_number());
+        assert_eq!(e["bands"].as_object().unwrap().len(), 7);
+    }
+    let bands = ["sub", "low", "low-mid", "mid", "high-mid", "high", "air"];
+    let at: Vec<usize> = bands
+        .iter()
+        .map(|b| out.find(&format!("\"{b}\":")).unwrap())
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "bands in order: {out}");
+    entries
+}
+
+fn lufs(v: &serde_json::Value) -> f64 {
+    v["integrated_lufs"].as_f64().unwrap()
+}
+
+/// `compare` on the example project: its mix readouts are those `analyze` gives for the file
+/// `bounce` writes from it (the same render driver), the reference's those of the reference
+/// file, the match gain their difference; against the shared reference too.
+#[test]
+fn compare_measures_a_project_as_bounce_renders_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects-examples/demo/demo.stemmix");
+    let demo = demo.to_str().unwrap();
+    let n = 20 * 48_000;
+    let reference = dir.path().join("ref.wav");
+    common::write_f32_wav(
+        &reference,
+        48_000,
+        &[
+            common::sine(220.0, 48_000, n, 0.5),
+            common::sine(3_000.0, 48_000, n, 0.25),
+        ],
+    );
+    let refp = reference.to_str().unwrap();
+    let o = stemmix(
+        &["bounce", demo, "-o", "mix.wav", "--bits", "32f"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let bounced: serde_json::Value =
+        serde_json::from_slice(&stemmix(&["analyze", "--json", "mix.wav"], dir.path()).stdout)
+            .unwrap();
+    let ref_alone: serde_json::Value =
+        serde_json::from_slice(&stemmix(&["analyze", "--json", refp], dir.path()).stdout).unwrap();
+
+    let mut args = vec!["compare", demo, refp, "--json"];
+    let shared = common::shared_testdata().map(|d| d.join("reference/reference.flac"));
+    let shared_str = shared.as_ref().map(|p| p.to_str().unwrap().to_string());
+    if let Some(s) = &shared_str {
+        args.push(s);
+    }
+    let entries = compare_json(&stemmix(&args, dir.path()));
+    assert_eq!(entries.len(), args.len() - 3);
+    let e = &entries[0];
+    for key in [
+        "integrated_lufs",
+        "momentary_max_lufs",
+        "short_term_max_lufs",
+        "true_peak_dbtp",
+    ] {
+        let (a, b) = (
+            e["mix"][key].as_f64().unwrap(),
+            bounced[key].as_f64().unwrap(),
+        );
+        assert!(
+            (a - b).abs() < 1e-9,
+            "mix {key}: compare {a}, analyze of the bounce {b}"
+        );
+        let (a, b) = (
+            e["reference"][key].as_f64().unwrap(),
+            ref_alone[key].as_f64().unwrap(),
+        );
+        assert!((a - b).abs() < 1e-9, "reference {key}: {a} vs {b}");
+    }
+    let gain = e["match_gain_db"].as_f64().unwrap();
+    assert!((gain - (lufs(&e["mix"]) - lufs(&e["reference"]))).abs() < 1e-12);
+    if shared.is_some() {
+        // The shared master, resampled to the project's 48 kHz: −9.0 LUFS as measured by FFmpeg.
+        let s = &entries[1];
+        assert!((lufs(&s["reference"]) + 9.0).abs() <= 0.1, "{s}");
+        assert_eq!(s["mix"], e["mix"]);
+    }
+    // The text table says the same.
+    let o = stemmix(&["compare", demo, refp], dir.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("integrated") && out.contains("tonal balance"),
+        "{out}"
+    );
+    assert!(out.contains(&format!("match gain: {gain:+.1} dB")), "{out}");
+}
+
+/// A mix file against copies of itself: the same readouts, a match gain that is the copy's
+/// level offset, and no tonal difference (the spectra are loudness-normalized).
+#[test]
+fn compare_a_file_with_scaled_copies_of_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 10 * 44_100;
+    let l: Vec<f32> = (0..n)
+        .map(|i| (0.3 * ((i as f64 * 0.0173).sin() * (i as f64 * 0.00031).sin())) as f32)
+        .collect();
+    let r: Vec<f32> = l
+        .iter()
+        .enumerate()
+        .map(|(i, v)| v * 0.5 + (i % 7) as f32 * 1e-3)
+        .collect();
+    let half: [Vec<f32>; 2] = [
+        l.iter().map(|v| v * 0.5).collect(),
+        r.iter().map(|v| v * 0.5).collect(),
+    ];
+    common::write_f32_wav(&dir.path().join("mix.wav"), 44_100, &[l, r]);
+    common::write_f32_wav(&dir.path().join("half.wav"), 44_100, &half);
+    let entries = compare_json(&stemmix(
+        &["compare", "mix.wav", "mix.wav", "half.wav", "--json"],
+        dir.path(),
+    ));
+    assert_eq!(entries[0]["mix"], entries[0]["reference"]);
+    assert_eq!(entries[0]["match_gain_db"].as_f64(), Some(0.0));
+    let g = entries[1]["match_gain_db"].as_f64().unwrap();
+    assert!((g - 6.0206).abs() < 0.001, "{g}");
+    for e in &entries {
+        for (name, d) in e["bands"].as_object().unwrap() {
+            assert!(d.as_f64().unwrap().abs() < 1e-6, "{name}: {d}");
+        }
+    }
+    // A span of seconds measures that span of both files.
+    let part = compare_json(&stemmix(
+        &[
+            "compare", "mix.wav", "half.wav", "--json", "--range", "2..4.5",
+        ],
+        dir.path(),
+    ));
+    assert!((part[0]["match_gain_db"].as_f64().unwrap() - 6.0206).abs() < 0.001);
+    assert_ne!(part[0]["mix"], entries[1]["mix"]);
+}
+
+#[test]
+fn compare_errors_name_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let x = common::sine(1000.0, 48_000, 48_000, 0.1);
+    common::write_f32_wav(&dir.path().join("mix.wav"), 48_000, &[x.clone(), x]);
+    assert_user_error(
+        &stemmix(&["compare", "mix.wav", "gone.flac"], dir.path()),
+        "gone.flac",
+    );
+    assert_user_error(
+        &stemmix(
+            &["compare", "mix.wav", "mix.wav", "--range", "loop"],
+            dir.path(),
+        ),
+        "needs a project",
+    );
+    assert_user_error(
+        &stemmix(
+            &["compare", "mix.wav", "mix.wav", "--range", "5..6"],
+            dir.path(),
+        ),
+        "beyond its end",
+    );
+    assert_user_error(
+        &stemmix(&["compare", "nope.stemmix", "mix.wav"], dir.path()),
+        "nope.stemmix",
+    );
+    let usage = stemmix(&["compare", "mix.wav"], dir.path());
+    assert_eq!(usage.status.code(), Some(2));
 }

@@ -59,6 +59,23 @@ const CASES: &[(&str, Outcome, &str)] = &[
          chunk stating packets of 2^29 bytes or more",
     ),
     (
+        "flac_named_wav_3074_channels.flac",
+        Outcome::MediaError("TooManyChannels"),
+        "media_decode (an earlier run's artifact): a WAV named .flac, \
+         so the format is found by probing past the wrong hint, with the 3074-channel mask",
+    ),
+    (
+        "unnamed_wav_258_channels",
+        Outcome::MediaError("TooManyChannels"),
+        "media_decode (an earlier run's artifact): the same header \
+         with no file extension at all (no format hint)",
+    ),
+    (
+        "wav_65535_channels.wav",
+        Outcome::MediaError("TooManyChannels"),
+        "media_decode (an earlier run's artifact): a plain PCM header with u16::MAX channels",
+    ),
+    (
         "review_stts_gap.m4a",
         Outcome::MediaError("Corrupt"),
         "review (crafted from signal_aac.m4a, the kind of input media_decode's heap limit \

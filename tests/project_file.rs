@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 use stemmix::project::{
     self, Color, CompressorSettings, Detector, EqBand, EqSettings, LimiterSettings, Marker, Master,
-    MonoPanLaw, PanLaw, PassBand, Project, Reference, Region, ReverbBus, Slope, StereoPanLaw,
-    Track, file,
+    MatchSettings, MonoPanLaw, PanLaw, PassBand, Project, RefMode, Reference, Region, ReverbBus,
+    Slope, StereoPanLaw, Track, file,
 };
 
 fn rich_project(dir: &Path) -> Project {
@@ -73,14 +73,28 @@ fn rich_project(dir: &Path) -> Project {
                 release_ms: 80.0,
             },
         },
-        references: vec![Reference {
-            path: dir.join("refs/ref.flac"),
-            trim_db: -1.0,
-            loop_region: Some(Region {
-                start_s: 10.0,
-                end_s: 20.0,
-            }),
-        }],
+        references: vec![
+            Reference {
+                name: "Their single".into(),
+                path: dir.join("refs/ref.flac"),
+                trim_db: -1.0,
+                mode: RefMode::Free,
+                loop_region: Some(Region {
+                    start_s: 10.0,
+                    end_s: 20.0,
+                }),
+                loop_enabled: true,
+                ..Reference::default()
+            },
+            Reference {
+                mode: RefMode::Sync,
+                ..Reference::for_path(PathBuf::from("/masters/song_master.wav"))
+            },
+        ],
+        reference_match: MatchSettings {
+            enabled: false,
+            loop_only: true,
+        },
         loop_region: Some(Region {
             start_s: 1.5,
             end_s: 4.0,
@@ -118,6 +132,9 @@ fn round_trip_through_a_file_keeps_every_field() {
         "stereo: WidthPosition",
         "width: 0.6",
         "\"stems/vocal.flac\"",
+        "\"refs/ref.flac\"",
+        "mode: Sync",
+        "reference_match:",
     ] {
         assert!(text.contains(key), "missing {key} in\n{text}");
     }
@@ -168,6 +185,41 @@ fn given_names_and_colours_are_kept_and_only_missing_ones_filled_in() {
     assert_eq!(p.tracks[1].color, project::Color::nth(0));
     assert_eq!(p.tracks[2].color, project::Color::nth(2));
     assert_eq!(p.tracks[3].color, project::Color::nth(3));
+}
+
+#[test]
+fn version_2_files_load_unchanged_with_the_new_fields_at_their_defaults() {
+    // A file as stemmix wrote it before schema 3 (references had path, trim and loop only).
+    let text = r#"(
+        version: 2,
+        sample_rate: 44100,
+        tracks: [(name: "Gtr", source: "gtr.wav", gain_db: -6.0, pan: -0.5)],
+        references: [(path: "refs/a.flac", trim_db: -2.0, loop_region: Some((start_s: 1.0, end_s: 3.0)))],
+        loop_enabled: true,
+    )"#;
+    let p = file::from_ron_str(text).unwrap();
+    assert_eq!(p.version, project::CURRENT_VERSION);
+    assert_eq!(project::CURRENT_VERSION, 3);
+    assert_eq!((p.sample_rate, p.loop_enabled), (44_100, true));
+    assert_eq!((p.tracks[0].gain_db, p.tracks[0].pan), (-6.0, -0.5));
+    let r = &p.references[0];
+    assert_eq!(r.path, PathBuf::from("refs/a.flac"));
+    assert_eq!(r.trim_db, -2.0);
+    assert_eq!(
+        r.loop_region.map(|l| (l.start_s, l.end_s)),
+        Some((1.0, 3.0))
+    );
+    assert_eq!(
+        (r.mode, r.loop_enabled, r.name.as_str()),
+        (RefMode::Free, false, "")
+    );
+    assert_eq!(
+        r.display_name(),
+        "a",
+        "an unnamed reference shows its file's stem"
+    );
+    assert_eq!(p.reference_match, MatchSettings::default());
+    assert!(p.reference_match.enabled && !p.reference_match.loop_only);
 }
 
 #[test]

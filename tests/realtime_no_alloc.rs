@@ -2,8 +2,13 @@
 //! allocation or deallocation inside `assert_no_alloc(..)` wraps the render function (through
 //! its slot, exactly as the stream calls it) while a control-side driver plays, pauses, stops,
 //! seeks, loops (also shorter than a buffer), moves every parameter, adds, removes and replaces
-//! tracks, stems and the whole graph (all prebuilt here), switches the source, resets meters
-//! and reads the meters, for thousands of callbacks of random sizes and channel counts.
+//! tracks, stems and the whole graph (all prebuilt here), switches the source, resets meters,
+//! taps tracks for the live spectrum (before and after their EQ) and reads the meters, for
+//! thousands of callbacks of random sizes and channel counts; and
+//! loads, replaces, removes and clears references (Sync and Free, every slot taken), switches
+//! between them and the mix (also during crossfades), moves their gains, modes, loops (shorter
+//! than a buffer too) and Free playheads, seeks and loops the mix under them, and changes the
+//! monitor mode and level.
 //!
 //! The guard is thread-local: the driver (this same thread, outside the closure) may allocate;
 //! anything the callback lets go of must leave on the retire ring and be dropped by `tick`.
@@ -14,10 +19,16 @@ mod synth;
 use assert_no_alloc::{AllocDisabler, assert_no_alloc};
 use stemmix::engine::command::{Command, GraphCommand, Source, TrackParam};
 use stemmix::engine::device::{DeviceSample, ResampleStage};
+use stemmix::engine::feedback::PlayState;
 use stemmix::engine::graph::TrackNode;
 use stemmix::engine::handle::EngineHandle;
+use stemmix::engine::reference::MAX_REFERENCES;
 use stemmix::engine::slot::Render;
-use stemmix::project::{CompressorSettings, Detector, LimiterSettings, ReverbBus, Slope, TrackId};
+use stemmix::engine::spectrum_tap::{SpectrumSnapshot, TapPoint};
+use stemmix::engine::{MonitorMode, MonitorSettings, RefSetup};
+use stemmix::project::{
+    CompressorSettings, Detector, LimiterSettings, RefId, RefMode, ReverbBus, Slope, TrackId,
+};
 use synth::Rng;
 
 #[global_allocator]
@@ -92,6 +103,7 @@ fn the_callback_never_allocates_or_frees() {
     let mut retired = 0;
     let mut feedback = 0;
     let mut added: Vec<TrackId> = Vec::new();
+    let mut tapped_ticks = 0;
     let blocks = 3_000;
 
     for block in 0..blocks {
@@ -147,10 +159,22 @@ fn the_callback_never_allocates_or_frees() {
                     tracks.retain(|t| t.id != id);
                 }
             }
-            170 => h.select_source(Source::Reference(0)),
+            170 => h.select_source(Source::Reference(RefId::fresh())),
             175 => h.select_source(Source::Mix),
             180 => h.stop_after(Some(rng.int(1, 5_000) as u64)),
             185 => h.reset_meters(),
+            // The live spectrum taps a track (one that may be removed or replaced later), at
+            // either point, or none.
+            5 | 66 | 145 => {
+                let id = tracks[rng.int(0, tracks.len() - 1)].id;
+                let point = if rng.unit() < 0.5 {
+                    TapPoint::PreEq
+                } else {
+                    TapPoint::PostEq
+                };
+                h.spectrum_mut().select(Some((id, point)));
+            }
+            190 => h.spectrum_mut().select(None),
             _ => {}
         }
         // Parameters move all the time.
@@ -204,6 +228,10 @@ fn the_callback_never_allocates_or_frees() {
             retired += s.retired;
             feedback += s.feedback;
             let _ = h.meters().master.momentary_lufs;
+            let mut snap = Default::default();
+            h.spectrum().snapshot_into(&mut snap);
+            let snap: SpectrumSnapshot = snap;
+            tapped_ticks += usize::from(snap.live);
         }
     }
     let s = h.tick();
@@ -213,6 +241,125 @@ fn the_callback_never_allocates_or_frees() {
     assert!(retired > 40, "only {retired} objects retired");
     assert!(feedback > 5_000, "only {feedback} feedback messages");
     assert!(h.meters().reports > 500);
+    // The tap really carried audio through the guarded callbacks.
+    assert!(
+        tapped_ticks > 50,
+        "only {tapped_ticks} ticks with a live spectrum"
+    );
+}
+
+/// Reference audio made fresh for each `Set` (the engine holds the only handle on it, so a
+/// drop on the audio thread would free and abort): mono or stereo, 0.05 s to 1.5 s.
+fn reference_audio(rng: &mut Rng) -> std::sync::Arc<stemmix::media::StemAudio> {
+    let frames = rng.int(RATE as usize / 20, RATE as usize * 3 / 2);
+    let channels = (0..rng.int(1, 2))
+        .map(|_| (0..frames).map(|_| rng.range(-0.5, 0.5)).collect())
+        .collect();
+    synth::stem(channels, RATE)
+}
+
+#[test]
+fn references_switching_seeks_free_loops_and_the_monitor_never_allocate() {
+    let (project, stems) = synth::project(4, RATE);
+    let mut h = EngineHandle::new(synth::graph(&project, &stems, MAX_BLOCK));
+    let slot = h.renderer();
+    let length = slot.with(|e| e.graph().length()).unwrap();
+    let mut rng = Rng(77);
+    let ids: Vec<RefId> = (0..6).map(|_| RefId::fresh()).collect();
+    let mut buf = vec![0.0f32; 2048 * 6];
+    let (mut retired, mut feedback, mut heard) = (0, 0, 0);
+    let modes = [RefMode::Sync, RefMode::Free];
+    let blocks = 2_500;
+    for block in 0..blocks {
+        // ---- control side ----
+        if block == 300 {
+            // Every slot taken (and one more, refused on the control side), then all gone.
+            for _ in 0..MAX_REFERENCES + 1 {
+                let audio = synth::stem(vec![vec![0.1; 64]], RATE);
+                let setup = RefSetup {
+                    mode: RefMode::Free,
+                    gain_db: 0.0,
+                    loop_frames: Some((0, 32)),
+                    loop_enabled: true,
+                };
+                h.set_reference(RefId::fresh(), audio, setup);
+            }
+        }
+        if block == 320 {
+            h.clear_references();
+        }
+        for _ in 0..rng.int(0, 3) {
+            let id = ids[rng.int(0, ids.len() - 1)];
+            match rng.int(0, 14) {
+                0 | 1 => {
+                    let loop_start = rng.int(0, 20_000) as u64;
+                    let setup = RefSetup {
+                        mode: modes[rng.int(0, 1)],
+                        gain_db: rng.range(-20.0, 6.0),
+                        // Loops shorter than a buffer too.
+                        loop_frames: Some((loop_start, loop_start + rng.int(1, 30_000) as u64)),
+                        loop_enabled: rng.unit() < 0.6,
+                    };
+                    h.set_reference(id, reference_audio(&mut rng), setup);
+                }
+                2 => h.remove_reference(id),
+                3 => h.set_reference_gain(id, rng.range(-30.0, 10.0)),
+                4 => h.set_reference_mode(id, modes[rng.int(0, 1)]),
+                5 => {
+                    let a = rng.int(0, 40_000) as u64;
+                    h.set_reference_loop(id, rng.unit() < 0.7, a, a + rng.int(1, 5_000) as u64);
+                }
+                6 => h.seek_reference(id, rng.int(0, 80_000) as u64),
+                7..=9 => h.select_source(Source::Reference(id)),
+                10 => h.select_source(Source::Mix),
+                11 => h.set_monitor(MonitorSettings {
+                    level_db: if rng.unit() < 0.1 {
+                        f32::NEG_INFINITY
+                    } else {
+                        rng.range(-30.0, 6.0)
+                    },
+                    mode: MonitorMode::ALL[rng.int(0, 4)],
+                }),
+                12 => h.seek(rng.int(0, length as usize) as u64),
+                13 => {
+                    let a = rng.int(0, length as usize - 100) as u64;
+                    h.set_loop(rng.unit() < 0.7, a, a + rng.int(1, 3_000) as u64);
+                }
+                _ => match rng.int(0, 3) {
+                    0 => h.pause(),
+                    1 => h.stop(),
+                    _ => h.play(),
+                },
+            }
+        }
+        let n = rng.int(1, 2048);
+        let channels = [2, 2, 1, 6][rng.int(0, 3)];
+        let out = &mut buf[..n * channels];
+        // ---- audio side, guarded ----
+        assert_no_alloc(|| {
+            slot.with(|e| e.render(out, channels))
+                .expect("renderer in its slot");
+        });
+        if block % 3 == 0 {
+            let s = h.tick();
+            retired += s.retired;
+            feedback += s.feedback;
+            let m = h.meters();
+            if m.state() == PlayState::Playing && m.reference.position.is_some() {
+                heard += 1;
+            }
+        }
+    }
+    let s = h.tick();
+    retired += s.retired;
+    feedback += s.feedback;
+    assert!(
+        heard > 50,
+        "a loaded reference was heard in only {heard} reports"
+    );
+    // Reference audio came back to be dropped here: replaced, removed, cleared.
+    assert!(retired > 100, "only {retired} objects retired");
+    assert!(feedback > 2_000, "only {feedback} feedback messages");
 }
 
 #[test]
@@ -239,6 +386,10 @@ fn the_resampling_output_stage_never_allocates() {
             }
         });
         h.tick();
+    }
+    // And the steady 64-frame callbacks of a low-latency device (two resampler steps each).
+    for _ in 0..2_000 {
+        assert_no_alloc(|| stage.fill(&mut pull, &mut out[..64 * 2], 2));
     }
     assert!(out.iter().any(|&x| x != 0.0));
 }

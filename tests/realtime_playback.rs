@@ -17,7 +17,8 @@ use stemmix::engine::handle::EngineHandle;
 use stemmix::engine::realtime::AudioEngine;
 use stemmix::engine::render::{self, RenderControl, RenderOptions, Schedule};
 use stemmix::engine::slot::{Render, RenderSlot};
-use stemmix::project::{CompressorSettings, LimiterSettings, Project, ReverbBus, TrackId};
+use stemmix::engine::switch::crossfade_frames;
+use stemmix::project::{CompressorSettings, LimiterSettings, Project, RefId, ReverbBus, TrackId};
 use synth::Rng;
 
 const RATE: u32 = 48_000;
@@ -391,17 +392,24 @@ fn stop_after_counts_output_frames() {
 }
 
 #[test]
-fn reference_source_is_silent_while_the_mix_keeps_time() {
+fn an_unloaded_reference_plays_silence_while_the_mix_keeps_time() {
     let (p, stems) = setup(3);
     let mut h = EngineHandle::new(synth::graph(&p, &stems, MAX_BLOCK));
     let slot = h.renderer();
     h.play();
     let mut got = [Vec::new(), Vec::new()];
     callback(&slot, 4_000, &mut got);
-    h.select_source(Source::Reference(0));
+    h.select_source(Source::Reference(RefId::fresh()));
     let mut silent = [Vec::new(), Vec::new()];
     callback(&slot, 4_000, &mut silent);
-    assert!(silent[0].iter().chain(&silent[1]).all(|&x| x == 0.0));
+    // After the A/B crossfade (to nothing), silence.
+    let fade = crossfade_frames(RATE);
+    assert!(
+        silent[0][fade..]
+            .iter()
+            .chain(&silent[1][fade..])
+            .all(|&x| x == 0.0)
+    );
     h.select_source(Source::Mix);
     callback(&slot, 4_000, &mut got);
     assert_eq!(slot.with(|e| e.position()), Some(12_000));
@@ -409,7 +417,8 @@ fn reference_source_is_silent_while_the_mix_keeps_time() {
     let want = bounce_of(&mut reference, 0, 12_000);
     for side in 0..2 {
         assert_eq!(&got[side][..4_000], &want[side][..4_000]);
-        assert_eq!(&got[side][4_000..], &want[side][8_000..]);
+        // The mix went on while the reference was selected: back on it after the fade in.
+        assert_eq!(&got[side][4_000 + fade..], &want[side][8_000 + fade..]);
     }
 }
 

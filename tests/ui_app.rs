@@ -287,6 +287,7 @@ fn mute_and_solo_buttons_reach_the_engine() {
 fn strip_editor_edits_reach_the_engine_as_eq_and_compressor_commands() {
     let home = tempfile::tempdir().unwrap();
     let (mut app, rec) = demo_app(home.path());
+    tall_window(&mut app);
     let id = track_id(&app, "Bass");
     let _ = app.update(select(Selection::Track(id)));
     clear(&rec);

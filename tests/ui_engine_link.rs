@@ -161,3 +161,74 @@ fn realtime_port_plays_on_a_clock_and_meters_settle() {
     assert!(settled, "{:?}", link.view());
     assert!(!link.is_active());
 }
+
+#[test]
+fn reference_calls_become_reference_commands() {
+    use stemmix::engine::{MonitorMode, MonitorSettings, RefSetup, ReferenceCommand, Source};
+    use stemmix::project::{RefMode, Reference};
+    let (mut link, rec) = recording();
+    let p = Project {
+        sample_rate: 48_000,
+        ..Project::default()
+    };
+    link.load(&p, &|_| None);
+    let r = Reference {
+        mode: RefMode::Sync,
+        loop_region: Some(Region {
+            start_s: 1.0,
+            end_s: 2.0,
+        }),
+        loop_enabled: true,
+        ..Reference::for_path("refs/master.wav".into())
+    };
+    let audio = Arc::new(stemmix::media::StemAudio::from_channels(
+        vec![vec![0.0; 16]],
+        48_000,
+    ));
+    link.set_reference(r.id, audio, RefSetup::of(&r, 48_000, -4.5));
+    link.update_reference(&r, -2.0);
+    link.select_source(Source::Reference(r.id));
+    assert_eq!(link.view().source, Source::Reference(r.id));
+    let monitor = MonitorSettings {
+        level_db: -10.0,
+        mode: MonitorMode::Mono,
+    };
+    link.set_monitor(monitor);
+    link.remove_reference(r.id);
+    assert_eq!(
+        link.view().source,
+        Source::Mix,
+        "removing what is heard goes back to the mix"
+    );
+    let cmds = rec.lock().unwrap();
+    let refs: Vec<&Command> = cmds
+        .iter()
+        .filter(|c| {
+            matches!(
+                c,
+                Command::Reference(_) | Command::SelectSource(_) | Command::Monitor(_)
+            )
+        })
+        .collect();
+    assert_eq!(refs.len(), 7, "{refs:?}");
+    let id = r.id;
+    assert!(matches!(
+        refs[0],
+        Command::Reference(ReferenceCommand::Set { id: i, setup, .. })
+            if *i == id && setup.gain_db == -4.5 && setup.loop_frames == Some((48_000, 96_000))
+    ));
+    assert!(
+        matches!(refs[1], Command::Reference(ReferenceCommand::Mode(i, RefMode::Sync)) if *i == id)
+    );
+    assert!(matches!(
+        refs[2],
+        Command::Reference(ReferenceCommand::Loop { id: i, enabled: true, start: 48_000, end: 96_000 })
+            if *i == id
+    ));
+    assert!(
+        matches!(refs[3], Command::Reference(ReferenceCommand::Gain(i, g)) if *i == id && *g == -2.0)
+    );
+    assert!(matches!(refs[4], Command::SelectSource(Source::Reference(i)) if *i == id));
+    assert!(matches!(refs[5], Command::Monitor(m) if *m == monitor));
+    assert!(matches!(refs[6], Command::Reference(ReferenceCommand::Remove(i)) if *i == id));
+}

@@ -10,6 +10,8 @@
 # renamed to assets/screenshot-WxH.png (1440x900: assets/screenshot.png).
 # KEYS="ctrl+b" shows the bounce dialog instead of playing: assets/screenshot-bounce.png is
 # `KEYS=ctrl+b PLAY_SECONDS=2 tools/screenshots.sh OUT 1440x900`.
+# With EQ_VIEW=1 the shot shows the large EQ view of the second track (→, then E) and is named
+# OUT_DIR/window-WxH-eq.png (the README's assets/screenshot-eq.png is the 1440x900 one).
 # Needs xvfb-run, xdotool and ImageMagick. BIN overrides the binary (default: the debug build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +26,8 @@ for t in xvfb-run xdotool import convert; do
 done
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
-export BIN OUT
+NAME_SUFFIX="${EQ_VIEW:+-eq}"
+export BIN OUT NAME_SUFFIX
 export PROJECT="$PWD/projects-examples/demo/demo.stemmix"
 for size in "${SIZES[@]}"; do
     HOME_DIR="$(mktemp -d)"
@@ -52,13 +55,19 @@ for size in "${SIZES[@]}"; do
         sleep 0.8
         # KEYS: what to press before the shot (default: play); e.g. ctrl+b for the bounce dialog.
         xdotool key ${KEYS:-space}
+        if [ -n "${EQ_VIEW:-}" ]; then
+            sleep 0.5
+            xdotool key Right
+            sleep 0.3
+            xdotool key e
+        fi
         sleep "${PLAY_SECONDS:-5.5}"
-        import -window root "$OUT/window-$SIZE.png"
+        import -window root "$OUT/window-$SIZE$NAME_SUFFIX.png"
         kill $pid
         wait $pid 2>/dev/null
         grep -i "panicked" "$HOME_DIR/app.log" && exit 4
         exit 0
     '
     rm -rf "$HOME_DIR"
-    echo "$OUT/window-$size.png"
+    echo "$OUT/window-$size$NAME_SUFFIX.png"
 done

@@ -1,7 +1,7 @@
 //! `stemmix analyze`: loudness and peaks of audio files, as a broadcast meter measures them.
 
 use super::{CliError, CliResult};
-use crate::dsp::loudness;
+use crate::dsp::{LoudnessMaxima, loudness};
 use crate::media;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -24,6 +24,10 @@ pub struct Analysis {
     pub file: String,
     /// Integrated loudness (EBU R128 / ITU-R BS.1770-4), LUFS.
     pub integrated_lufs: Option<f64>,
+    /// Largest momentary (400 ms) loudness over every window position (EBU Mode), LUFS.
+    pub momentary_max_lufs: Option<f64>,
+    /// Largest short-term (3 s) loudness over every window position (EBU Mode), LUFS.
+    pub short_term_max_lufs: Option<f64>,
     /// Loudness range (EBU Tech 3342), LU.
     pub lra_lu: Option<f64>,
     /// Largest absolute sample, dBFS.
@@ -47,11 +51,16 @@ pub fn analyze_file(path: &Path) -> Result<Analysis, String> {
         |n| n.to_string_lossy().into_owned(),
     );
     let r = loudness::analyze(&chans, audio.sample_rate).map_err(|e| format!("{name}: {e}"))?;
+    let mut maxima =
+        LoudnessMaxima::new(chans.len(), audio.sample_rate).map_err(|e| format!("{name}: {e}"))?;
+    maxima.push(&chans).map_err(|e| format!("{name}: {e}"))?;
     let finite = |v: f64| v.is_finite().then_some(v);
     let frames = audio.channels.first().map_or(0, |c| c.len());
     Ok(Analysis {
         file: path.display().to_string(),
         integrated_lufs: finite(r.integrated_lufs),
+        momentary_max_lufs: finite(maxima.momentary_max_lufs()),
+        short_term_max_lufs: finite(maxima.short_term_max_lufs()),
         lra_lu: finite(r.lra_lu),
         sample_peak_dbfs: finite(r.sample_peak_dbfs),
         true_peak_dbtp: finite(r.true_peak_dbtp),
@@ -89,9 +98,12 @@ pub fn run(args: Args) -> CliResult {
                 v.map_or(format!("-inf {unit}"), |v| format!("{v:.1} {unit}"))
             };
             println!(
-                "{}: {} integrated, LRA {}, sample peak {}, true peak {}, {:.3} s, {} Hz, {} ch",
+                "{}: {} integrated, max momentary {}, max short-term {}, LRA {}, sample peak {}, \
+                 true peak {}, {:.3} s, {} Hz, {} ch",
                 a.file,
                 lv(a.integrated_lufs, "LUFS"),
+                lv(a.momentary_max_lufs, "LUFS"),
+                lv(a.short_term_max_lufs, "LUFS"),
                 lv(a.lra_lu, "LU"),
                 lv(a.sample_peak_dbfs, "dBFS"),
                 lv(a.true_peak_dbtp, "dBTP"),

@@ -6,9 +6,8 @@ use crate::engine::bounce::{
     self, BounceInputs, BounceOptions, BounceRange, BounceSummary, BounceTarget, Normalize,
     StemsTarget, Tail,
 };
-use crate::engine::stems::ProjectStems;
 use crate::media::WavFormat;
-use crate::project::{self, LoudnessChoice, Project, ranges};
+use crate::project::{LoudnessChoice, Project, ranges};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -110,7 +109,7 @@ fn parse_normalize(s: &str) -> Result<f64, String> {
         .ok_or_else(|| format!("{s:?} is not streaming, ebu or a loudness in LUFS (−70…0)"))
 }
 
-fn parse_range(s: &str) -> Result<BounceRange, String> {
+pub(super) fn parse_range(s: &str) -> Result<BounceRange, String> {
     match s {
         "all" => Ok(BounceRange::All),
         "loop" => Ok(BounceRange::Loop),
@@ -156,13 +155,7 @@ fn autosaves_of(project: &Path) -> Vec<PathBuf> {
 
 /// Runs the command.
 pub fn run(args: Args) -> CliResult {
-    let project = project::load(&args.project)?;
-    if project.tracks.is_empty() {
-        return Err(CliError(format!(
-            "{}: the project has no tracks",
-            args.project.display()
-        )));
-    }
+    let project = super::project_stems::load(&args.project)?;
     // The project's files as they are before the stems are read: a stem that changes from now
     // on fails the bounce.
     let project_file = std::path::absolute(&args.project).unwrap_or(args.project.clone());
@@ -178,34 +171,18 @@ pub fn run(args: Args) -> CliResult {
     };
     check_target(&target, &project)?;
 
+    let stems = super::project_stems::decode(&project, args.allow_offline, "bounce")?;
+    let offline: Vec<String> = stems
+        .offline
+        .iter()
+        .map(|(id, _)| {
+            project
+                .track(*id)
+                .map_or("?", |t| t.name.as_str())
+                .to_string()
+        })
+        .collect();
     let mut line = ProgressLine::new();
-    let stems = ProjectStems::load(&project, &|done, total| {
-        ProgressLine::global_draw(
-            &format!("decoding stems {done}/{total}"),
-            done as f32 / total.max(1) as f32,
-        )
-    });
-    line.clear();
-    let mut offline = Vec::new();
-    for (id, err) in &stems.offline {
-        let name = project.track(*id).map_or("?", |t| t.name.as_str());
-        offline.push(name.to_string());
-        eprintln!(
-            "{} track {name:?} is offline: {err}",
-            if args.allow_offline {
-                "warning:"
-            } else {
-                "error:"
-            }
-        );
-    }
-    if !stems.offline.is_empty() && !args.allow_offline {
-        return Err(CliError(format!(
-            "{} of {} stems could not be read (use --allow-offline to bounce without them)",
-            stems.offline.len(),
-            project.tracks.len()
-        )));
-    }
 
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
     let opts = BounceOptions {

@@ -10,7 +10,6 @@ use crate::engine::feedback::{EndReason, PlayState};
 use crate::engine::graph::MixGraph;
 use crate::engine::stems::ProjectStems;
 use crate::engine::{ChannelMeter, EngineHandle};
-use crate::project;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -53,7 +52,7 @@ static STOP: AtomicBool = AtomicBool::new(false);
 
 /// Runs the command.
 pub fn run(args: Args) -> CliResult {
-    let project = project::load(&args.project)?;
+    let project = super::load_project(&args.project)?;
     if project.tracks.is_empty() {
         return Err(CliError(format!(
             "{}: the project has no tracks",

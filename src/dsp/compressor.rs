@@ -172,6 +172,9 @@ pub struct Compressor {
     gr_db: f64,
     rms_ring: Vec<f64>,
     rms_pos: usize,
+    /// Whether every slot of `rms_ring` has been written since the last clear (before that an
+    /// old slot counts as 0, so a clear is O(1) on the audio thread).
+    rms_full: bool,
     rms_sum: f64,
     /// 1 / RMS window length: a multiply per frame instead of a division.
     rms_inv_len: f64,
@@ -205,6 +208,7 @@ impl Compressor {
             gr_db: 0.0,
             rms_ring: vec![0.0; rms_len],
             rms_pos: 0,
+            rms_full: false,
             rms_sum: 0.0,
             rms_inv_len: 1.0 / rms_len as f64,
             pos: 0,
@@ -271,7 +275,7 @@ impl Compressor {
     }
 
     fn clear_detector(&mut self) {
-        self.rms_ring.fill(0.0);
+        self.rms_full = false;
         self.rms_pos = 0;
         self.rms_sum = 0.0;
     }
@@ -353,13 +357,19 @@ impl Compressor {
     fn level<const STEREO: bool>(&mut self, l: f64, r: f64) -> f64 {
         if self.params.detector == Detector::Rms {
             let p = if STEREO { 0.5 * (l * l + r * r) } else { l * l };
-            self.rms_sum += p - self.rms_ring[self.rms_pos];
+            let old = if self.rms_full {
+                self.rms_ring[self.rms_pos]
+            } else {
+                0.0
+            };
+            self.rms_sum += p - old;
             self.rms_ring[self.rms_pos] = p;
             self.rms_pos += 1;
             if self.rms_pos == self.rms_ring.len() {
                 // Re-sum once per window so rounding never accumulates and a silent window
                 // gives exactly zero.
                 self.rms_pos = 0;
+                self.rms_full = true;
                 self.rms_sum = self.rms_ring.iter().sum();
             }
             self.rms_sum.max(0.0) * self.rms_inv_len

@@ -9,7 +9,9 @@
 //! each new design within the tick (a coefficient staircase would click); once the band has
 //! settled nothing is redesigned. Switching a band on or off (or HP/LP between 12 and 24
 //! dB/oct) crossfades the affected sections against their input over 20 ms. A band that is off
-//! (or a shelf/peak at exactly 0 dB, which is an exact identity) is skipped. Every update
+//! is skipped; so is a shelf/peak at exactly 0 dB (numerator = denominator, an identity in
+//! steady state) once its state — the old resonance still ringing out — has decayed below
+//! −160 dBFS (checked every 1,024 samples of the EQ's own counter), since clearing it earlier would click. Every update
 //! happens at a boundary of the EQ's own sample counter, so the output does not depend on how
 //! the audio is split into blocks.
 //!
@@ -264,7 +266,7 @@ impl ChannelEq {
             }
             eq.design_band(b, false);
         }
-        eq.rebuild_active();
+        eq.rebuild_active(true);
         eq
     }
 
@@ -314,10 +316,10 @@ impl ChannelEq {
 
     /// Clears all filter state (keeps parameters and finishes any glide or fade at once).
     pub fn reset(&mut self) {
-        self.apply_params_instantly();
         for s in &mut self.sections {
             s.reset();
         }
+        self.apply_params_instantly();
         self.pos = 0;
     }
 
@@ -422,7 +424,7 @@ impl ChannelEq {
                 s.flush_tiny();
             }
         }
-        self.rebuild_active();
+        self.rebuild_active(self.pos.is_multiple_of(FLUSH_EVERY));
     }
 
     /// Turns the target parameters into glides and crossfade directions.
@@ -478,7 +480,7 @@ impl ChannelEq {
         for g in &mut self.gliding {
             *g = false;
         }
-        self.rebuild_active();
+        self.rebuild_active(true);
     }
 
     /// Whether band `b`'s first and second sections should be audible.
@@ -552,12 +554,24 @@ impl ChannelEq {
 
     /// Lists the sections that must run this tick; resets the state of the others so they
     /// restart cleanly.
-    fn rebuild_active(&mut self) {
+    ///
+    /// A 0 dB shelf or bell (numerator = denominator) is an identity only once its state has
+    /// rung out: the state holds the old resonance, and clearing it early steps the output. So
+    /// an identity section that was running keeps running, and is dropped only where
+    /// `drop_rung_out` says (flush boundaries of the EQ's own counter, so the moment does not
+    /// depend on block sizes) once its state is inaudible.
+    fn rebuild_active(&mut self, drop_rung_out: bool) {
+        let mut was_active = [false; SECTIONS];
+        for &s in &self.active[..self.active_len] {
+            was_active[s as usize] = true;
+        }
         self.active_len = 0;
         self.active_slow = false;
         for s in 0..self.used {
             let f = &self.fades[s];
-            if f.is_off() || self.identity[s] {
+            let skip_identity = self.identity[s]
+                && (!was_active[s] || (drop_rung_out && rung_out(&self.sections[s])));
+            if f.is_off() || skip_identity {
                 self.sections[s].reset();
                 continue;
             }
@@ -617,6 +631,18 @@ impl ChannelEq {
             }
         }
     }
+}
+
+/// State below which an identity section is dropped (−160 dBFS, under a 24-bit LSB): what
+/// clearing it then removes is below every output format's resolution.
+const RUNG_OUT: f64 = 1e-8;
+
+/// Whether a section's state (in an identity section: its output minus its input, ringing at
+/// the poles) is below [`RUNG_OUT`] in both lanes.
+fn rung_out(s: &StereoBiquad) -> bool {
+    s.state()
+        .iter()
+        .all(|&(l, r)| l.abs() < RUNG_OUT && r.abs() < RUNG_OUT)
 }
 
 /// Whether `kind` is a high- or low-pass filter (slope, no gain).

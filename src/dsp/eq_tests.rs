@@ -260,6 +260,79 @@ fn glides_are_smooth_no_step_larger_than_the_signal_allows() {
 }
 
 #[test]
+fn gliding_to_exactly_0_db_and_back_does_not_click() {
+    // Issue 14 item 1: a shelf or bell that reaches exactly 0 dB is a pass-through in steady
+    // state only; its state still rings with the old resonance. Clearing it there stepped the
+    // output (1.44 FS for a 100 Hz bell, Q 4, +12 → 0 dB on a full-scale 100 Hz sine). Each
+    // band glides to 0 dB, rests there, glides back; every sample-to-sample change stays within
+    // what a sine of that frequency can do at the largest amplitude reached (2·sin(π·f/fs)·peak,
+    // Bernstein), and the band is skipped (bypassed) once its state has rung out.
+    let fs = 48_000.0;
+    let cases = [
+        (2, 100.0, 100.0, 4.0, 12.0),
+        (2, 60.0, 60.0, 8.0, -12.0),
+        (3, 1000.0, 1000.0, 20.0, 24.0),
+        (1, 150.0, 100.0, 2.0, 12.0),
+        (4, 70.0, 100.0, 2.0, -12.0),
+    ];
+    let mut clicks = Vec::new();
+    for (b, freq, f, q, gain_db) in cases {
+        let mut p = strip_eq();
+        p.bands[b] = BandParams {
+            enabled: true,
+            freq_hz: freq,
+            gain_db,
+            q,
+            ..band(b)
+        };
+        let mut eq = ChannelEq::new(fs, &p);
+        let n = 5 * 48_000;
+        let mut x: Vec<f32> = (0..n)
+            .map(|i| (2.0 * PI * f * i as f64 / fs).sin() as f32)
+            .collect();
+        let (at_zero, back) = (24_000, 4 * 48_000);
+        eq.process_mono(&mut x[..at_zero]);
+        p.bands[b].gain_db = 0.0;
+        eq.set_params(&p);
+        eq.process_mono(&mut x[at_zero..back]);
+        let skipped = eq.is_bypassed();
+        p.bands[b].gain_db = gain_db;
+        eq.set_params(&p);
+        eq.process_mono(&mut x[back..]);
+        // Local amplitude: the largest |y| within two periods (blocks of one period) of k.
+        let period = (fs / f).ceil() as usize;
+        let block_max: Vec<f64> = x
+            .chunks(period)
+            .map(|c| c.iter().fold(0.0f32, |m, v| m.max(v.abs())) as f64)
+            .collect();
+        let slope = 2.0 * (PI * f / fs).sin() * 1.05;
+        let (mut worst, mut at, mut bound) = (0.0f64, 0, 0.0f64);
+        for k in 12_000..n {
+            let j = k / period;
+            let a = block_max[j.saturating_sub(2)..(j + 3).min(block_max.len())]
+                .iter()
+                .fold(0.0f64, |m, &v| m.max(v));
+            let step = ((x[k] - x[k - 1]) as f64).abs();
+            let limit = slope * a + 1e-6;
+            if step / limit > worst / bound.max(1e-12) || k == 12_000 {
+                (worst, at, bound) = (step, k, limit);
+            }
+        }
+        eprintln!(
+            "band {b} {freq} Hz Q {q} {gain_db:+} dB ↔ 0 dB on {f} Hz: worst step {worst:.4} at \
+             {at} (bound {bound:.4})"
+        );
+        if worst > bound || !skipped {
+            clicks.push((b, freq, q, gain_db, worst, bound, skipped));
+        }
+    }
+    assert!(
+        clicks.is_empty(),
+        "steps (band, Hz, Q, dB, step, bound, skipped): {clicks:?}"
+    );
+}
+
+#[test]
 fn switching_a_band_on_and_off_crossfades_without_clicks() {
     let fs = 48_000.0;
     let mut p = strip_eq();

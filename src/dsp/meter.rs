@@ -130,6 +130,9 @@ pub enum MeterError {
     /// No channels, or more than the meter handles.
     #[error("{0} channels are not supported for loudness measurement (1 to 8)")]
     UnsupportedChannels(usize),
+    /// The channels of one block differ in length.
+    #[error("the channels of a block differ in length")]
+    UnequalLengths,
 }
 
 /// Sub-blocks of 100 ms in the short-term window (3 s).
@@ -355,7 +358,7 @@ impl LoudnessMeter {
 }
 
 /// BS.1770 loudness of a channel-weighted mean square: −0.691 + 10·log10(z).
-fn energy_to_lufs(z: f64) -> f64 {
+pub(crate) fn energy_to_lufs(z: f64) -> f64 {
     if z > 0.0 {
         -0.691 + 10.0 * z.log10()
     } else {

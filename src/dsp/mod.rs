@@ -26,6 +26,9 @@
 //! | [`true_peak`] | [`TruePeakMeter`]: BS.1770-4 Annex 2, 4× oversampling |
 //! | [`meter`] | [`LevelMeter`] (peak/RMS/clip) and [`LoudnessMeter`] (M, S, I, true peak) |
 //! | [`loudness`] | [`analyze`] / [`LoudnessAnalyzer`]: integrated, LRA, sample and true peak |
+//! | [`loudness_max`] | [`LoudnessMaxima`]: momentary and short-term maxima over every window |
+//! | [`analysis`] | [`SignalAnalyzer`]: a stereo signal's loudness, dynamics and stereo readouts |
+//! | [`ltas`] | [`LtasAnalyzer`]: long-term average spectrum, 1/6-octave curve, band table |
 //! | [`spectrum`] | [`SpectrumAnalyzer`]: Hann-windowed real FFT for display |
 //! | [`db`] | dB ↔ gain, exact and fast per-sample versions |
 //! | [`denormal`] | [`FlushDenormals`]: FTZ/DAZ guard |
@@ -38,6 +41,7 @@
 #![allow(clippy::needless_range_loop)]
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod biquad;
 mod cascade;
 pub mod compressor;
@@ -47,6 +51,8 @@ pub mod eq;
 pub mod eq_response;
 pub mod limiter;
 pub mod loudness;
+pub mod loudness_max;
+pub mod ltas;
 pub mod meter;
 pub mod pan;
 pub mod reverb;
@@ -57,6 +63,7 @@ pub mod spectrum;
 mod test_util;
 pub mod true_peak;
 
+pub use analysis::{SignalAnalyzer, SignalReport};
 pub use biquad::{BiquadParams, Coeffs, FilterKind, StereoBiquad};
 pub use compressor::{Compressor, CompressorParams, Detector};
 pub use db::{db_to_gain, gain_to_db, gain_to_db_f32};
@@ -65,6 +72,8 @@ pub use eq::{BandKind, BandParams, ChannelEq, EqParams, Slope};
 pub use eq_response::response_db as eq_response_db;
 pub use limiter::{LimiterParams, TruePeakLimiter};
 pub use loudness::{LoudnessAnalyzer, LoudnessReport, analyze};
+pub use loudness_max::LoudnessMaxima;
+pub use ltas::{Ltas, LtasAnalyzer};
 pub use meter::{LevelMeter, LevelReport, LoudnessMeter, LoudnessReading, MeterError};
 pub use pan::{MonoLaw, PanMatrix, StereoLaw, mono_gains, mono_pan, stereo_balance, stereo_gains};
 pub use reverb::{Reverb, ReverbParams};

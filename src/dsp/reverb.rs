@@ -17,7 +17,7 @@
 //! positions over 200 ms (a brief pitch bend, never a click). Coefficients are recomputed on a
 //! 16-sample grid of the reverb's own sample counter, so the output does not depend on block
 //! sizes. After the input has been silent and the tail has fallen below −200 dBFS, the state is
-//! cleared to exact zeros and processing stops until sound arrives: silence costs nothing and
+//! cleared (to what reads as exact zeros) and processing stops until sound arrives: silence costs nothing and
 //! never produces subnormal numbers.
 
 use std::f64::consts::PI;
@@ -92,9 +92,15 @@ impl ReverbParams {
 }
 
 /// A delay line read at a gliding (possibly fractional) distance behind the write position.
+///
+/// Clearing is O(1): `fresh` counts the samples written since the last clear, and a read
+/// further back than that returns 0 (what a zeroed buffer would hold), so the audio thread
+/// never zeroes megabytes of line at once (issue 14 item 6).
 struct Line {
     buf: Vec<f64>,
     write: usize,
+    /// Samples written since the last clear (saturates at the capacity).
+    fresh: usize,
     /// Current read distance in samples and its glide.
     delay: f64,
     target: f64,
@@ -107,6 +113,7 @@ impl Line {
         Line {
             buf: vec![0.0; capacity],
             write: 0,
+            fresh: 0,
             delay,
             target: delay,
             step: 0.0,
@@ -134,6 +141,9 @@ impl Line {
         let len = self.buf.len();
         if self.left == 0 {
             let d = self.delay as usize;
+            if d > self.fresh {
+                return 0.0;
+            }
             let i = if self.write >= d {
                 self.write - d
             } else {
@@ -150,7 +160,9 @@ impl Line {
                 self.write + len - d
             };
             let i1 = if i0 == 0 { len - 1 } else { i0 - 1 };
-            self.buf[i0] + frac * (self.buf[i1] - self.buf[i0])
+            let at = |dist: usize, i: usize| if dist > self.fresh { 0.0 } else { self.buf[i] };
+            let (y0, y1) = (at(d, i0), at(d + 1, i1));
+            y0 + frac * (y1 - y0)
         }
     }
 
@@ -162,6 +174,9 @@ impl Line {
         if self.write == self.buf.len() {
             self.write = 0;
         }
+        if self.fresh < self.buf.len() {
+            self.fresh += 1;
+        }
         if self.left > 0 {
             self.left -= 1;
             self.delay = if self.left == 0 {
@@ -172,15 +187,20 @@ impl Line {
         }
     }
 
+    /// Forgets the contents (O(1): reads before the next writes return 0).
     fn clear(&mut self) {
-        self.buf.fill(0.0);
+        self.fresh = 0;
     }
 }
 
 /// A Schroeder all-pass: y = −g·x + s, where s is the input of `len` samples ago plus g·y.
+/// Cleared in O(1) like [`Line`]: until a whole buffer has been written since the clear, the
+/// sample read back is 0.
 struct Allpass {
     buf: Vec<f64>,
     pos: usize,
+    /// Whether every slot has been written since the last clear.
+    full: bool,
 }
 
 impl Allpass {
@@ -188,24 +208,29 @@ impl Allpass {
         Allpass {
             buf: vec![0.0; len.max(1)],
             pos: 0,
+            full: false,
         }
     }
 
     #[inline(always)]
     fn tick(&mut self, x: f64) -> f64 {
-        let s = self.buf[self.pos];
+        let s = if self.full { self.buf[self.pos] } else { 0.0 };
         let v = x + DIFFUSION * s;
         let y = s - DIFFUSION * v;
         self.buf[self.pos] = v;
         self.pos += 1;
         if self.pos == self.buf.len() {
             self.pos = 0;
+            self.full = true;
         }
         y
     }
 
+    /// Forgets the contents (O(1)); writing restarts at slot 0, so `full` is set exactly when
+    /// the first slot comes round again.
     fn clear(&mut self) {
-        self.buf.fill(0.0);
+        self.full = false;
+        self.pos = 0;
     }
 }
 
@@ -352,7 +377,7 @@ impl Reverb {
         &self.params
     }
 
-    /// Whether the reverb is idle (silent input, tail finished, state exactly zero).
+    /// Whether the reverb is idle (silent input, tail finished, state cleared).
     pub fn is_idle(&self) -> bool {
         self.idle
     }

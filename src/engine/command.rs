@@ -5,8 +5,12 @@
 //! the audio thread swaps in between blocks. Whatever it replaces comes back as [`Retired`].
 
 use super::graph::{MixGraph, TrackNode};
+use super::monitor::MonitorSettings;
+use super::reference::ReferenceCommand;
 use crate::media::StemAudio;
-use crate::project::{CompressorSettings, EqSettings, LimiterSettings, PanLaw, ReverbBus, TrackId};
+use crate::project::{
+    CompressorSettings, EqSettings, LimiterSettings, PanLaw, RefId, ReverbBus, TrackId,
+};
 use std::sync::Arc;
 
 /// One parameter of one channel strip (levels in dB, pan −1…+1).
@@ -100,14 +104,15 @@ impl GraphCommand {
     }
 }
 
-/// What the audio output plays: the mix, or (later) a reference track for A/B.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// What the audio output plays: the mix, or a reference track for A/B.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Source {
     /// The mix graph.
     #[default]
     Mix,
-    /// Reference number n from the project's list.
-    Reference(usize),
+    /// The reference with this id (by id, not position, so reordering the list never changes
+    /// what plays; one that is not loaded plays silence).
+    Reference(RefId),
 }
 
 /// Transport and routing commands handled by the real-time renderer.
@@ -132,8 +137,13 @@ pub enum Command {
         /// Frame after the last one of the loop.
         end: u64,
     },
-    /// Switch the output between the mix and a reference.
+    /// Switch the output between the mix and a reference (an equal-power crossfade of
+    /// [`CROSSFADE_MS`](super::switch::CROSSFADE_MS) at the next block while playing).
     SelectSource(Source),
+    /// Load, change or unload references.
+    Reference(ReferenceCommand),
+    /// Monitor mode and level (real-time output only, after the meters).
+    Monitor(MonitorSettings),
     /// Stop (as at the end of the project) once this many more frames have been played;
     /// `None` removes the limit. Counts output frames, so loops count too.
     StopAfter(Option<u64>),
@@ -150,4 +160,6 @@ pub enum Retired {
     Stem(Arc<StemAudio>),
     /// A replaced graph.
     Graph(Box<MixGraph>),
+    /// The audio of an unloaded or replaced reference (or one refused: no free slot).
+    ReferenceAudio(Arc<StemAudio>),
 }

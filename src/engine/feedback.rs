@@ -3,7 +3,8 @@
 //!
 //! Two lanes leave the audio thread:
 //! - the **feedback** ring carries [`Feedback`]: a report ([`Feedback::Transport`], one
-//!   [`Feedback::Track`] per track, [`Feedback::Reverb`], then [`Feedback::Master`]) at least
+//!   [`Feedback::Track`] per track, [`Feedback::Reverb`], [`Feedback::Reference`], then
+//!   [`Feedback::Master`]) at least
 //!   30 times a second, and events ([`Feedback::Ended`]);
 //! - the **retire** ring carries every [`Retired`](super::Retired) object the audio thread let go
 //!   of, so that nothing is ever freed on the audio thread. It is a ring of its own so that meter
@@ -17,15 +18,15 @@
 
 use super::command::Source;
 use crate::dsp::LevelReport;
-use crate::project::TrackId;
+use crate::project::{RefId, TrackId};
 
 /// Reports per second the audio thread aims for (sub-block: a 2048-frame buffer is split).
 pub const REPORTS_PER_SECOND: u32 = 60;
 /// Capacity of the retire ring (structural changes waiting to be applied wait for room here).
 pub const RETIRE_CAPACITY: usize = 64;
 
-/// Messages of one report besides the tracks: transport, reverb return, master.
-pub const REPORT_OVERHEAD: usize = 3;
+/// Messages of one report besides the tracks: transport, reverb return, reference, master.
+pub const REPORT_OVERHEAD: usize = 4;
 
 /// Capacity of the feedback ring for graphs of up to `max_tracks` tracks: four whole reports
 /// (and an event), so a control side ticking at 15 Hz or faster never makes the audio side
@@ -63,7 +64,8 @@ pub struct TransportReport {
     pub position: u64,
     /// Transport state.
     pub state: PlayState,
-    /// What the output plays.
+    /// What the output plays: the source selected last (during a crossfade, the one being
+    /// faded to; see [`ReferenceReport::crossfading`]).
     pub source: Source,
     /// Length of the project (longest stem) in frames.
     pub length: u64,
@@ -97,7 +99,27 @@ pub struct ReverbMeter {
     pub faulted: bool,
 }
 
-/// Levels of the master output since the last report.
+/// The A/B side of a report: the selected reference's playhead, and the mix's own live
+/// loudness (the mix keeps running while a reference is heard; the master meters measure
+/// what is heard).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ReferenceReport {
+    /// The selected reference and its playhead in frames of its audio (Free: its own
+    /// playhead; Sync: the mix's heard position, at most its length); `None` when the mix is
+    /// selected or the selected reference is not loaded.
+    pub position: Option<(RefId, u64)>,
+    /// The selected reference's playhead is at (or past) the end of its audio: silence.
+    pub at_end: bool,
+    /// An A/B crossfade is running.
+    pub crossfading: bool,
+    /// Momentary loudness (400 ms) of the mix itself in LUFS; −∞ while not playing.
+    pub mix_momentary_lufs: f32,
+    /// Short-term loudness (3 s) of the mix itself in LUFS; −∞ while not playing.
+    pub mix_short_term_lufs: f32,
+}
+
+/// Levels of what is heard (the mix, a reference, or their crossfade; before the monitor
+/// section) since the last report.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MasterMeter {
     /// Peak, RMS and clip per side (linear).
@@ -125,6 +147,8 @@ pub enum Feedback {
     Track(TrackMeter),
     /// The reverb return, after the tracks.
     Reverb(ReverbMeter),
+    /// The A/B state, after the reverb return.
+    Reference(ReferenceReport),
     /// Ends a report.
     Master(MasterMeter),
     /// Playback stopped on its own at `position`.

@@ -17,14 +17,20 @@ use super::feedback::PlayState;
 use super::feedback::{Feedback, RETIRE_CAPACITY, feedback_capacity};
 use super::graph::{MAX_TRACKS, MixGraph, TrackNode};
 use super::meters::MeterState;
+use super::monitor::MonitorSettings;
 use super::pending::Pending;
 use super::realtime::AudioEngine;
+use super::reference::{MAX_REFERENCES, RefSetup, ReferenceCommand};
 use super::slot::RenderSlot;
+use super::spectrum_tap::LiveSpectrum;
 use crate::media::StemAudio;
-use crate::project::{LimiterSettings, ReverbBus, TrackId};
+use crate::project::{LimiterSettings, RefId, RefMode, ReverbBus, TrackId};
 use rtrb::{Consumer, Producer, PushError, RingBuffer};
 use std::sync::Arc;
 use std::time::Instant;
+
+/// Display points of the live spectrum (those of the EQ editor's curve).
+pub const SPECTRUM_POINTS: usize = 241;
 
 /// Capacity of the command ring.
 pub const COMMAND_CAPACITY: usize = 1024;
@@ -52,11 +58,18 @@ pub struct EngineHandle {
     status: OutputStatus,
     messages: Vec<String>,
     meters: MeterState,
+    spectrum: LiveSpectrum,
     sample_rate: u32,
     sent: u64,
     /// The transport was paused because the device went away.
     paused_by_loss: bool,
     resume_after_reconnect: bool,
+    /// References sent to the engine (loaded, or about to be).
+    references: Vec<RefId>,
+    /// The source selected last.
+    source: Source,
+    /// The monitor settings sent last.
+    monitor: MonitorSettings,
 }
 
 impl std::fmt::Debug for EngineHandle {
@@ -78,7 +91,9 @@ impl EngineHandle {
         let (fb_tx, fb_rx) = RingBuffer::new(feedback_capacity(MAX_TRACKS));
         let (ret_tx, ret_rx) = RingBuffer::new(RETIRE_CAPACITY);
         let sample_rate = graph.sample_rate();
-        let engine = AudioEngine::new(Box::new(graph), cmd_rx, fb_tx, ret_tx);
+        let mut engine = AudioEngine::new(Box::new(graph), cmd_rx, fb_tx, ret_tx);
+        let (spectrum, tap) = LiveSpectrum::new(sample_rate, SPECTRUM_POINTS);
+        engine.set_tap(tap);
         EngineHandle {
             commands: cmd_tx,
             pending: Pending::default(),
@@ -90,10 +105,14 @@ impl EngineHandle {
             status: OutputStatus::Off,
             messages: Vec::new(),
             meters: MeterState::new(sample_rate),
+            spectrum,
             sample_rate,
             sent: 0,
             paused_by_loss: false,
             resume_after_reconnect: false,
+            references: Vec::new(),
+            source: Source::Mix,
+            monitor: MonitorSettings::default(),
         }
     }
 
@@ -157,6 +176,7 @@ impl EngineHandle {
     /// Puts an engine (from [`take_engine`](Self::take_engine)) back.
     pub fn put_engine(&mut self, engine: Box<AudioEngine>) {
         self.sample_rate = engine.graph().sample_rate();
+        self.spectrum.set_rate(self.sample_rate);
         drop(self.slot.put(engine));
     }
 
@@ -195,6 +215,16 @@ impl EngineHandle {
     /// The meters, mutably (e.g. to take the end event).
     pub fn meters_mut(&mut self) -> &mut MeterState {
         &mut self.meters
+    }
+
+    /// The live spectrum of the tapped track, as of the last `tick`.
+    pub fn spectrum(&self) -> &LiveSpectrum {
+        &self.spectrum
+    }
+
+    /// The live spectrum, mutably (to choose the tapped track).
+    pub fn spectrum_mut(&mut self) -> &mut LiveSpectrum {
+        &mut self.spectrum
     }
 
     /// Clears a track's clip and fault lights.
@@ -236,6 +266,9 @@ impl EngineHandle {
     /// Sends a command. Never blocks: if the ring is full it waits in the local queue (see the
     /// module documentation) until a later `send` or `tick` finds room.
     pub fn send(&mut self, cmd: Command) {
+        let Some(cmd) = self.note(cmd) else {
+            return;
+        };
         self.sent += 1;
         if !self.pending.queue.is_empty() {
             self.pending.flush(&mut self.commands);
@@ -247,6 +280,39 @@ impl EngineHandle {
         } else {
             self.pending.push(cmd);
         }
+    }
+
+    /// Keeps track of the references, the source and the monitor settings sent, whichever way
+    /// the command came (these methods or a port's plain `send`). `None`: the command is refused
+    /// (a new reference beyond [`MAX_REFERENCES`]; its audio is dropped here, with a message).
+    fn note(&mut self, cmd: Command) -> Option<Command> {
+        match &cmd {
+            Command::SelectSource(s) => self.source = *s,
+            Command::Monitor(m) => self.monitor = *m,
+            Command::Reference(ReferenceCommand::Set { id, .. })
+                if !self.references.contains(id) =>
+            {
+                if self.references.len() >= MAX_REFERENCES {
+                    self.messages.push(format!(
+                        "at most {MAX_REFERENCES} references can be loaded at once"
+                    ));
+                    return None;
+                }
+                self.references.push(*id);
+            }
+            Command::Reference(ReferenceCommand::Remove(id)) => {
+                self.references.retain(|r| r != id);
+                if self.source == Source::Reference(*id) {
+                    self.source = Source::Mix;
+                }
+            }
+            Command::Reference(ReferenceCommand::Clear) => {
+                self.references.clear();
+                self.source = Source::Mix;
+            }
+            _ => {}
+        }
+        Some(cmd)
     }
 
     /// Sends a mix-graph change.
@@ -283,9 +349,82 @@ impl EngineHandle {
         });
     }
 
-    /// Selects what the output plays.
+    /// Selects what the output plays: at the next block, with an equal-power crossfade of
+    /// [`CROSSFADE_MS`](super::switch::CROSSFADE_MS) while playing. A reference that is not
+    /// loaded plays silence (the mix keeps running either way).
     pub fn select_source(&mut self, source: Source) {
         self.send(Command::SelectSource(source));
+    }
+
+    /// The source selected last (what the output plays once the command has landed).
+    pub fn source(&self) -> Source {
+        self.source
+    }
+
+    /// Loads reference `id` with its decoded `audio` (at the project rate, from
+    /// `media::load_stem`) and `setup`, or replaces the audio and setup of a loaded one (the
+    /// old audio is dropped here, after the audio thread let go of it). Returns false, with a
+    /// message for the user, when [`MAX_REFERENCES`] are loaded already.
+    pub fn set_reference(&mut self, id: RefId, audio: Arc<StemAudio>, setup: RefSetup) -> bool {
+        let fits = self.references.contains(&id) || self.references.len() < MAX_REFERENCES;
+        self.send(Command::Reference(ReferenceCommand::Set {
+            id,
+            audio,
+            setup,
+        }));
+        fits
+    }
+
+    /// Unloads reference `id` (if it is heard, the output crossfades to the mix first).
+    pub fn remove_reference(&mut self, id: RefId) {
+        self.send(Command::Reference(ReferenceCommand::Remove(id)));
+    }
+
+    /// Unloads every reference and selects the mix (closing or replacing a project).
+    pub fn clear_references(&mut self) {
+        self.send(Command::Reference(ReferenceCommand::Clear));
+    }
+
+    /// The references loaded (or on their way), in the order they were added.
+    pub fn references(&self) -> &[RefId] {
+        &self.references
+    }
+
+    /// A reference's gain in dB: its loudness-match gain plus its trim (or the trim alone
+    /// with matching off). Ramped like a fader.
+    pub fn set_reference_gain(&mut self, id: RefId, gain_db: f32) {
+        self.send(Command::Reference(ReferenceCommand::Gain(id, gain_db)));
+    }
+
+    /// Sync (plays at the mix's playhead) or Free (its own playhead).
+    pub fn set_reference_mode(&mut self, id: RefId, mode: RefMode) {
+        self.send(Command::Reference(ReferenceCommand::Mode(id, mode)));
+    }
+
+    /// A Free reference's loop switch and region in frames of its audio (`end` exclusive).
+    pub fn set_reference_loop(&mut self, id: RefId, enabled: bool, start: u64, end: u64) {
+        self.send(Command::Reference(ReferenceCommand::Loop {
+            id,
+            enabled,
+            start,
+            end,
+        }));
+    }
+
+    /// Moves a reference's Free playhead to `frame` (declicked if it is heard).
+    pub fn seek_reference(&mut self, id: RefId, frame: u64) {
+        self.send(Command::Reference(ReferenceCommand::SeekFree(id, frame)));
+    }
+
+    /// Monitor mode and level: scale whatever plays, in the real-time output only (not in
+    /// the meters, a bounce or the project).
+    pub fn set_monitor(&mut self, settings: MonitorSettings) {
+        self.send(Command::Monitor(settings));
+    }
+
+    /// The monitor settings sent last.
+    pub fn monitor(&self) -> MonitorSettings {
+        self.monitor
     }
 
     /// Stops after `frames` more frames of playback (`None`: no limit).
@@ -337,7 +476,10 @@ impl EngineHandle {
     }
 
     /// Replaces the whole graph (a project was opened). At the same rate it is swapped in
-    /// between two callbacks; at another rate the output is restarted at the new rate.
+    /// between two callbacks and loaded references stay (call
+    /// [`clear_references`](Self::clear_references) for another project's); at another rate
+    /// the output is restarted at the new rate and the references are unloaded (load them
+    /// again, decoded at the new rate).
     pub fn replace_graph(&mut self, graph: MixGraph) {
         if graph.sample_rate() == self.sample_rate {
             self.apply(GraphCommand::ReplaceGraph(Box::new(graph)));
@@ -350,6 +492,13 @@ impl EngineHandle {
                 drop(engine.set_graph(Box::new(graph)));
                 self.put_engine(engine);
                 self.meters = MeterState::new(self.sample_rate);
+                // The engine unloaded the references (decoded at the old rate) and plays the
+                // mix; the monitor settings went with them.
+                self.references.clear();
+                self.source = Source::Mix;
+                let monitor = self.monitor;
+                self.set_monitor(monitor);
+                self.spectrum.set_rate(self.sample_rate);
             }
             None => {
                 self.messages
@@ -373,6 +522,7 @@ impl EngineHandle {
         let mut s = TickSummary::default();
         self.pending.flush(&mut self.commands);
         self.meters.decay(now);
+        self.spectrum.tick(now);
         while let Ok(f) = self.feedback.pop() {
             if let Some(fault) = self.meters.apply(f, now) {
                 self.messages.push(fault.message());

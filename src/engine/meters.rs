@@ -6,10 +6,11 @@
 use super::command::Source;
 use super::faults::FaultSource;
 use super::feedback::{
-    EndReason, Feedback, MasterMeter, PlayState, ReverbMeter, TrackMeter, TransportReport,
+    EndReason, Feedback, MasterMeter, PlayState, ReferenceReport, ReverbMeter, TrackMeter,
+    TransportReport,
 };
 use crate::dsp::{LevelReport, gain_to_db_f32};
-use crate::project::TrackId;
+use crate::project::{RefId, TrackId};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -137,13 +138,47 @@ impl Default for MasterMeterState {
     }
 }
 
+/// The A/B state for display (as of the last report).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ReferenceMeterState {
+    /// The selected reference and its playhead in frames of its audio (Free: its own
+    /// playhead; Sync: the mix's); `None` when the mix is selected or the selected reference
+    /// is not loaded.
+    pub position: Option<(RefId, u64)>,
+    /// The selected reference's playhead is at the end of its audio (it plays silence).
+    pub at_end: bool,
+    /// An A/B crossfade is running.
+    pub crossfading: bool,
+    /// Momentary loudness of the mix itself, LUFS (−∞ when stopped); what is heard is in
+    /// [`MasterMeterState::momentary_lufs`].
+    pub mix_momentary_lufs: f32,
+    /// Short-term loudness of the mix itself, LUFS (−∞ when stopped); what is heard is in
+    /// [`MasterMeterState::short_term_lufs`].
+    pub mix_short_term_lufs: f32,
+}
+
+impl Default for ReferenceMeterState {
+    fn default() -> Self {
+        ReferenceMeterState {
+            position: None,
+            at_end: false,
+            crossfading: false,
+            mix_momentary_lufs: f32::NEG_INFINITY,
+            mix_short_term_lufs: f32::NEG_INFINITY,
+        }
+    }
+}
+
 /// Everything the GUI shows that comes from the audio thread.
 #[derive(Clone, Debug)]
 pub struct MeterState {
     /// The last transport report (playhead, state, overloads …).
     pub transport: TransportReport,
-    /// The master meters.
+    /// The master meters: they measure what is heard (mix, reference or crossfade), before
+    /// the monitor section.
     pub master: MasterMeterState,
+    /// The A/B state and the mix's own live loudness.
+    pub reference: ReferenceMeterState,
     pub(super) tracks: HashMap<TrackId, ChannelMeter>,
     /// Complete reports received so far.
     pub reports: u64,
@@ -188,6 +223,7 @@ impl MeterState {
                 load: 0.0,
             },
             master: MasterMeterState::default(),
+            reference: ReferenceMeterState::default(),
             tracks: HashMap::new(),
             reports: 0,
             ended: None,
@@ -210,6 +246,12 @@ impl MeterState {
     /// Transport state.
     pub fn state(&self) -> PlayState {
         self.transport.state
+    }
+
+    /// What the output plays (the source selected last; see
+    /// [`ReferenceMeterState::crossfading`]).
+    pub fn source(&self) -> Source {
+        self.transport.source
     }
 
     /// A track's meters.
@@ -318,6 +360,21 @@ impl MeterState {
                 let seq = self.seq;
                 self.tracks.retain(|_, t| t.seen == seq);
                 self.reports += 1;
+            }
+            Feedback::Reference(ReferenceReport {
+                position,
+                at_end,
+                crossfading,
+                mix_momentary_lufs,
+                mix_short_term_lufs,
+            }) => {
+                self.reference = ReferenceMeterState {
+                    position,
+                    at_end,
+                    crossfading,
+                    mix_momentary_lufs,
+                    mix_short_term_lufs,
+                };
             }
             Feedback::Ended { position, reason } => self.ended = Some((position, reason)),
         }

@@ -2,7 +2,8 @@
 //! value per parameter wins, while transport and structural commands keep their order.
 
 use super::command::{Command, GraphCommand};
-use crate::project::TrackId;
+use super::reference::ReferenceCommand;
+use crate::project::{RefId, TrackId};
 use rtrb::{Producer, PushError};
 use std::collections::{HashMap, VecDeque};
 
@@ -18,6 +19,8 @@ enum Key {
     Loop,
     Source,
     StopAfter,
+    Monitor,
+    Reference(RefId, u8),
 }
 
 /// The coalescing key of a command; `None` for commands that are events (play, stop,
@@ -32,6 +35,11 @@ fn key_of(cmd: &Command) -> Option<Key> {
         Command::SetLoop { .. } => Key::Loop,
         Command::SelectSource(_) => Key::Source,
         Command::StopAfter(_) => Key::StopAfter,
+        Command::Monitor(_) => Key::Monitor,
+        Command::Reference(ReferenceCommand::Gain(id, _)) => Key::Reference(*id, 0),
+        Command::Reference(ReferenceCommand::Mode(id, _)) => Key::Reference(*id, 1),
+        Command::Reference(ReferenceCommand::Loop { id, .. }) => Key::Reference(*id, 2),
+        Command::Reference(ReferenceCommand::SeekFree(id, _)) => Key::Reference(*id, 3),
         _ => return None,
     })
 }

@@ -3,7 +3,8 @@
 //! [`AudioEngine`] owns the mix graph, the audio ends of the command, feedback and retire rings,
 //! the transport and preallocated scratch buffers. Each [`Render::render`] call drains commands,
 //! renders in chunks of at most `max_block` frames (split exactly at loop ends, the end of the
-//! project and report boundaries), writes the device's interleaved buffer and sends meters.
+//! project and report boundaries), writes the device's interleaved buffer and sends meters; it
+//! also hands each block of the track the live spectrum taps to its ring (`spectrum_tap`).
 //!
 //! Real-time rules: nothing here allocates, frees, locks, blocks or does I/O. Objects the engine
 //! lets go of leave on the retire ring; structural commands are taken off the command ring only
@@ -20,6 +21,13 @@
 //! - A loop wraps with a declick crossfade exactly at its end frame (any length ≥ 1 frame, even
 //!   shorter than a buffer). Playing past the end of the project stops (or wraps to the loop
 //!   start when looping).
+//!
+//! After the graph, the listening stage ([`Listen`](super::listen::Listen)) turns the mix into
+//! what is heard — the mix, a reference, or their A/B crossfade — which the master meters
+//! measure, and then applies the monitor section. The graph runs every block whatever is
+//! heard. Blocks are also split where the heard position jumps (a seek or loop wrap reaching
+//! the output after the graph's latency), so that a Sync reference follows the mix exactly,
+//! and where an A/B crossfade ends, so that a Free reference faded out stops advancing there.
 
 use super::command::{Command, GraphCommand, Retired, Source};
 use super::feedback::{
@@ -27,7 +35,9 @@ use super::feedback::{
     TrackMeter, TransportReport,
 };
 use super::graph::MixGraph;
+use super::listen::Listen;
 use super::slot::Render;
+use super::spectrum_tap::TapSender;
 use crate::dsp::{LevelMeter, LoudnessMeter};
 use rtrb::{Consumer, Producer};
 use std::time::Instant;
@@ -36,6 +46,15 @@ use std::time::Instant;
 /// changes (EQ coefficients) cannot push one callback past its deadline; the rest wait for the
 /// next callback, in order.
 pub const MAX_COMMANDS_PER_CALLBACK: usize = 256;
+
+/// The loudest sample the device gets, +24 dBFS: a mix with every gain at its top and the
+/// limiter off can go far beyond (and float devices pass it on); the output is clipped here to
+/// protect ears and speakers. Bounces are not: they write what the mix graph makes.
+pub const OUTPUT_CEILING: f32 = 15.848_932;
+
+/// The furthest frame a seek or a loop can name (2^50 frames, thousands of years at any
+/// rate): positions beyond it are clamped to it, so no position arithmetic can overflow.
+pub const MAX_FRAME: u64 = 1 << 50;
 
 /// A read-head jump while playing, remembered to map read positions to heard positions until
 /// the graph's latency has played out.
@@ -63,7 +82,8 @@ pub struct AudioEngine {
     loop_enabled: bool,
     loop_region: (u64, u64),
     stop_after: Option<u64>,
-    source: Source,
+    /// References, the A/B switch and the monitor section.
+    listen: Listen,
 
     scratch: [Vec<f32>; 2],
 
@@ -75,6 +95,10 @@ pub struct AudioEngine {
     overloads: u64,
     max_load: f32,
     ended: Option<(u64, EndReason)>,
+    /// The live spectrum's tap (see `spectrum_tap`), when the control side wants one.
+    tap: Option<TapSender>,
+    /// Frames the output adds after rendering (its resampler), counted like latency.
+    output_delay: u64,
 }
 
 impl std::fmt::Debug for AudioEngine {
@@ -109,7 +133,7 @@ impl AudioEngine {
             loop_enabled: false,
             loop_region: (0, 0),
             stop_after: None,
-            source: Source::Mix,
+            listen: Listen::new(rate, max_block),
             scratch: [vec![0.0; max_block], vec![0.0; max_block]],
             report_interval,
             until_report: report_interval,
@@ -118,8 +142,15 @@ impl AudioEngine {
             overloads: 0,
             max_load: 0.0,
             ended: None,
+            tap: None,
+            output_delay: 0,
             graph,
         }
+    }
+
+    /// Control side: gives the renderer the audio end of a live spectrum's tap.
+    pub fn set_tap(&mut self, tap: TapSender) {
+        self.tap = Some(tap);
     }
 
     /// The mix graph (tests and tools inspect its final state after taking the engine back).
@@ -135,6 +166,8 @@ impl AudioEngine {
         let rate = graph.sample_rate();
         let old = std::mem::replace(&mut self.graph, graph);
         self.scratch = [vec![0.0; max_block], vec![0.0; max_block]];
+        // References are decoded at the project rate: the control side loads them again.
+        self.listen = Listen::new(rate, max_block);
         self.loudness = LoudnessMeter::new(rate, 2).ok();
         self.report_interval = (rate / REPORTS_PER_SECOND).max(1) as usize;
         self.until_report = self.report_interval;
@@ -160,7 +193,7 @@ impl AudioEngine {
 
     /// The selected output source.
     pub fn source(&self) -> Source {
-        self.source
+        self.listen.source()
     }
 
     /// Callbacks so far that took longer than the audio they produced.
@@ -174,7 +207,8 @@ impl AudioEngine {
         if self.preroll_pending {
             return pos;
         }
-        let latency = self.graph.latency() as u64;
+        // The output's resampler delays what is heard like the graph's latency does.
+        let latency = self.graph.latency() as u64 + self.output_delay;
         let Some(j) = self.jump else {
             return pos.saturating_sub(latency);
         };
@@ -204,6 +238,7 @@ impl AudioEngine {
         for _ in 0..MAX_COMMANDS_PER_CALLBACK {
             let needs = match self.commands.peek() {
                 Ok(Command::Graph(g)) => g.max_retired(),
+                Ok(Command::Reference(r)) if !self.listen.can_take(r) => return,
                 Ok(_) => 0,
                 Err(_) => return,
             };
@@ -225,21 +260,30 @@ impl AudioEngine {
                 }
             }
             Command::Stop => self.stop(),
-            Command::Seek(frame) => self.seek(frame),
+            Command::Seek(frame) => self.seek(frame.min(MAX_FRAME)),
             Command::SetLoop {
                 enabled,
                 start,
                 end,
             } => {
                 self.loop_enabled = enabled;
-                self.loop_region = (start, end);
+                self.loop_region = (start.min(MAX_FRAME), end.min(MAX_FRAME));
             }
-            Command::SelectSource(s) => self.source = s,
+            Command::SelectSource(s) => {
+                let playing = self.state == PlayState::Playing;
+                self.listen.select(s, playing);
+            }
+            Command::Reference(r) => {
+                let playing = self.state == PlayState::Playing;
+                self.listen.command(r, playing);
+            }
+            Command::Monitor(m) => self.listen.set_monitor(m),
             Command::StopAfter(n) => self.stop_after = n,
             Command::ResetMeters => {
                 if let Some(m) = &mut self.loudness {
                     m.reset();
                 }
+                self.listen.reset_meters();
                 self.master_levels.take();
             }
         }
@@ -270,6 +314,7 @@ impl AudioEngine {
             if let Some(m) = &mut self.loudness {
                 m.reset();
             }
+            self.listen.reset_meters();
             self.master_levels.take();
         }
     }
@@ -355,6 +400,19 @@ impl AudioEngine {
         n.min(usize::try_from(end_read - pos).unwrap_or(usize::MAX))
     }
 
+    /// Frames until the heard position stops following on from [`position`](Self::position)
+    /// (a read-head jump reaching the output after the latency); `usize::MAX` when none is
+    /// pending.
+    fn frames_until_heard_jump(&self) -> usize {
+        let latency = self.graph.latency() as u64;
+        match self.jump {
+            Some(j) if !self.preroll_pending && self.graph.read_position() < j.to + latency => {
+                usize::try_from(j.to + latency - self.graph.read_position()).unwrap_or(usize::MAX)
+            }
+            _ => usize::MAX,
+        }
+    }
+
     fn wrap(&mut self, to: u64, from: u64) {
         self.graph.seek(to, true);
         self.jump = Some(Jump { from, to });
@@ -369,12 +427,12 @@ impl AudioEngine {
             }
         } else if channels == 1 {
             for (f, (a, b)) in frames.zip(l.iter().zip(r)) {
-                f[0] = 0.5 * (a + b);
+                f[0] = (0.5 * (a + b)).clamp(-OUTPUT_CEILING, OUTPUT_CEILING);
             }
         } else {
             for (f, (a, b)) in frames.zip(l.iter().zip(r)) {
-                f[0] = *a;
-                f[1] = *b;
+                f[0] = a.clamp(-OUTPUT_CEILING, OUTPUT_CEILING);
+                f[1] = b.clamp(-OUTPUT_CEILING, OUTPUT_CEILING);
                 f[2..].fill(0.0);
             }
         }
@@ -395,10 +453,11 @@ impl AudioEngine {
         if self.feedback.slots() < tracks + REPORT_OVERHEAD {
             return;
         }
+        let position = self.position();
         let t = TransportReport {
-            position: self.position(),
+            position,
             state: self.state,
-            source: self.source,
+            source: self.listen.source(),
             length: self.graph.length(),
             sample_rate: self.graph.sample_rate(),
             overloads: self.overloads,
@@ -423,8 +482,10 @@ impl AudioEngine {
             faulted: reverb.take_fault(),
         };
         let _ = self.feedback.push(Feedback::Reverb(m));
-        let levels = self.master_levels.take();
         let playing = self.state == PlayState::Playing;
+        let reference = self.listen.report(position, playing);
+        let _ = self.feedback.push(Feedback::Reference(reference));
+        let levels = self.master_levels.take();
         let (mut momentary, mut short_term, mut integrated, mut true_peak) = (
             f32::NEG_INFINITY,
             f32::NEG_INFINITY,
@@ -462,6 +523,7 @@ impl Render for AudioEngine {
         }
         // Meters and output conversion run outside `graph.process`'s own guard.
         let _ftz = crate::dsp::denormal::FlushDenormals::new();
+        self.listen.retire(&mut self.retire);
         self.drain_commands();
         let frames = out.len() / channels;
         let chunk_max = self.scratch[0].len().min(self.graph.max_block()).max(1);
@@ -474,13 +536,25 @@ impl Render for AudioEngine {
                 if n == 0 {
                     continue;
                 }
+                n = n
+                    .min(self.frames_until_heard_jump())
+                    .min(self.listen.frames_to_settle());
+                let heard = self.position();
                 let [l, r] = &mut self.scratch;
                 let (l, r) = (&mut l[..n], &mut r[..n]);
+                if let Some(t) = &mut self.tap {
+                    t.before_process(&mut self.graph);
+                }
                 self.graph.process(l, r);
+                if let Some(t) = &mut self.tap {
+                    t.after_process(&self.graph, n);
+                }
+                self.listen.blend(l, r, heard);
                 self.master_levels.process_stereo(l, r);
                 if let Some(m) = &mut self.loudness {
                     m.process(&[l, r]);
                 }
+                self.listen.monitor(l, r);
                 if let Some(left) = &mut self.stop_after {
                     *left -= n as u64;
                 }
@@ -489,12 +563,11 @@ impl Render for AudioEngine {
                 // end event does not wait for the next callback.
                 self.frames_until_boundary(1);
             }
-            // The reference path of A/B comparison arrives with the reference-track issue
-            // (after #5); until then selecting a reference outputs silence while the mix keeps
-            // running, so transport and meters stay live.
-            let silent = !playing || self.source != Source::Mix;
+            if !playing {
+                self.listen.idle();
+            }
             let start = done * channels;
-            self.write_out(&mut out[start..start + n * channels], channels, n, silent);
+            self.write_out(&mut out[start..start + n * channels], channels, n, !playing);
             done += n;
             self.until_report -= n;
             if self.until_report == 0 {
@@ -516,5 +589,9 @@ impl Render for AudioEngine {
 
     fn sample_rate(&self) -> u32 {
         self.graph.sample_rate()
+    }
+
+    fn set_output_delay(&mut self, frames: u32) {
+        self.output_delay = u64::from(frames);
     }
 }

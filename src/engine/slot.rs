@@ -12,6 +12,9 @@ pub trait Render: Send + 'static {
     fn render(&mut self, out: &mut [f32], channels: usize);
     /// The rate the renderer produces, in Hz.
     fn sample_rate(&self) -> u32;
+    /// Frames (at the renderer's rate) the output adds after rendering (a resampler's delay),
+    /// for a playhead that reports what is heard. Set by the output while no callback runs.
+    fn set_output_delay(&mut self, _frames: u32) {}
 }
 
 /// A lock-free single-owner slot holding a boxed renderer.

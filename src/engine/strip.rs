@@ -3,6 +3,7 @@
 
 use super::command::TrackParam;
 use super::params;
+use super::spectrum_tap::{self, TapFrame, TapPoint};
 use crate::dsp::{ChannelEq, Compressor, LevelReport, Ramp};
 use crate::media::StemAudio;
 use crate::project::{self, TrackId};
@@ -67,8 +68,9 @@ impl ReadHead {
 
     /// Moves on by `n` frames.
     pub fn advance(&mut self, n: usize) {
-        self.pos += n as u64;
-        self.fade_from += n as u64;
+        // Saturating: a seek can name any frame, even u64::MAX (silence from there on).
+        self.pos = self.pos.saturating_add(n as u64);
+        self.fade_from = self.fade_from.saturating_add(n as u64);
         self.fade_left = self.fade_left.saturating_sub(n as u32);
     }
 
@@ -84,7 +86,7 @@ impl ReadHead {
             let k = (self.fade_left as usize).min(dst.len());
             for (i, d) in dst[..k].iter_mut().enumerate() {
                 let g = (done + i) as f32 / len; // 0 → 1 towards the new position
-                let old = sample_at(src, self.fade_from + i as u64);
+                let old = sample_at(src, self.fade_from.saturating_add(i as u64));
                 *d = old + (*d - old) * g;
             }
         }
@@ -233,6 +235,10 @@ pub struct TrackNode {
     send_live: bool,
     levels: StripLevels,
     faulted: bool,
+    /// Where the live spectrum taps this strip (`None`: not tapped, nothing is written).
+    tap: Option<TapPoint>,
+    /// The tapped frames of the last block (allocated with the node, written only when tapped).
+    tapped: Vec<TapFrame>,
 }
 
 impl std::fmt::Debug for TrackNode {
@@ -287,6 +293,8 @@ impl TrackNode {
             send_live: false,
             levels: StripLevels::default(),
             faulted: false,
+            tap: None,
+            tapped: vec![TapFrame::default(); max_block],
         };
         node.retarget(true);
         node
@@ -336,6 +344,19 @@ impl TrackNode {
     pub fn send_output(&self, frames: usize) -> Option<[&[f32]; 2]> {
         self.send_live
             .then(|| [&self.send[0][..frames], &self.send[1][..frames]])
+    }
+
+    /// Taps this strip for the live spectrum at `point` (`None`: untapped).
+    pub fn set_tap(&mut self, point: Option<TapPoint>) {
+        self.tap = point;
+    }
+
+    /// The tapped frames of the last block (its first `frames`; empty when untapped).
+    pub fn tapped(&self, frames: usize) -> &[TapFrame] {
+        if self.tap.is_none() {
+            return &[];
+        }
+        &self.tapped[..frames.min(self.tapped.len())]
     }
 
     /// Current compressor gain reduction in dB (≥ 0).
@@ -459,7 +480,19 @@ impl TrackNode {
         }
         {
             let bufs: &mut [&mut [f32]] = &mut [in_l, in_r];
+            // The live spectrum's tap (one strip at most): copies only, into its own buffer.
+            let tap = self.tap;
+            if tap == Some(TapPoint::PreEq) {
+                spectrum_tap::write_signal(&mut self.tapped[..n], &bufs[..ch]);
+            }
             self.eq.process(&mut bufs[..ch]);
+            if let Some(point) = tap {
+                let dst = &mut self.tapped[..n];
+                if point == TapPoint::PostEq {
+                    spectrum_tap::write_signal(dst, &bufs[..ch]);
+                }
+                spectrum_tap::write_comp_input(dst, &bufs[..ch]);
+            }
             self.comp.process(&mut bufs[..ch]);
         }
         let [in_l, in_r] = &mut self.input;

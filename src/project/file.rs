@@ -5,6 +5,7 @@
 
 use super::migrate;
 use super::model::{CURRENT_VERSION, Color, Project, Track};
+use super::validate::{Correction, validate};
 use crate::atomic_file;
 use serde::Deserialize;
 use std::fmt;
@@ -153,9 +154,16 @@ fn name_and_colour_new_tracks(text: &str, project: &mut Project) {
     }
 }
 
-/// Parses project text, migrating older versions. Paths are left as written; tracks without
-/// a name or colour get them from their file and place ([`name_and_colour_new_tracks`]).
+/// Parses project text, migrating older versions and correcting values outside their ranges
+/// (see [`from_ron_str_checked`], which also says what it corrected).
 pub fn from_ron_str(text: &str) -> Result<Project, ParseError> {
+    from_ron_str_checked(text).map(|(p, _)| p)
+}
+
+/// Parses project text, migrating older versions. Paths are left as written; tracks without
+/// a name or colour get them from their file and place ([`name_and_colour_new_tracks`]); every
+/// number outside its range is corrected ([`validate`]) and listed in the second value.
+pub fn from_ron_str_checked(text: &str) -> Result<(Project, Vec<Correction>), ParseError> {
     let probe: VersionProbe = ron::from_str(text).map_err(ParseError::from_ron)?;
     let mut project = match probe.version {
         CURRENT_VERSION => ron::from_str::<Project>(text).map_err(ParseError::from_ron)?,
@@ -170,7 +178,8 @@ pub fn from_ron_str(text: &str) -> Result<Project, ParseError> {
     project.version = CURRENT_VERSION;
     check_sample_rate(&project, text)?;
     name_and_colour_new_tracks(text, &mut project);
-    Ok(project)
+    let corrections = validate(&mut project, text);
+    Ok((project, corrections))
 }
 
 /// A mix rate the engine cannot run at is an error in the file, named with its line.
@@ -220,16 +229,24 @@ pub fn to_ron_string(project: &Project, base_dir: &Path) -> String {
     text
 }
 
-/// Reads a project file; stem and reference paths come back absolute.
+/// Reads a project file; stem and reference paths come back absolute. Values outside their
+/// ranges are corrected silently: callers that can tell the user use [`load_checked`].
 pub fn load(path: &Path) -> Result<Project, ProjectError> {
+    load_checked(path).map(|(p, _)| p)
+}
+
+/// Reads a project file like [`load`], also returning what was corrected (each to be shown
+/// to the user once, with the file's name).
+pub fn load_checked(path: &Path) -> Result<(Project, Vec<Correction>), ProjectError> {
     let text = std::fs::read_to_string(path).map_err(|source| ProjectError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    let mut project = from_ron_str(&text).map_err(|error| ProjectError::Parse {
-        path: path.to_path_buf(),
-        error,
-    })?;
+    let (mut project, corrections) =
+        from_ron_str_checked(&text).map_err(|error| ProjectError::Parse {
+            path: path.to_path_buf(),
+            error,
+        })?;
     let base = base_dir_of(path);
     for t in &mut project.tracks {
         t.source = absolute_from(&t.source, &base);
@@ -241,7 +258,7 @@ pub fn load(path: &Path) -> Result<Project, ProjectError> {
     for path in [&mut b.output, &mut b.stems_dir].into_iter().flatten() {
         *path = absolute_from(path, &base);
     }
-    Ok(project)
+    Ok((project, corrections))
 }
 
 /// Saves atomically, keeping the previous file as `NAME.stemmix.bak`. Refuses to replace an

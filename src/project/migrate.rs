@@ -1,5 +1,8 @@
 //! Upgrading project files written with an older schema.
 //!
+//! Version 3 only added fields (each with a default) to version 2, so a version 2 file parses
+//! with the current model unchanged.
+//!
 //! Version 1 is the draft format of the first development builds: pan in percent (−100…100), the
 //! reverb send as `send_db`/`send_pre_fader`, a hard-knee compressor without `knee_db`, and the
 //! limiter as an optional ceiling on the master. Each older schema keeps its own model here and a
@@ -21,6 +24,7 @@ pub fn from_older(version: u32, text: &str) -> Result<Project, ParseError> {
             let v1: V1Project = ron::from_str(text).map_err(ParseError::from_ron)?;
             Ok(v1.into_current())
         }
+        // Additive: every field version 3 added has a serde default.
         2 => ron::from_str::<Project>(text).map_err(ParseError::from_ron),
         v => Err(ParseError::UnknownVersion(v)),
     }

@@ -1,16 +1,19 @@
-//! The project model: plain serde data, the range of every setting, its file format,
-//! migration and undo history.
+//! The project model: plain serde data, the range of every setting and the validation of
+//! loaded values, its file format, migration and undo history.
 //!
 //! Nothing here knows about audio devices, DSP or the GUI.
 
 pub mod eq;
 pub mod file;
+mod locate;
 pub mod migrate;
 pub mod model;
 pub mod ranges;
 pub mod undo;
+pub mod validate;
 
 pub use eq::*;
-pub use file::{ParseError, ProjectError, load, save};
+pub use file::{ParseError, ProjectError, load, load_checked, save};
 pub use model::*;
 pub use ranges::ParamRange;
+pub use validate::Correction;

@@ -112,13 +112,23 @@ pub const LIMITER_CEILING_DBTP: ParamRange = ParamRange::new(-24.0, 0.0, -1.0);
 /// Limiter release time constant in ms.
 pub const LIMITER_RELEASE_MS: ParamRange = ParamRange::new(1.0, 2000.0, 50.0);
 
+/// A reference's trim in dB (on top of loudness matching).
+pub const REFERENCE_TRIM_DB: ParamRange = ParamRange::new(-24.0, 24.0, 0.0);
+/// The gain a reference plays at (match gain plus trim) in dB: wide enough to match a very
+/// quiet reference to a loud mix, bounded so that a wild figure cannot blow up the output.
+pub const REFERENCE_GAIN_DB: ParamRange = ParamRange::new(f32::NEG_INFINITY, 48.0, 0.0);
+/// The monitor level in dB (session state: scales whatever plays, never part of the mix).
+pub const MONITOR_LEVEL_DB: ParamRange = ParamRange::new(f32::NEG_INFINITY, 6.0, 0.0);
+
 /// Sample rates a project can mix at, in Hz.
 pub const SAMPLE_RATE_HZ: std::ops::RangeInclusive<u32> = 8_000..=384_000;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::project::{CompressorSettings, LimiterSettings, Master, ReverbBus, Track};
+    use crate::project::{
+        CompressorSettings, LimiterSettings, Master, Reference, ReverbBus, Track,
+    };
 
     #[test]
     fn defaults_are_those_of_a_fresh_project_and_inside_their_ranges() {
@@ -148,6 +158,9 @@ mod tests {
             (MASTER_GAIN_DB, m.gain_db),
             (LIMITER_CEILING_DBTP, l.ceiling_dbtp),
             (LIMITER_RELEASE_MS, l.release_ms),
+            (REFERENCE_TRIM_DB, Reference::default().trim_db),
+            (REFERENCE_GAIN_DB, 0.0),
+            (MONITOR_LEVEL_DB, 0.0),
         ];
         for (i, (range, project_default)) in checks.into_iter().enumerate() {
             assert_eq!(range.default, project_default, "range {i}");

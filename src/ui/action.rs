@@ -10,12 +10,13 @@ use super::context::Selection;
 use super::controls;
 use super::edit::{Edit, Gesture};
 use super::notices::Level;
-use crate::project::{Project, TrackId};
+use crate::engine::{MonitorSettings, Source};
+use crate::project::{Project, RefId, TrackId};
 use iced::Task;
 use std::path::PathBuf;
 
-/// A transport or meter command for the engine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A transport, meter or listening command for the engine.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum EngineOp {
     /// Start or resume playback.
     Play,
@@ -29,6 +30,12 @@ pub enum EngineOp {
     ClearClip(Option<TrackId>),
     /// Clear peak holds, clip lights and the integrated loudness.
     ResetMeters,
+    /// Listen to the mix or a reference (A/B).
+    Listen(Source),
+    /// The monitor section's mode and level.
+    Monitor(MonitorSettings),
+    /// Move a Free reference's playhead to a frame of its audio.
+    SeekReference(RefId, u64),
 }
 
 /// See the module documentation.
@@ -74,6 +81,8 @@ pub enum Action {
     AddStems(Vec<PathBuf>, Option<Gesture>),
     /// Point a track at another file and decode it.
     Locate(TrackId, PathBuf),
+    /// Search this folder for the files of every offline track and point them there.
+    Relink(PathBuf),
     /// Quit (unsaved changes were dealt with).
     Quit,
 }

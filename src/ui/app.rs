@@ -9,6 +9,7 @@
 
 mod edit;
 mod perform;
+mod references;
 
 use super::action::Action;
 use super::autosave::{self, Recovery};
@@ -25,6 +26,7 @@ use super::layout::{self, Layout};
 use super::mixer::{self, Mixer};
 use super::notices::{self, Notices};
 use super::params::Band;
+use super::reference::{self, References};
 use super::timeline::{self, Timeline};
 use super::transport::{self, Transport};
 use super::widgets as w;
@@ -63,6 +65,8 @@ pub enum Message {
     Notices(notices::Message),
     /// The help overlay.
     Help(help::Message),
+    /// The reference panel (A/B with reference tracks).
+    Reference(reference::Message),
     /// The window's layout: splitters, size and position.
     Layout(layout::Message),
     /// Move the selection by this many strips (arrow keys).
@@ -83,6 +87,8 @@ pub enum Message {
     CloseRequested,
     /// The window was resized.
     Resized(Size),
+    /// The window got the focus (back from another program, which may have changed a stem).
+    Focused,
     /// Escape: close whatever is open.
     Escape,
     /// Nothing (a dialog that was cancelled, controls that must swallow clicks).
@@ -122,6 +128,7 @@ pub struct App {
     bounce: Bounce,
     notices: Notices,
     help: Help,
+    references: References,
     crash: Option<Arc<Mutex<CrashState>>>,
     quitting: bool,
 }
@@ -151,6 +158,7 @@ macro_rules! context {
                 $app.doc.project.tracks.len(),
                 !$app.files.recoveries().is_empty(),
             ),
+            blind: $app.references.blind_hides(),
         }
     };
 }
@@ -177,6 +185,7 @@ impl App {
             bounce: Bounce::new(autosave_dir),
             notices: Notices::default(),
             help: Help::default(),
+            references: References::default(),
             crash: None,
             quitting: false,
         };
@@ -288,10 +297,26 @@ impl App {
         self.stems.offline_reason(&t.source)
     }
 
+    /// The decoded audio of a track's stem, if it is loaded.
+    pub fn stem_audio(&self, id: TrackId) -> Option<Arc<crate::media::StemAudio>> {
+        let t = self.doc.project.track(id)?;
+        self.stems.audio(&t.source)
+    }
+
     /// Whether background work runs (stems decoding, a bounce); display ticks apply its
     /// results.
     pub fn is_busy(&self) -> bool {
-        self.stems.busy() || self.bounce.running()
+        self.stems.busy() || self.bounce.running() || self.references.measure.busy()
+    }
+
+    /// Whether stems or references are being decoded.
+    pub fn is_decoding(&self) -> bool {
+        self.stems.busy()
+    }
+
+    /// The reference panel (tests read its state).
+    pub fn references(&self) -> &References {
+        &self.references
     }
 
     /// Keeps a copy of the project that a panic or Ctrl+C handler can autosave.
@@ -346,6 +371,13 @@ impl App {
             Message::Timeline(m) => self.timeline.update(m, &cx),
             Message::Mixer(m) => self.mixer.update(m),
             Message::Editor(m) => self.editor.update(m, &cx),
+            Message::Files(files::Message::Dropped(path))
+                if self.references.shown() && crate::media::is_audio_extension(&path) =>
+            {
+                self.references
+                    .update(reference::Message::Dropped(path), &cx)
+            }
+            Message::Reference(m) => self.references.update(m, &cx),
             Message::Files(m) => {
                 let autosave = m == files::Message::Autosave;
                 let action = self.files.update(m, &cx);
@@ -412,11 +444,16 @@ impl App {
                 Message::Layout(layout::Message::DragEditor(dx))
             })
             .on_release(Message::Layout(layout::Message::DragDone)),
-            container(
-                self.editor
-                    .view(&cx, self.transport.figures())
-                    .map(Message::Editor)
-            )
+            container(column![
+                reference::tabs(&cx, self.references.shown()).map(Message::Reference),
+                if self.references.shown() {
+                    self.references.view(&cx).map(Message::Reference)
+                } else {
+                    self.editor
+                        .view(&cx, self.transport.figures())
+                        .map(Message::Editor)
+                },
+            ])
             .id("editor")
             .width(g.editor_w)
             .height(Fill),
@@ -488,6 +525,9 @@ impl App {
         let mut layers: Vec<Element<'_, Message>> = vec![base.into()];
         if let Some(list) = self.notices.list_view() {
             layers.push(list.map(Message::Notices));
+        }
+        if let Some(eq) = self.editor.large_view(&cx) {
+            layers.push(opaque(eq.map(Message::Editor)));
         }
         if let Some(b) = self.bounce.view() {
             layers.push(b.map(Message::Bounce));

@@ -40,6 +40,8 @@ pub struct Context<'a> {
     pub window: Size,
     /// Where the window's parts go (lanes, strips, editor).
     pub geometry: Geometry,
+    /// A blind comparison runs: nothing may show whether the mix or a reference is heard.
+    pub blind: bool,
 }
 
 impl<'a> Context<'a> {

@@ -143,14 +143,30 @@ impl Typing {
 ///
 /// Every control with such a tip sits below the timeline, so there is always room above it:
 /// iced moves a tooltip onto its control only when it would leave the window. (The bars at
-/// the top of the window put their tips below their buttons instead.)
+/// the top of the window put their tips below their buttons instead: [`tip_below`].)
 pub fn tip<'a, M: 'a>(content: impl Into<Element<'a, M>>, tip: &'a str) -> Element<'a, M> {
+    tip_at(content, tip, tooltip::Position::Top)
+}
+
+/// Wraps `content` in a tooltip showing `tip` below it (for the bars at the top of the window).
+pub fn tip_below<'a, M: 'a>(
+    content: impl Into<Element<'a, M>>,
+    tip: impl text::IntoFragment<'a>,
+) -> Element<'a, M> {
+    tip_at(content, tip, tooltip::Position::Bottom)
+}
+
+fn tip_at<'a, M: 'a>(
+    content: impl Into<Element<'a, M>>,
+    tip: impl text::IntoFragment<'a>,
+    position: tooltip::Position,
+) -> Element<'a, M> {
     tooltip(
         content,
         container(text(tip).size(12))
             .padding([4, 8])
             .style(theme::panel),
-        tooltip::Position::Top,
+        position,
     )
     .gap(TIP_GAP)
     .delay(TIP_DELAY)

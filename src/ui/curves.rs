@@ -7,7 +7,7 @@
 
 use crate::dsp::compressor::static_output_db;
 use crate::engine::params;
-use crate::project::{CompressorSettings, EqSettings};
+use crate::project::{Band, CompressorSettings, EqSettings};
 use crate::ui::widgets::curve::{comp_input_db, eq_frequency};
 
 /// Points of a strip's small EQ preview.
@@ -28,17 +28,34 @@ pub fn eq_db(eq: &EqSettings, rate: u32, n: usize) -> Vec<f32> {
     params::eq_response_db(eq, rate, &freqs)
 }
 
-/// The compressor's static curve: output level in dB (makeup not included) at `n` input levels
-/// ([`comp_input_db`]`(i, n)`), as the engine's compressor computes its gain reduction.
-pub fn compressor_db(c: &CompressorSettings, n: usize) -> Vec<f32> {
-    // The curve of the settings, drawn also while the compressor is switched off.
+/// Band `band`'s own response (the EQ with only that band, as it is, switched on), in dB at
+/// `n` log-spaced frequencies as [`eq_db`].
+pub fn band_db(eq: &EqSettings, band: Band, rate: u32, n: usize) -> Vec<f32> {
+    let (on, ..) = eq.band_values(band);
+    let mut only = *eq;
+    for b in Band::ALL {
+        only.set_enabled(b, b == band && on);
+    }
+    eq_db(&only, rate, n)
+}
+
+/// The output level (dB, makeup not included) the compressor's static curve gives an input
+/// level of `input_db` — where the live-input dot sits on the drawn curve.
+pub fn compressor_point_db(c: &CompressorSettings, input_db: f32) -> f32 {
     let p = crate::dsp::CompressorParams {
         enabled: true,
         makeup_db: 0.0,
         ..params::compressor(c)
     };
+    static_output_db(&p, f64::from(input_db)) as f32
+}
+
+/// The compressor's static curve: output level in dB (makeup not included) at `n` input levels
+/// ([`comp_input_db`]`(i, n)`), as the engine's compressor computes its gain reduction.
+pub fn compressor_db(c: &CompressorSettings, n: usize) -> Vec<f32> {
+    // The curve of the settings, drawn also while the compressor is switched off.
     (0..n)
-        .map(|i| static_output_db(&p, f64::from(comp_input_db(i, n))) as f32)
+        .map(|i| compressor_point_db(c, comp_input_db(i, n)))
         .collect()
 }
 
@@ -53,6 +70,8 @@ pub struct TrackCurves {
     key: Option<(EqSettings, CompressorSettings, u32)>,
     /// EQ response, dB at `eq_frequency(i, len)`.
     pub eq: Vec<f32>,
+    /// Each band's own response (in [`Band::ALL`] order), dB at `eq_frequency(i, len)`.
+    pub bands: Vec<Vec<f32>>,
     /// Compressor output, dB at `comp_input_db(i, len)`.
     pub compressor: Vec<f32>,
     /// The (clamped) threshold.
@@ -69,6 +88,10 @@ impl TrackCurves {
         }
         if self.key.is_none_or(|k| k.0 != *eq || k.2 != rate) || self.eq.len() != eq_points {
             self.eq = eq_db(eq, rate, eq_points);
+            self.bands = Band::ALL
+                .into_iter()
+                .map(|b| band_db(eq, b, rate, eq_points))
+                .collect();
         }
         if self.key.is_none_or(|k| k.1 != *c) {
             self.compressor = compressor_db(c, COMPRESSOR_POINTS);

@@ -3,9 +3,10 @@
 //! ([`Scope`]), so the app can tell the engine about exactly that part.
 
 use super::params::{Band, Param};
+use crate::project::ranges::REFERENCE_TRIM_DB;
 use crate::project::{
-    BounceSettings, Color, Detector, Marker, MonoPanLaw, Project, Region, Slope, StereoPanLaw,
-    Track, TrackId,
+    BounceSettings, Color, Detector, Marker, MatchSettings, MonoPanLaw, Project, RefId, RefMode,
+    Reference, Region, Slope, StereoPanLaw, Track, TrackId,
 };
 use std::path::PathBuf;
 
@@ -24,6 +25,17 @@ pub enum Gesture {
     Marker(usize),
     /// A marker being dragged along the ruler.
     MarkerDrag,
+    /// An EQ band's node being dragged or wheeled in the EQ editor (frequency, gain and Q
+    /// together make one step).
+    EqNode(TrackId, Band),
+    /// Offline tracks relinked together.
+    Relink,
+    /// A reference's name being typed.
+    RenameReference(RefId),
+    /// A reference's trim being dragged.
+    ReferenceTrim(RefId),
+    /// Reference files dropped on the window in one go.
+    DropReferences,
 }
 
 /// An on/off switch.
@@ -100,6 +112,26 @@ pub enum Edit {
     RemoveMarker(usize),
     /// Remember the bounce dialog's choices with the project.
     BounceChoices(Box<BounceSettings>),
+    /// Append references.
+    AddReferences(Vec<Reference>),
+    /// Remove a reference.
+    RemoveReference(RefId),
+    /// Move a reference this many places down the list (negative: up).
+    MoveReference(RefId, i32),
+    /// Rename a reference.
+    RenameReference(RefId, String),
+    /// A reference's trim in dB (clamped to its range).
+    ReferenceTrim(RefId, f32),
+    /// A reference's mode: Sync or Free.
+    ReferenceMode(RefId, RefMode),
+    /// A reference's own loop region, switched on (`None`: no region, looping off).
+    ReferenceLoop(RefId, Option<Region>),
+    /// Switch a reference's own loop on or off.
+    ReferenceLooping(RefId, bool),
+    /// Point a reference at another audio file.
+    ReferencePath(RefId, PathBuf),
+    /// How references are loudness-matched.
+    Match(MatchSettings),
 }
 
 /// The part of the project an edit touches, which decides what the engine is told.
@@ -113,6 +145,8 @@ pub enum Scope {
     Loop,
     /// Nothing the engine plays (names, colours, markers).
     Unheard,
+    /// The references or their matching (the reference panel tells the engine).
+    References,
     /// The track list or the sample rate: the engine compares whole projects.
     Whole,
 }
@@ -178,6 +212,16 @@ impl Edit {
             | Edit::MoveMarker(..)
             | Edit::RemoveMarker(_)
             | Edit::BounceChoices(_) => Scope::Unheard,
+            Edit::AddReferences(_)
+            | Edit::RemoveReference(_)
+            | Edit::MoveReference(..)
+            | Edit::RenameReference(..)
+            | Edit::ReferenceTrim(..)
+            | Edit::ReferenceMode(..)
+            | Edit::ReferenceLoop(..)
+            | Edit::ReferenceLooping(..)
+            | Edit::ReferencePath(..)
+            | Edit::Match(_) => Scope::References,
         }
     }
 
@@ -222,6 +266,21 @@ impl Edit {
             Edit::MoveMarker(..) => "move marker".into(),
             Edit::RemoveMarker(_) => "remove marker".into(),
             Edit::BounceChoices(_) => "bounce settings".into(),
+            Edit::AddReferences(r) if r.len() == 1 => "add a reference".into(),
+            Edit::AddReferences(r) => format!("add {} references", r.len()),
+            Edit::RemoveReference(id) => format!("remove reference {}", reference_name(p, *id)),
+            Edit::MoveReference(..) => "reorder references".into(),
+            Edit::RenameReference(..) => "rename reference".into(),
+            Edit::ReferenceTrim(id, _) => format!("{}: trim", reference_name(p, *id)),
+            Edit::ReferenceMode(id, _) => format!("{}: sync/free", reference_name(p, *id)),
+            Edit::ReferenceLoop(id, _) => format!("{}: loop region", reference_name(p, *id)),
+            Edit::ReferenceLooping(id, on) => format!(
+                "{}: loop {}",
+                reference_name(p, *id),
+                if *on { "on" } else { "off" }
+            ),
+            Edit::ReferencePath(..) => "locate reference".into(),
+            Edit::Match(_) => "loudness match".into(),
         }
     }
 
@@ -295,7 +354,67 @@ impl Edit {
                 exists
             }
             Edit::BounceChoices(b) => std::mem::replace(&mut p.bounce, *b) != p.bounce,
+            e => reference_edit(p, e),
         }
+    }
+}
+
+fn reference_name(p: &Project, id: RefId) -> String {
+    p.reference(id)
+        .map_or_else(|| "reference".into(), Reference::display_name)
+}
+
+/// Applies a reference edit (see [`Edit::apply`]).
+fn reference_edit(p: &mut Project, e: Edit) -> bool {
+    fn set<T: PartialEq>(slot: &mut T, v: T) -> bool {
+        let changed = *slot != v;
+        *slot = v;
+        changed
+    }
+    match e {
+        Edit::AddReferences(refs) => {
+            let any = !refs.is_empty();
+            p.references.extend(refs);
+            any
+        }
+        Edit::RemoveReference(id) => {
+            let n = p.references.len();
+            p.references.retain(|r| r.id != id);
+            p.references.len() != n
+        }
+        Edit::MoveReference(id, by) => {
+            let Some(i) = p.references.iter().position(|r| r.id == id) else {
+                return false;
+            };
+            let last = p.references.len() as i64 - 1;
+            let j = (i as i64 + i64::from(by)).clamp(0, last) as usize;
+            let r = p.references.remove(i);
+            p.references.insert(j, r);
+            i != j
+        }
+        Edit::RenameReference(id, name) => {
+            p.reference_mut(id).is_some_and(|r| set(&mut r.name, name))
+        }
+        Edit::ReferenceTrim(id, db) => {
+            if !db.is_finite() {
+                return false;
+            }
+            let db = REFERENCE_TRIM_DB.clamp(db);
+            p.reference_mut(id).is_some_and(|r| set(&mut r.trim_db, db))
+        }
+        Edit::ReferenceMode(id, m) => p.reference_mut(id).is_some_and(|r| set(&mut r.mode, m)),
+        Edit::ReferenceLoop(id, region) => p.reference_mut(id).is_some_and(|r| {
+            let looping = set(&mut r.loop_enabled, region.is_some());
+            set(&mut r.loop_region, region) || looping
+        }),
+        Edit::ReferenceLooping(id, on) => p
+            .reference_mut(id)
+            .is_some_and(|r| set(&mut r.loop_enabled, on)),
+        Edit::ReferencePath(id, path) => {
+            p.reference_mut(id).is_some_and(|r| set(&mut r.path, path))
+        }
+        Edit::Match(m) => set(&mut p.reference_match, m),
+        _ => false,
     }
 }
 
@@ -410,6 +529,52 @@ mod tests {
                 assert_eq!(q.markers[predicted].name, name, "marker {i} to {t}");
             }
         }
+    }
+
+    #[test]
+    fn reference_edits_clamp_reorder_and_report_changes() {
+        let mut p = Project::default();
+        let refs: Vec<Reference> = ["a.wav", "b.wav", "c.wav"]
+            .iter()
+            .map(|n| Reference::for_path((*n).into()))
+            .collect();
+        let ids: Vec<RefId> = refs.iter().map(|r| r.id).collect();
+        assert!(Edit::AddReferences(refs).apply(&mut p));
+        assert!(
+            Edit::MoveReference(ids[0], 5).apply(&mut p),
+            "clamped to the end"
+        );
+        let order: Vec<RefId> = p.references.iter().map(|r| r.id).collect();
+        assert_eq!(order, [ids[1], ids[2], ids[0]]);
+        assert!(
+            !Edit::MoveReference(ids[1], -1).apply(&mut p),
+            "already first"
+        );
+        assert!(Edit::ReferenceTrim(ids[2], 99.0).apply(&mut p));
+        assert_eq!(p.reference(ids[2]).unwrap().trim_db, REFERENCE_TRIM_DB.max);
+        assert!(!Edit::ReferenceTrim(ids[2], f32::NAN).apply(&mut p));
+        let region = Region {
+            start_s: 1.0,
+            end_s: 2.0,
+        };
+        assert!(Edit::ReferenceLoop(ids[2], Some(region)).apply(&mut p));
+        assert!(
+            p.reference(ids[2]).unwrap().loop_enabled,
+            "a new loop is on"
+        );
+        assert!(!Edit::ReferenceLoop(ids[2], Some(region)).apply(&mut p));
+        assert!(Edit::ReferenceLooping(ids[2], false).apply(&mut p));
+        assert!(Edit::ReferenceMode(ids[2], RefMode::Sync).apply(&mut p));
+        assert!(!Edit::RenameReference(ids[2], "c".into()).apply(&mut p));
+        assert!(Edit::RemoveReference(ids[2]).apply(&mut p));
+        assert!(!Edit::RemoveReference(ids[2]).apply(&mut p));
+        let m = MatchSettings {
+            enabled: false,
+            loop_only: true,
+        };
+        assert!(Edit::Match(m).apply(&mut p));
+        assert!(!Edit::Match(m).apply(&mut p));
+        assert_eq!(Edit::Match(m).scope(), Scope::References);
     }
 
     #[test]

@@ -15,11 +15,15 @@
 use crate::engine::device::{OutputConfig, OutputStatus};
 use crate::engine::feedback::PlayState;
 use crate::engine::graph::StemLookup;
+use crate::engine::spectrum_tap::{SpectrumSnapshot, TapSelection};
 use crate::engine::strip::StripParams;
-use crate::engine::{ChannelMeter, EngineHandle};
+use crate::engine::{ChannelMeter, EngineHandle, ReferenceMeterState};
 use crate::engine::{Command, GraphCommand, MixGraph, sync};
-use crate::project::{Master, Project, Region, ReverbBus, TrackId};
+use crate::engine::{MonitorSettings, RefSetup, ReferenceCommand, Source};
+use crate::media::StemAudio;
+use crate::project::{Master, Project, RefId, Reference, Region, ReverbBus, TrackId};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Levels below this (dBFS) count as silence: a meter showing nothing above it has settled.
 pub const SETTLED_DB: f32 = -70.0;
@@ -36,6 +40,9 @@ pub trait EnginePort {
     fn max_block(&self) -> usize;
     /// Clears a latched clip light (`None`: the master's).
     fn clear_clip(&mut self, track: Option<TrackId>);
+    /// Taps this track (and point) for the live spectrum (`None`: none). Ports without a live
+    /// spectrum ignore it.
+    fn select_tap(&mut self, _tap: TapSelection) {}
 }
 
 /// Whether a display meter has nothing left to draw (all levels under [`SETTLED_DB`], no gain
@@ -86,8 +93,16 @@ pub struct EngineView {
     pub master: ChannelMeter,
     /// The reverb return's meter.
     pub reverb: ChannelMeter,
-    /// Master loudness.
+    /// Loudness of what is heard (the mix, a reference or their crossfade).
     pub loudness: Loudness,
+    /// What the output plays (the source selected last; see
+    /// [`ReferenceMeterState::crossfading`]).
+    pub source: Source,
+    /// The A/B state: the heard reference's playhead, whether a crossfade runs, and the live
+    /// loudness of the mix itself (it keeps running while a reference is heard).
+    pub reference: ReferenceMeterState,
+    /// The live spectrum and compressor input of the tapped track.
+    pub spectrum: SpectrumSnapshot,
     /// One line about the output device ("Built-in Audio, 48 kHz", "no audio device: silent").
     pub status: String,
     /// New messages for the user (device lost, …); the app takes them.
@@ -97,7 +112,10 @@ pub struct EngineView {
 impl EngineView {
     /// Whether every meter has settled (nothing moves while stopped).
     pub fn settled(&self) -> bool {
-        settled(&self.master) && settled(&self.reverb) && self.tracks.values().all(settled)
+        settled(&self.master)
+            && settled(&self.reverb)
+            && self.tracks.values().all(settled)
+            && self.spectrum.settled()
     }
 }
 
@@ -107,6 +125,7 @@ pub struct EngineLink {
     view: EngineView,
     sample_rate: u32,
     loop_state: (bool, Option<Region>),
+    tap: TapSelection,
 }
 
 impl std::fmt::Debug for EngineLink {
@@ -142,6 +161,7 @@ impl EngineLink {
             view,
             sample_rate: 48_000,
             loop_state: (false, None),
+            tap: None,
         }
     }
 
@@ -246,6 +266,85 @@ impl EngineLink {
         self.backend.send(Command::Seek(frame));
         // Show the new position at once, also while stopped (no tick runs then).
         self.view.position = frame;
+    }
+
+    /// Loads reference `id` (its audio decoded at the project rate with `media::load_stem`),
+    /// or replaces the audio and setup of a loaded one. The engine keeps its references over
+    /// [`load`](Self::load) at the same rate; at another rate it drops them (load them again
+    /// at the new rate), and [`clear_references`](Self::clear_references) drops them for a
+    /// new project.
+    pub fn set_reference(&mut self, id: RefId, audio: Arc<StemAudio>, setup: RefSetup) {
+        self.send_reference(ReferenceCommand::Set { id, audio, setup });
+    }
+
+    /// Sends `reference`'s mode and loop (from the project) and its gain in dB (loudness-match
+    /// gain plus trim, or the trim alone with matching off) after an edit of it.
+    pub fn update_reference(&mut self, reference: &Reference, gain_db: f32) {
+        let id = reference.id;
+        let setup = RefSetup::of(reference, self.sample_rate, gain_db);
+        let (start, end) = setup.loop_frames.unwrap_or((0, 0));
+        self.send_reference(ReferenceCommand::Mode(id, setup.mode));
+        self.send_reference(ReferenceCommand::Loop {
+            id,
+            enabled: setup.loop_enabled,
+            start,
+            end,
+        });
+        self.set_reference_gain(id, gain_db);
+    }
+
+    /// A reference's gain in dB (match gain plus trim), ramped like a fader.
+    pub fn set_reference_gain(&mut self, id: RefId, gain_db: f32) {
+        self.send_reference(ReferenceCommand::Gain(id, gain_db));
+    }
+
+    /// Moves a reference's Free playhead to `frame` (frames of its audio).
+    pub fn seek_reference(&mut self, id: RefId, frame: u64) {
+        self.send_reference(ReferenceCommand::SeekFree(id, frame));
+    }
+
+    /// Unloads a reference (if it is heard, the output crossfades to the mix first).
+    pub fn remove_reference(&mut self, id: RefId) {
+        self.send_reference(ReferenceCommand::Remove(id));
+        if self.view.source == Source::Reference(id) {
+            self.view.source = Source::Mix;
+        }
+    }
+
+    /// Unloads every reference and selects the mix (another project was opened).
+    pub fn clear_references(&mut self) {
+        self.send_reference(ReferenceCommand::Clear);
+        self.view.source = Source::Mix;
+    }
+
+    fn send_reference(&mut self, cmd: ReferenceCommand) {
+        self.backend.send(Command::Reference(cmd));
+    }
+
+    /// Selects what the output plays: the A/B switch (an equal-power crossfade of
+    /// [`CROSSFADE_MS`](crate::engine::CROSSFADE_MS) at the next block while playing).
+    pub fn select_source(&mut self, source: Source) {
+        self.backend.send(Command::SelectSource(source));
+        // Show it at once, also while stopped (no report arrives then).
+        self.view.source = source;
+    }
+
+    /// Monitor mode and level (real-time output only: not metered, not saved, never bounced).
+    pub fn set_monitor(&mut self, settings: MonitorSettings) {
+        self.backend.send(Command::Monitor(settings));
+    }
+
+    /// Taps `tap` for the live spectrum (sent only when it changes).
+    pub fn select_tap(&mut self, tap: TapSelection) {
+        if tap != self.tap {
+            self.tap = tap;
+            self.backend.select_tap(tap);
+        }
+    }
+
+    /// The tapped track and point.
+    pub fn tap(&self) -> TapSelection {
+        self.tap
     }
 
     /// Clears a latched clip light (`None`: the master's).
@@ -398,6 +497,13 @@ impl EnginePort for RealtimePort {
             integrated: master.integrated_lufs,
             true_peak_dbtp: master.true_peak_max_dbtp,
         };
+        view.source = self.handle.source();
+        view.reference = self.handle.meters_mut().reference;
+        self.handle.spectrum().snapshot_into(&mut view.spectrum);
+    }
+
+    fn select_tap(&mut self, tap: TapSelection) {
+        self.handle.spectrum_mut().select(tap);
     }
 
     fn max_block(&self) -> usize {

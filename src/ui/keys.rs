@@ -5,7 +5,7 @@
 //! mutes anything. Escape is the exception: it also leaves a text box.
 
 use super::app::Message;
-use super::{bounce, files, help, transport};
+use super::{bounce, editor, files, help, reference, transport};
 use iced::keyboard::{self, Key, key::Named};
 use iced::{Event, event, window};
 
@@ -39,6 +39,9 @@ pub mod tip {
         "Add audio files as new tracks (Ctrl+I), or drop them on the window";
     /// Add folder.
     pub const ADD_FOLDER: &str = "Add every audio file of a folder as new tracks";
+    /// The menu's Relink… (shown while a stem is offline).
+    pub const RELINK: &str =
+        "Search a folder and its subfolders for the offline stems, by file name";
     /// Undo.
     pub const UNDO: &str = "Undo (Ctrl+Z)";
     /// Redo.
@@ -53,11 +56,15 @@ pub mod tip {
 }
 
 /// Every shortcut, for the help overlay: (keys, what they do).
-pub const SHORTCUTS: [(&str, &str); 17] = [
+pub const SHORTCUTS: [(&str, &str); 21] = [
     ("Space", "Play / pause"),
     ("Home, Enter", "Return to start"),
     ("L", "Loop on/off"),
+    ("R", "Show the references (or the strip editor)"),
+    ("Tab, `", "A/B: the mix or the selected reference"),
+    ("1 … 9", "Listen to that reference"),
     ("M / S", "Mute / solo the selected strip"),
+    ("E", "Large EQ view of the selected track"),
     ("← →", "Select the previous / next strip"),
     ("↑ ↓", "Selected fader ±0.5 dB (Shift: ±0.1 dB)"),
     ("Ctrl+N", "New project"),
@@ -74,7 +81,7 @@ pub const SHORTCUTS: [(&str, &str); 17] = [
 ];
 
 /// Mouse gestures, for the help overlay.
-pub const MOUSE: [(&str, &str); 13] = [
+pub const MOUSE: [(&str, &str); 16] = [
     ("Drag a fader or knob", "Change it (Shift: fine)"),
     ("Wheel over a control", "Step it (Shift: fine)"),
     (
@@ -84,6 +91,15 @@ pub const MOUSE: [(&str, &str); 13] = [
     (
         "Click the timeline",
         "Move the playhead (a lane also selects its track)",
+    ),
+    (
+        "Drag an EQ node",
+        "Frequency and gain (Shift: fine, Alt: Q); hover shows its values",
+    ),
+    ("Wheel / double-click an EQ node", "Q / band on/off"),
+    (
+        "Ctrl+wheel over the EQ",
+        "Large EQ view (up) or back (down)",
     ),
     ("Drag on the timeline", "Set the loop region"),
     (
@@ -114,6 +130,7 @@ pub fn on_event(event: Event, status: event::Status, _window: window::Id) -> Opt
             Some(Message::Files(files::Message::Dropped(path)))
         }
         Event::Window(window::Event::Resized(size)) => Some(Message::Resized(size)),
+        Event::Window(window::Event::Focused) => Some(Message::Focused),
         Event::Window(window::Event::Moved(p)) => {
             Some(Message::Layout(super::layout::Message::Moved(p)))
         }
@@ -156,11 +173,44 @@ pub fn shortcut(event: &keyboard::Event, free: bool) -> Option<Message> {
             Named::ArrowUp => Some(Message::Nudge(if shift { 0.1 } else { 0.5 })),
             Named::ArrowDown => Some(Message::Nudge(if shift { -0.1 } else { -0.5 })),
             Named::F1 if !repeat => Some(Message::Help(help::Message::Toggle)),
+            Named::Tab if !ctrl && !repeat => Some(Message::Reference(reference::Message::Toggle)),
             _ => None,
         };
     }
     if !ctrl && matches!(modified_key.as_ref(), Key::Character("?")) {
         return (!repeat).then_some(Message::Help(help::Message::Toggle));
+    }
+    if !ctrl && !repeat {
+        // By the key's place, so that ` and the digits work on every layout.
+        if let keyboard::key::Physical::Code(code) = physical_key {
+            use keyboard::key::Code;
+            let n = match code {
+                Code::Backquote => return Some(Message::Reference(reference::Message::Toggle)),
+                Code::Digit1 => 0,
+                Code::Digit2 => 1,
+                Code::Digit3 => 2,
+                Code::Digit4 => 3,
+                Code::Digit5 => 4,
+                Code::Digit6 => 5,
+                Code::Digit7 => 6,
+                Code::Digit8 => 7,
+                Code::Digit9 => 8,
+                _ => usize::MAX,
+            };
+            if n != usize::MAX {
+                return Some(Message::Reference(reference::Message::Nth(n)));
+            }
+        }
+        if let Key::Character(c) = key {
+            match c.as_str() {
+                "`" => return Some(Message::Reference(reference::Message::Toggle)),
+                d @ ("1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9") => {
+                    let n = d.parse::<usize>().unwrap_or(1) - 1;
+                    return Some(Message::Reference(reference::Message::Nth(n)));
+                }
+                _ => {}
+            }
+        }
     }
     let c = key.to_latin(*physical_key)?.to_ascii_lowercase();
     if *repeat && c != 'z' && c != 'y' {
@@ -176,8 +226,10 @@ pub fn shortcut(event: &keyboard::Event, free: bool) -> Option<Message> {
         (true, false, 'z') => Message::Undo,
         (true, true, 'z') | (true, _, 'y') => Message::Redo,
         (false, false, 'l') => Message::Transport(transport::Message::ToggleLoop),
+        (false, false, 'r') => Message::Reference(reference::Message::ToggleShown),
         (false, false, 'm') => Message::MuteSelected,
         (false, false, 's') => Message::SoloSelected,
+        (false, false, 'e') => Message::Editor(editor::Message::ToggleLarge),
         _ => return None,
     })
 }

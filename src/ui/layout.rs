@@ -10,10 +10,13 @@
 //! (narrower strips before a scroll bar), and the editor gets the rest.
 
 use super::action::Action;
-use crate::atomic_file;
+use super::config_file;
 use iced::{Point, Size, Task, window};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+
+/// The layout's file in the config folder.
+const FILE_NAME: &str = "window.ron";
 
 /// Height of the menu bar.
 pub const MENU_H: f32 = 32.0;
@@ -215,28 +218,16 @@ pub struct WindowPrefs {
 }
 
 impl WindowPrefs {
-    fn file(config: &Path) -> PathBuf {
-        config.join("window.ron")
-    }
-
     /// Reads the remembered layout; a missing or unreadable file gives the defaults.
     pub fn load(config: &Path) -> WindowPrefs {
-        std::fs::read_to_string(Self::file(config))
-            .ok()
-            .and_then(|t| ron::from_str::<WindowPrefs>(&t).ok())
+        config_file::load::<WindowPrefs>(config, FILE_NAME)
             .map(WindowPrefs::sane)
             .unwrap_or_default()
     }
 
     /// Writes it atomically.
     pub fn save(&self, config: &Path) -> std::io::Result<()> {
-        std::fs::create_dir_all(config)?;
-        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::new())
-            .map_err(std::io::Error::other)?;
-        atomic_file::write_atomic(&Self::file(config), false, |f| {
-            use std::io::Write;
-            f.write_all(text.as_bytes())
-        })
+        config_file::save(config, FILE_NAME, self)
     }
 
     /// Drops numbers that cannot be a window (a hand-edited or damaged file).
@@ -351,7 +342,7 @@ impl Layout {
             Ok(()) => Action::None,
             Err(e) => Action::warn(format!(
                 "the window layout could not be saved to {}: {e}",
-                WindowPrefs::file(config).display()
+                config.join(FILE_NAME).display()
             )),
         }
     }

@@ -10,15 +10,17 @@
 //! | [`bounce`] | bounce dialog | choices, confirmation, running job, result | start, replace, cancel |
 //! | [`notices`] | notices | the list | dismiss |
 //! | [`help`] | help overlay | open | toggle |
+//! | [`reference`] | reference list, A/B, matching, monitor, readouts, tonal balance | selection, monitor, measurements | reference edits, A/B, monitor |
 //!
 //! Each panel is a module with a state struct, a `Message` enum, an `update` that returns an
 //! [`action::Action`] and a `view` that reads a [`context::Context`], in the style of the iced
 //! examples. The [`app::App`] routes messages, carries out the actions and owns what panels
 //! share: the [`document::Document`] (project, undo history), the [`engine_link::EngineLink`],
 //! the [`files::StemLibrary`], the selection, the value being typed and the window size. A new
-//! panel (the reference A/B panel comes next, as `ui/reference/`) is one more such module, a
-//! field of `App`, a `Message` variant and a place in `App::view`; what it needs from the
-//! engine and the project goes through `Action` (`Engine`, `Edit`) like every other panel's.
+//! panel is one more such module, a field of `App`, a `Message` variant and a place in
+//! `App::view` (the reference panel shares the editor's place through a tab row); what it
+//! needs from the engine and the project goes through `Action` (`Engine`, `Edit`) like every
+//! other panel's.
 //!
 //! Every change of the project is an [`edit::Edit`]; the GUI talks to the engine only through
 //! [`engine_link`] and computes no DSP ([`curves`] are the DSP's own response functions).
@@ -29,6 +31,7 @@ pub mod app;
 pub mod autosave;
 pub mod bounce;
 mod clock;
+mod config_file;
 pub mod context;
 pub mod controls;
 pub mod curves;
@@ -46,6 +49,7 @@ pub mod mixer;
 pub mod notices;
 pub mod params;
 pub mod recent;
+pub mod reference;
 pub mod theme;
 pub mod timeline;
 pub mod transport;

@@ -1,7 +1,10 @@
 //! The recent-projects list, kept as RON in the config folder.
 
-use crate::atomic_file;
+use super::config_file;
 use std::path::{Path, PathBuf};
+
+/// The list's file in the config folder.
+const FILE_NAME: &str = "recent.ron";
 
 /// Most entries the list keeps.
 pub const MAX_RECENT: usize = 10;
@@ -14,16 +17,9 @@ pub struct RecentProjects {
 }
 
 impl RecentProjects {
-    fn file(config: &Path) -> PathBuf {
-        config.join("recent.ron")
-    }
-
     /// Reads the list; a missing or unreadable file gives an empty list.
     pub fn load(config: &Path) -> RecentProjects {
-        std::fs::read_to_string(Self::file(config))
-            .ok()
-            .and_then(|t| ron::from_str(&t).ok())
-            .unwrap_or_default()
+        config_file::load(config, FILE_NAME).unwrap_or_default()
     }
 
     /// Moves `path` to the front.
@@ -36,13 +32,7 @@ impl RecentProjects {
 
     /// Writes the list atomically.
     pub fn save(&self, config: &Path) -> std::io::Result<()> {
-        std::fs::create_dir_all(config)?;
-        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::new())
-            .map_err(std::io::Error::other)?;
-        atomic_file::write_atomic(&Self::file(config), false, |f| {
-            use std::io::Write;
-            f.write_all(text.as_bytes())
-        })
+        config_file::save(config, FILE_NAME, self)
     }
 }
 

@@ -49,6 +49,35 @@ pub const WARNING: Color = color!(0xe0923c);
 /// Errors.
 pub const DANGER: Color = color!(0xe05555);
 
+/// What is heard: the mix (A/B button, master meter frame, labels).
+pub const SOURCE_MIX: Color = color!(0x4aa3df);
+/// What is heard: a reference.
+pub const SOURCE_REFERENCE: Color = color!(0xf08a24);
+
+/// The colour that says what is heard.
+pub fn source_color(reference: bool) -> Color {
+    if reference {
+        SOURCE_REFERENCE
+    } else {
+        SOURCE_MIX
+    }
+}
+
+/// A frame in the colour of what is heard (the master meter, the A/B label).
+pub fn source_frame(reference: bool) -> impl Fn(&Theme) -> container::Style {
+    move |_theme| container::Style {
+        text_color: Some(TEXT),
+        background: None,
+        border: Border {
+            color: source_color(reference),
+            width: 2.0,
+            radius: 3.0.into(),
+        },
+        shadow: Shadow::default(),
+        snap: true,
+    }
+}
+
 /// The stemmix dark theme.
 pub fn theme() -> Theme {
     Theme::custom(

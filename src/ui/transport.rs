@@ -8,7 +8,7 @@ use super::engine_link::{EngineView, Loudness};
 use super::icons::{Icon, icon};
 use super::widgets::{self as w, format};
 use super::{keys, theme};
-use iced::widget::{button, column, container, row, space, text, tooltip};
+use iced::widget::{button, column, container, row, space, text};
 use iced::{Alignment, Element, Fill};
 use std::time::{Duration, Instant};
 
@@ -124,15 +124,7 @@ fn tool<'a>(
                 as Box<dyn Fn(&iced::Theme, button::Status) -> button::Style>,
             None => Box::new(theme::action_button),
         });
-    tooltip(
-        b,
-        container(text(tip).size(12))
-            .padding([4, 8])
-            .style(theme::panel),
-        tooltip::Position::Bottom,
-    )
-    .gap(crate::ui::controls::TIP_GAP)
-    .into()
+    crate::ui::controls::tip_below(b, tip)
 }
 
 /// A labelled figure such as "−14.2 LUFS".

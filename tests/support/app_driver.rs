@@ -80,6 +80,12 @@ pub fn demo_app(home: &Path) -> (App, Recorded) {
     (app, rec)
 }
 
+/// Makes the window tall enough for the whole track editor (EQ, compressor, input) to show
+/// without scrolling: every simulator starts with the editor scrolled to its top.
+pub fn tall_window(app: &mut App) {
+    let _ = app.update(Message::Resized(Size::new(WINDOW.width, 1500.0)));
+}
+
 pub fn track_id(app: &App, name: &str) -> TrackId {
     app.project()
         .tracks

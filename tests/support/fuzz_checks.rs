@@ -9,6 +9,7 @@ use stemmix::dsp::loudness;
 use stemmix::media::{DecodedAudio, MediaError};
 use stemmix::project::Project;
 use stemmix::project::file::{ParseError, absolute_from, from_ron_str, to_ron_string};
+use stemmix::project::validate::validate;
 
 /// What `decode_bytes` and `decode_file` promise for a file called `name`: audio the engine can
 /// play as it is, or an error that names the file.
@@ -63,10 +64,15 @@ pub fn check_loudness(audio: &DecodedAudio) {
 /// The folder a checked project "lives" in.
 const BASE: &str = "/fuzz/songs";
 
-/// What `project::load` does after reading the file as UTF-8: parse, migrate, resolve paths.
-// Validation (issue 15, item 2) belongs here too once the loader has it.
+/// What `project::load` does after reading the file as UTF-8: parse, migrate, validate, resolve
+/// paths. Whatever loads has every value inside its range: validating it again corrects nothing.
 pub fn load_text(text: &str) -> Result<Project, ParseError> {
     let mut project = from_ron_str(text)?;
+    let again = validate(&mut project.clone(), "");
+    assert!(
+        again.is_empty(),
+        "a loaded project has values out of range: {again:?}"
+    );
     let base = Path::new(BASE);
     for t in &mut project.tracks {
         t.source = absolute_from(&t.source, base);

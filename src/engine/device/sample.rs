@@ -21,47 +21,30 @@ impl DeviceSample for f64 {
         f64::from(x)
     }
 }
-impl DeviceSample for i8 {
-    fn from_f32(x: f32) -> Self {
-        scaled(x, 128.0) as i8
-    }
+/// Signed integers: full scale is 2^(bits−1); `as` saturates (+1.0 → MAX, NaN → 0).
+macro_rules! signed {
+    ($($t:ty),*) => {$(
+        impl DeviceSample for $t {
+            fn from_f32(x: f32) -> Self {
+                scaled(x, -(<$t>::MIN as f64)) as $t
+            }
+        }
+    )*};
 }
-impl DeviceSample for i16 {
-    fn from_f32(x: f32) -> Self {
-        // `as` saturates: +1.0 → 32767, NaN → 0.
-        scaled(x, 32_768.0) as i16
-    }
+signed!(i8, i16, i32, i64);
+
+/// Unsigned integers: the signed value of the same width with the sign bit flipped (offset
+/// binary, silence at the middle of the range).
+macro_rules! unsigned {
+    ($($t:ty => $s:ty),*) => {$(
+        impl DeviceSample for $t {
+            fn from_f32(x: f32) -> Self {
+                (<$s>::from_f32(x) as $t) ^ (1 << (<$t>::BITS - 1))
+            }
+        }
+    )*};
 }
-impl DeviceSample for i32 {
-    fn from_f32(x: f32) -> Self {
-        scaled(x, 2_147_483_648.0) as i32
-    }
-}
-impl DeviceSample for i64 {
-    fn from_f32(x: f32) -> Self {
-        scaled(x, 9_223_372_036_854_775_808.0) as i64
-    }
-}
-impl DeviceSample for u8 {
-    fn from_f32(x: f32) -> Self {
-        (i8::from_f32(x) as u8) ^ 0x80
-    }
-}
-impl DeviceSample for u16 {
-    fn from_f32(x: f32) -> Self {
-        (i16::from_f32(x) as u16) ^ 0x8000
-    }
-}
-impl DeviceSample for u32 {
-    fn from_f32(x: f32) -> Self {
-        (i32::from_f32(x) as u32) ^ 0x8000_0000
-    }
-}
-impl DeviceSample for u64 {
-    fn from_f32(x: f32) -> Self {
-        (i64::from_f32(x) as u64) ^ 0x8000_0000_0000_0000
-    }
-}
+unsigned!(u8 => i8, u16 => i16, u32 => i32, u64 => i64);
 impl DeviceSample for cpal::I24 {
     fn from_f32(x: f32) -> Self {
         let v = (scaled(x, 8_388_608.0) as i32).clamp(-8_388_608, 8_388_607);
@@ -94,6 +77,16 @@ mod tests {
         assert_eq!(u8::from_f32(1.0), 255);
         assert_eq!(i32::from_f32(1.0), i32::MAX);
         assert_eq!(i32::from_f32(-0.5), -(1 << 30));
+        assert_eq!((i8::from_f32(-1.0), i8::from_f32(0.5)), (-128, 64));
+        assert_eq!(
+            (i64::from_f32(1.0), i64::from_f32(-1.0)),
+            (i64::MAX, i64::MIN)
+        );
+        assert_eq!(
+            (u32::from_f32(0.0), u32::from_f32(1.0)),
+            (1 << 31, u32::MAX)
+        );
+        assert_eq!((u64::from_f32(-1.0), u64::from_f32(0.0)), (0, 1 << 63));
         assert_eq!(cpal::I24::from_f32(1.0).inner(), 8_388_607);
         assert_eq!(cpal::U24::from_f32(0.0).inner(), 8_388_608);
     }

@@ -3,7 +3,8 @@
 
 use super::{
     ActiveStream, AudioHost, DEFAULT_DUMMY_BLOCK, DummyClock, MAX_BUFFER_FRAMES, MIN_BUFFER_FRAMES,
-    OutputConfig, OutputEvent, PullFn, StreamHealth, StreamRequest, cpal_host::CpalHost,
+    OutputConfig, OutputEvent, PullFn, ResampleStage, StreamHealth, StreamInfo, StreamRequest,
+    cpal_host::CpalHost,
 };
 use crate::engine::slot::{Render, RenderSlot};
 use std::sync::Arc;
@@ -61,15 +62,24 @@ impl Output {
         let thread = std::thread::Builder::new()
             .name("stemmix-output".into())
             .spawn(move || {
+                let pulled = slot.clone();
                 let source = move || -> PullFn {
-                    let slot = slot.clone();
+                    let slot = pulled.clone();
                     Box::new(move |buf: &mut [f32], ch: usize| {
                         if slot.with(|r| r.render(buf, ch)).is_none() {
                             buf.fill(0.0);
                         }
                     })
                 };
-                supervise(backend(), &source, sample_rate, config, quit_rx, ev_tx, x);
+                // Called only while no callback runs (before a stream or clock starts).
+                let set_delay = move |frames: u32| {
+                    slot.with(|r| r.set_output_delay(frames));
+                };
+                let ends = Ends {
+                    source: &source,
+                    set_delay: &set_delay,
+                };
+                supervise(backend(), ends, sample_rate, config, quit_rx, ev_tx, x);
             });
         match thread {
             Ok(t) => Output {
@@ -134,9 +144,23 @@ enum Running {
     Dummy(DummyClock),
 }
 
+/// What the supervisor connects streams to: the renderer's pull, and where the output's own
+/// delay is reported.
+struct Ends<'a> {
+    source: &'a dyn Fn() -> PullFn,
+    set_delay: &'a dyn Fn(u32),
+}
+
+/// Frames (mix rate) a stream opened as `info` adds after rendering: its resampler's delay.
+fn output_delay(info: &StreamInfo) -> u32 {
+    info.resampled_from
+        .and_then(|from| ResampleStage::new(from, info.sample_rate).ok())
+        .map_or(0, |rs| rs.delay_mix_frames())
+}
+
 fn supervise(
     mut backend: Box<dyn AudioHost>,
-    source: &dyn Fn() -> PullFn,
+    ends: Ends<'_>,
     rate: u32,
     config: OutputConfig,
     quit: mpsc::Receiver<()>,
@@ -164,13 +188,14 @@ fn supervise(
             let health = Arc::new(StreamHealth::default());
             let opened =
                 backend
-                    .open(&req, source, health.clone())
+                    .open(&req, ends.source, health.clone())
                     .and_then(|(mut stream, info)| {
                         // The dummy clock must be gone before the stream calls back.
                         if let Running::Dummy(d) = std::mem::replace(&mut running, Running::Nothing)
                         {
                             d.stop();
                         }
+                        (ends.set_delay)(output_delay(&info));
                         stream.start().map(|()| (stream, info))
                     });
             match opened {
@@ -192,7 +217,9 @@ fn supervise(
                         reported_unavailable = true;
                     }
                     if !matches!(running, Running::Dummy(_)) {
-                        running = Running::Dummy(DummyClock::start(source(), rate, dummy_block));
+                        (ends.set_delay)(0);
+                        running =
+                            Running::Dummy(DummyClock::start((ends.source)(), rate, dummy_block));
                     }
                 }
             }
@@ -237,7 +264,8 @@ fn supervise(
                 };
                 // Dropping the stream joins its thread; only then may the dummy clock render.
                 drop(std::mem::replace(&mut running, Running::Nothing));
-                running = Running::Dummy(DummyClock::start(source(), rate, dummy_block));
+                (ends.set_delay)(0);
+                running = Running::Dummy(DummyClock::start((ends.source)(), rate, dummy_block));
                 let _ = events.send(OutputEvent::Lost(format!(
                     "{why}; it will be reopened when it is back"
                 )));

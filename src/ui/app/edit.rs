@@ -16,6 +16,7 @@
 use super::{App, Message, context};
 use crate::engine::strip::StripParams;
 use crate::project::{Color, Project, Track, TrackId};
+use crate::ui::action::Action;
 use crate::ui::context::Selection;
 use crate::ui::edit::{Edit, Gesture, Scope, Toggle};
 use crate::ui::engine_link::Part;
@@ -33,7 +34,8 @@ fn part_of(p: &Project, scope: Scope) -> Option<Part> {
         },
         Scope::Buses => Part::Buses(p.reverb, p.master),
         Scope::Loop => Part::Loop,
-        Scope::Unheard => Part::Unheard,
+        // The reference panel tells the engine (`references_changed`).
+        Scope::Unheard | Scope::References => Part::Unheard,
         Scope::Whole => return None,
     })
 }
@@ -72,6 +74,17 @@ impl App {
                 }
                 self.mixer.refresh(&self.doc.project, scope);
                 self.editor.refresh(&self.doc.project, self.selection);
+                match scope {
+                    Scope::References => self.references_changed(),
+                    // The mix the references are matched to changed (compared on the next
+                    // tick, once per tick however fast a drag goes).
+                    Scope::Unheard => {}
+                    _ => self.references.measure.observe(
+                        &self.doc.project,
+                        &self.stems,
+                        self.doc.revision,
+                    ),
+                }
                 if gesture.is_some() {
                     // Exact at the gesture's end (see `end_gesture`).
                     self.doc.dirty = true;
@@ -130,8 +143,13 @@ impl App {
     fn whole_changed(&mut self, before: &Project) {
         let p = &self.doc.project;
         if before.sample_rate != p.sample_rate {
-            // Stems are kept at the project rate: decode them again.
+            // Stems and references are kept at the project rate: decode them again (the
+            // engine unloads references decoded at the old rate).
             self.stems.reset();
+            let mut loaded = std::mem::take(&mut self.references.loaded);
+            loaded.clear(&mut self.link);
+            self.references.loaded = loaded;
+            let p = &self.doc.project;
             let sources: Vec<PathBuf> = p.tracks.iter().map(|t| t.source.clone()).collect();
             self.stems.decode(sources, p.sample_rate);
         }
@@ -147,6 +165,7 @@ impl App {
         self.typing.forget_missing(p);
         self.mixer.refresh(p, Scope::Whole);
         self.editor.refresh(p, self.selection);
+        self.references_changed();
         self.settle();
     }
 
@@ -193,6 +212,7 @@ impl App {
         self.timeline = Default::default();
         self.mixer.refresh(p, Scope::Whole);
         self.editor.refresh(p, self.selection);
+        self.references_replaced();
         self.update_crash_state();
     }
 
@@ -253,6 +273,66 @@ impl App {
         let path = std::path::absolute(&path).unwrap_or(path);
         self.edit(Edit::SetSource(id, path.clone()), None);
         self.stems.decode(vec![path], self.doc.project.sample_rate);
+    }
+
+    /// Points every offline track whose file name is found below `folder` at that file (one
+    /// undo step) and decodes them; says how many it found.
+    pub(super) fn relink(&mut self, folder: &std::path::Path) -> Action {
+        let offline: Vec<(TrackId, std::ffi::OsString)> = self
+            .doc
+            .project
+            .tracks
+            .iter()
+            .filter(|t| self.stems.offline_reason(&t.source).is_some())
+            .filter_map(|t| Some((t.id, t.source.file_name()?.to_os_string())))
+            .collect();
+        if offline.is_empty() {
+            return Action::info("No track is offline.");
+        }
+        let names: Vec<_> = offline.iter().map(|(_, n)| n.clone()).collect();
+        let found = crate::ui::files::relink::find_by_name(folder, &names);
+        let moves: Vec<(TrackId, PathBuf)> = offline
+            .iter()
+            .filter_map(|(id, n)| Some((*id, found.get(n)?.clone())))
+            .collect();
+        let where_ = folder.display();
+        if moves.is_empty() {
+            return Action::warn(format!(
+                "None of the {} offline stems is in {where_} or below it.",
+                offline.len()
+            ));
+        }
+        for (id, path) in &moves {
+            self.edit(Edit::SetSource(*id, path.clone()), Some(Gesture::Relink));
+        }
+        self.end_gesture(Gesture::Relink);
+        let paths = moves.iter().map(|(_, p)| p.clone()).collect();
+        self.stems.decode(paths, self.doc.project.sample_rate);
+        Action::info(format!(
+            "Relinked {} of {} offline tracks from {where_}.",
+            moves.len(),
+            offline.len()
+        ))
+    }
+
+    /// Decodes again the stems that changed on disk since they were decoded (called when the
+    /// window gets the focus back), and says which.
+    pub(super) fn reload_changed_stems(&mut self) -> Action {
+        let changed = self.stems.changed_on_disk();
+        if changed.is_empty() {
+            return Action::None;
+        }
+        let names: Vec<String> = changed
+            .iter()
+            .map(|p| {
+                p.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        self.stems.decode(changed, self.doc.project.sample_rate);
+        Action::info(format!("Changed on disk, reloading: {}", names.join(", ")))
     }
 
     /// Refreshes the copy of the project a panic or Ctrl+C handler autosaves.

@@ -71,6 +71,10 @@ impl App {
                 self.locate(id, path);
                 Task::none()
             }
+            Action::Relink(folder) => {
+                let a = self.relink(&folder);
+                self.perform(a)
+            }
             Action::Quit => {
                 self.bounce.cancel();
                 let _ = self.perform(self.layout.save());
@@ -97,6 +101,9 @@ impl App {
                 self.mixer.reset_peaks();
                 return self.link.reset_meters();
             }
+            EngineOp::Listen(source) => return self.link.select_source(source),
+            EngineOp::Monitor(settings) => return self.link.set_monitor(settings),
+            EngineOp::SeekReference(id, frame) => return self.link.seek_reference(id, frame),
         }
         // Show the transport's new state at once.
         let _ = self.link.tick();
@@ -137,9 +144,14 @@ impl App {
                 }
             }
             Message::Tick(_) => return self.tick(),
+            Message::Focused => {
+                let a = self.reload_changed_stems();
+                return self.perform(a);
+            }
             Message::Escape => {
                 let closed = self.files.close_recent()
                     || self.typing.cancel()
+                    || self.editor.close_large()
                     || self.timeline.stop_renaming()
                     || self.notices.close_list()
                     || self.help.close()
@@ -180,10 +192,14 @@ impl App {
     /// One display frame: engine state, background jobs, playhead follow.
     fn tick(&mut self) -> Task<Message> {
         frame_stats();
+        // The live spectrum follows the editor's track (sent only when that changes).
+        self.link.select_tap(self.editor.tap(self.selection));
+        let now = Instant::now();
         let view = self.link.tick();
         let (playing, position) = (view.playing, view.position);
         self.mixer.observe(view);
-        self.transport.tick(view, Instant::now());
+        self.editor.observe(view, self.selection, now);
+        self.transport.tick(view, now);
         for m in self.link.take_messages() {
             // The status line already says that there is no device; a notice for it would
             // stay on screen for nothing. The full reason goes to the terminal.
@@ -200,9 +216,31 @@ impl App {
         self.poll_jobs()
     }
 
-    /// Applies what background jobs (decoding, bouncing) reported.
+    /// Applies what background jobs (decoding, bouncing, measuring) reported.
     fn poll_jobs(&mut self) -> Task<Message> {
-        for (path, result) in self.stems.poll() {
+        let finished = self.stems.poll();
+        for (path, result) in &finished {
+            if let Some(r) = self.doc.project.references.iter().find(|r| r.path == *path) {
+                match result {
+                    Ok(warnings) => {
+                        for w in warnings {
+                            self.notices.warn(w.clone());
+                        }
+                    }
+                    Err(reason) => self.notices.warn(format!(
+                        "{reason}. The reference {} is offline; Locate… finds it.",
+                        r.display_name()
+                    )),
+                }
+            }
+        }
+        if !finished.is_empty() {
+            self.references_changed();
+        }
+        if !self.doc.project.references.is_empty() || self.references.measure.busy() {
+            self.tick_references();
+        }
+        for (path, result) in finished {
             let p = &self.doc.project;
             match result {
                 Ok(warnings) => {
@@ -222,10 +260,20 @@ impl App {
                     }
                 }
                 Err(reason) => {
-                    if p.tracks.iter().any(|t| t.source == path) {
+                    let ids: Vec<TrackId> = p
+                        .tracks
+                        .iter()
+                        .filter(|t| t.source == path)
+                        .map(|t| t.id)
+                        .collect();
+                    if !ids.is_empty() {
                         self.notices.warn(format!(
                             "{reason}. The track is offline; its settings are kept."
                         ));
+                    }
+                    // A stem that played until it changed on disk goes silent too.
+                    for id in ids {
+                        self.link.stem_loaded(&self.doc.project, id, &|_| None);
                     }
                 }
             }

@@ -3,8 +3,12 @@
 //! double-click or typed after clicking it.
 
 mod buses;
+mod comp;
+mod eq;
 mod track;
 
+pub use comp::{HISTORY_ID, TRANSFER_ID};
+pub use eq::{BAND_COLORS, EQ_EDITOR_ID, EQ_LARGE_ID};
 pub use track::NAME_ID;
 
 use super::action::{Action, EngineOp};
@@ -12,12 +16,17 @@ use super::context::{Context, Selection};
 use super::controls;
 use super::curves::{EDITOR_POINTS, TrackCurves};
 use super::edit::{Choice, Edit, Gesture, Toggle};
-use super::engine_link::Loudness;
+use super::engine_link::{EngineView, Loudness};
 use super::params::Param;
 use super::theme;
-use crate::project::{Detector, Marker, Project, Slope, TrackId};
+use super::widgets::eq_editor::NodeEvent;
+use crate::engine::spectrum_tap::{TapPoint, TapSelection};
+use crate::project::{Band, Detector, Marker, Project, Slope, TrackId};
+use crate::ui::params::TrackField;
 use iced::widget::{Column, Row, button, container, row, scrollable, space, text};
 use iced::{Alignment, Element, Fill, Length};
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
 
 /// Widget id of the editor's scrollable.
 pub const SCROLL_ID: &str = "editor-scroll";
@@ -56,12 +65,46 @@ pub enum Message {
     GoToMarker(usize),
     /// Clear peak holds, clip lights and the integrated loudness.
     ResetMeters,
+    /// A band's node in the EQ editor was dragged, wheeled or double-clicked.
+    EqNode(TrackId, Band, NodeEvent),
+    /// Show the large EQ view (`true`) or the editor.
+    EqLarge(bool),
+    /// Open or close the large EQ view (the E key).
+    ToggleLarge,
+    /// Where the live spectrum listens.
+    TapPoint(TapPoint),
 }
 
-/// The editor's state: the curves of the track it shows.
-#[derive(Debug, Default)]
+/// How far back the gain-reduction history reaches.
+pub const HISTORY: Duration = Duration::from_secs(5);
+/// Columns of the gain-reduction history (one per 50 ms).
+pub const HISTORY_COLUMNS: usize = 100;
+
+/// The editor's state: the curves of the track it shows, the live spectrum's tap point, the
+/// large EQ view switch, and the gain-reduction history of the track.
+#[derive(Debug)]
 pub struct Editor {
     curves: Option<(TrackId, TrackCurves)>,
+    tap_point: TapPoint,
+    eq_large: bool,
+    /// Gain reduction seen at each display tick (newest last) of the shown track.
+    gr_seen: VecDeque<(Instant, f32)>,
+    gr_track: Option<TrackId>,
+    /// `gr_seen` binned into [`HISTORY_COLUMNS`] columns (the largest value of each).
+    gr_columns: Vec<f32>,
+}
+
+impl Default for Editor {
+    fn default() -> Self {
+        Editor {
+            curves: None,
+            tap_point: TapPoint::default(),
+            eq_large: false,
+            gr_seen: VecDeque::new(),
+            gr_track: None,
+            gr_columns: vec![0.0; HISTORY_COLUMNS],
+        }
+    }
 }
 
 /// A knob of the editor.
@@ -111,7 +154,106 @@ impl Editor {
                 None => Action::None,
             },
             Message::ResetMeters => Action::Engine(EngineOp::ResetMeters),
+            Message::EqNode(id, band, ev) => {
+                let gesture = Some(Gesture::EqNode(id, band));
+                let param = |f| Param::Track(id, f);
+                match ev {
+                    NodeEvent::Move { freq_hz, gain_db } => {
+                        let a = Action::Edit(
+                            Edit::Param(param(TrackField::Freq(band)), freq_hz),
+                            gesture,
+                        );
+                        match gain_db {
+                            Some(g) => a.then(Action::Edit(
+                                Edit::Param(param(TrackField::BandGain(band)), g),
+                                gesture,
+                            )),
+                            None => a,
+                        }
+                    }
+                    NodeEvent::Q(q) => {
+                        Action::Edit(Edit::Param(param(TrackField::Q(band)), q), gesture)
+                    }
+                    NodeEvent::Toggle => edit(Edit::Toggle(Toggle::Band(id, band))),
+                    NodeEvent::Release => Action::EndGesture(Gesture::EqNode(id, band)),
+                }
+            }
+            Message::EqLarge(on) => {
+                self.eq_large = on;
+                Action::None
+            }
+            Message::ToggleLarge => {
+                self.eq_large = !self.eq_large;
+                Action::None
+            }
+            Message::TapPoint(p) => {
+                self.tap_point = p;
+                Action::None
+            }
         }
+    }
+
+    /// What the live spectrum should tap for `selection`: the shown track at the chosen point.
+    pub fn tap(&self, selection: Option<Selection>) -> TapSelection {
+        match selection {
+            Some(Selection::Track(id)) => Some((id, self.tap_point)),
+            _ => None,
+        }
+    }
+
+    /// Whether the large EQ view is open.
+    pub fn is_large(&self) -> bool {
+        self.eq_large
+    }
+
+    /// Closes the large EQ view; returns whether it was open.
+    pub fn close_large(&mut self) -> bool {
+        std::mem::take(&mut self.eq_large)
+    }
+
+    /// Records the shown track's gain reduction at a display tick, for the history strip.
+    pub fn observe(&mut self, view: &EngineView, selection: Option<Selection>, now: Instant) {
+        let id = match selection {
+            Some(Selection::Track(id)) => Some(id),
+            _ => None,
+        };
+        if id != self.gr_track {
+            self.gr_track = id;
+            self.gr_seen.clear();
+        }
+        let Some(id) = id else { return };
+        let gr = view.tracks.get(&id).map_or(0.0, |m| m.gain_reduction_db);
+        self.gr_seen.push_back((now, gr));
+        while self
+            .gr_seen
+            .front()
+            .is_some_and(|(t, _)| now.saturating_duration_since(*t) > HISTORY)
+        {
+            self.gr_seen.pop_front();
+        }
+        self.gr_columns.fill(0.0);
+        let col = HISTORY.as_secs_f32() / HISTORY_COLUMNS as f32;
+        for (t, g) in &self.gr_seen {
+            let age = now.saturating_duration_since(*t).as_secs_f32();
+            let back = (age / col) as usize;
+            if back < HISTORY_COLUMNS {
+                let c = &mut self.gr_columns[HISTORY_COLUMNS - 1 - back];
+                *c = c.max(*g);
+            }
+        }
+    }
+
+    /// The gain-reduction history as drawn: [`HISTORY_COLUMNS`] values, oldest first.
+    pub fn gr_history(&self) -> &[f32] {
+        &self.gr_columns
+    }
+
+    /// The curves of track `id`, if they are the ones kept.
+    fn curves_of(&self, id: TrackId) -> Option<&TrackCurves> {
+        self.curves
+            .as_ref()
+            .filter(|(t, _)| *t == id)
+            .map(|(_, c)| c)
     }
 
     /// Brings the curves up to date with the selected track (after an edit or a selection).

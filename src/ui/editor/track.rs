@@ -1,16 +1,12 @@
-//! The editor of a track: name, colour and removal, every EQ band (on/off, frequency, gain, Q,
-//! pass-filter slope) with the EQ curve, every compressor parameter with its curve and gain
-//! reduction, input trim, polarity, pan and reverb send.
+//! The editor of a track: name, colour and removal, the EQ ([`eq`](super::eq)), the compressor
+//! ([`comp`](super::comp)), input trim, polarity, pan and reverb send.
 
-use super::{
-    DETECTORS, Editor, Message, SLOPES, divider, knob, section, segmented, small_toggle, titled,
-};
-use crate::project::{Color, Detector, Slope, StereoPanLaw, Track, TrackId};
+use super::{Editor, Message, divider, knob, section, small_toggle, titled};
+use crate::project::{Color, StereoPanLaw, Track, TrackId};
 use crate::ui::context::Context;
-use crate::ui::controls::{self, tip};
 use crate::ui::edit::{Choice, Toggle};
 use crate::ui::files::StemState;
-use crate::ui::params::{Band, Param, TrackField};
+use crate::ui::params::{Param, TrackField};
 use crate::ui::theme;
 use crate::ui::widgets as w;
 use iced::widget::{Row, button, column, container, row, space, text, text_input};
@@ -18,81 +14,6 @@ use iced::{Alignment, Element, Fill};
 
 /// Widget id of the track name box.
 pub const NAME_ID: &str = "track-name";
-
-fn band_column<'a>(
-    cx: &Context<'a>,
-    t: &'a Track,
-    band: Band,
-    color: iced::Color,
-) -> Element<'a, Message> {
-    let id = t.id;
-    let (on, ..) = t.eq.band_values(band);
-    let knob = |f: TrackField| knob(cx, Param::Track(id, f), 28.0, color);
-    let middle: Element<'a, Message> = match t.eq.pass(band) {
-        Some(p) => column![
-            text("dB/oct").size(10).color(theme::TEXT_DIM),
-            segmented(
-                SLOPES.iter().map(|c| {
-                    let label = match c.0 {
-                        Slope::Db12 => "12",
-                        Slope::Db24 => "24",
-                    };
-                    (
-                        label,
-                        c.0 == p.slope,
-                        Message::Choose(Choice::Slope(id, band, c.0)),
-                    )
-                }),
-                format!("t{}-{}-slope", id.0, band.key()),
-            ),
-        ]
-        .spacing(2)
-        .height(54)
-        .align_x(Alignment::Center)
-        .into(),
-        None => knob(TrackField::BandGain(band)),
-    };
-    container(
-        column![
-            controls::toggle(
-                band.label(),
-                on,
-                color,
-                Message::Toggle(Toggle::Band(id, band)),
-                format!("t{}-{}-on", id.0, band.key()),
-                "Band on/off",
-            ),
-            knob(TrackField::Freq(band)),
-            middle,
-            knob(TrackField::Q(band)),
-        ]
-        .spacing(3)
-        .align_x(Alignment::Center),
-    )
-    .width(Fill)
-    .padding([4, 3])
-    .style(move |_| container::Style {
-        background: Some(
-            if on {
-                theme::lighten(theme::STRIP_BG, 0.04)
-            } else {
-                theme::STRIP_BG
-            }
-            .into(),
-        ),
-        border: iced::Border {
-            color: if on {
-                theme::fade(color, 0.6)
-            } else {
-                theme::BORDER
-            },
-            width: 1.0,
-            radius: 4.0.into(),
-        },
-        ..container::Style::default()
-    })
-    .into()
-}
 
 fn swatches(id: TrackId, current: Color) -> Element<'static, Message> {
     Row::with_children(Color::PALETTE.iter().map(|&c| {
@@ -214,103 +135,8 @@ impl Editor {
             ));
         let input = input.spacing(10).align_y(Alignment::Start);
 
-        let curves = self
-            .curves
-            .as_ref()
-            .filter(|(t, _)| *t == id)
-            .map(|(_, c)| c);
-        let curve: &[f32] = curves.map_or(&[], |c| c.eq.as_slice());
-        let eq_on = t.eq.any_enabled();
-        let eq = column![
-            section(
-                "EQUALIZER",
-                text(if eq_on { "" } else { "all bands off" })
-                    .size(10)
-                    .color(theme::TEXT_DIM)
-                    .into()
-            ),
-            container(
-                w::eq_curve(curve)
-                    .enabled(eq_on)
-                    .color(color)
-                    .range_db(18.0)
-                    .width(Fill)
-                    .height(64)
-            )
-            .style(|_| container::Style {
-                background: Some(theme::WELL_BG.into()),
-                border: iced::Border {
-                    color: theme::BORDER,
-                    width: 1.0,
-                    radius: 3.0.into(),
-                },
-                ..container::Style::default()
-            }),
-            Row::with_children(Band::ALL.into_iter().map(|b| band_column(cx, t, b, color)))
-                .spacing(3),
-        ]
-        .spacing(6);
-
-        let c = &t.compressor;
-        let gr = cx
-            .engine
-            .tracks
-            .get(&id)
-            .map_or(0.0, |m| m.gain_reduction_db);
-        let knob = |f: TrackField| knob(cx, Param::Track(id, f), 28.0, theme::GAIN_REDUCTION);
-        let comp = column![
-            section(
-                "COMPRESSOR",
-                row![
-                    text("Detector").size(10).color(theme::TEXT_DIM),
-                    container(segmented(
-                        DETECTORS.iter().map(|d| {
-                            (
-                                if d.0 == Detector::Peak { "Peak" } else { "RMS" },
-                                d.0 == c.detector,
-                                Message::Choose(Choice::Detector(id, d.0)),
-                            )
-                        }),
-                        format!("t{}-detector", id.0),
-                    ))
-                    .width(90),
-                    small_toggle(
-                        if c.enabled { "ON" } else { "OFF" },
-                        c.enabled,
-                        theme::GAIN_REDUCTION,
-                        Message::Toggle(Toggle::Compressor(id)),
-                        format!("t{}-editor-comp", id.0),
-                        "Compressor on/off",
-                    ),
-                ]
-                .spacing(6)
-                .align_y(Alignment::Center)
-                .into()
-            ),
-            row![
-                w::compressor_curve(
-                    curves.map_or(&[], |c| c.compressor.as_slice()),
-                    curves.map_or(0.0, |c| c.threshold_db)
-                )
-                .enabled(c.enabled)
-                .color(theme::GAIN_REDUCTION)
-                .width(52)
-                .height(52),
-                tip(
-                    w::gain_reduction_meter::<Message>(gr).height(52),
-                    "Gain reduction"
-                ),
-                knob(TrackField::Threshold),
-                knob(TrackField::Ratio),
-                knob(TrackField::Attack),
-                knob(TrackField::Release),
-                knob(TrackField::Knee),
-                knob(TrackField::Makeup),
-            ]
-            .spacing(4)
-            .align_y(Alignment::Center),
-        ]
-        .spacing(6);
+        let eq = self.eq_section(cx, t);
+        let comp = self.comp_section(cx, t);
 
         column![
             header,

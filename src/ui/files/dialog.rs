@@ -2,7 +2,7 @@
 //! anybody could cancel it was not shown (no desktop portal or zenity: rfd answers "cancelled"
 //! at once); the answer says so, and the files panel then offers a typed-path box instead.
 
-use crate::project::{self, TrackId};
+use crate::project::{self, RefId, TrackId};
 use iced::Task;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -41,10 +41,16 @@ pub enum Purpose {
     AddFolder,
     /// The new location of a track's stem.
     Locate(TrackId),
+    /// A folder to search for every offline stem (*Relink…*).
+    Relink,
     /// The WAV file to bounce to.
     BounceTo,
     /// The folder a stems bounce writes into.
     BounceStemsTo,
+    /// Audio files to add as references.
+    AddReferences,
+    /// The new location of a reference's file.
+    LocateReference(RefId),
 }
 
 impl Purpose {
@@ -56,8 +62,11 @@ impl Purpose {
             Purpose::AddStems => "Path of an audio file to add:",
             Purpose::AddFolder => "Path of a folder of audio files to add:",
             Purpose::Locate(_) => "New path of this track's audio file:",
+            Purpose::Relink => "Folder to search for the offline stems:",
             Purpose::BounceTo => "Bounce to (.wav):",
             Purpose::BounceStemsTo => "Folder for the stems:",
+            Purpose::AddReferences => "Path of an audio file to add as a reference:",
+            Purpose::LocateReference(_) => "New path of this reference's audio file:",
         }
     }
 }
@@ -97,8 +106,23 @@ pub fn ask(purpose: &Purpose, dir: Option<PathBuf>, name: Option<String>) -> Tas
                 .await
                 .map(|fs| fs.iter().map(|f| f.path().to_path_buf()).collect()),
             Purpose::AddFolder => one(d.set_title("Add a folder of stems").pick_folder().await),
+            Purpose::Relink => one(d
+                .set_title("Relink: the folder to search for the offline stems")
+                .pick_folder()
+                .await),
             Purpose::Locate(_) => one(d
                 .set_title("Locate the stem")
+                .add_filter("Audio", &AUDIO)
+                .pick_file()
+                .await),
+            Purpose::AddReferences => d
+                .set_title("Add references")
+                .add_filter("Audio", &AUDIO)
+                .pick_files()
+                .await
+                .map(|fs| fs.iter().map(|f| f.path().to_path_buf()).collect()),
+            Purpose::LocateReference(_) => one(d
+                .set_title("Locate the reference")
                 .add_filter("Audio", &AUDIO)
                 .pick_file()
                 .await),

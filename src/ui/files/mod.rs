@@ -1,5 +1,5 @@
 //! The files panel: projects (New, Open, Save, Save As, recent), stems (open, folder, drag and
-//! drop, offline stems and Locate…), the unsaved-changes prompt, autosave and crash recovery,
+//! drop, offline stems, Locate… and Relink…), the unsaved-changes prompt, autosave and crash recovery,
 //! and the menu and status bars that offer them.
 //!
 //! - [`stems`]: the stem library and its background decoding (the app keeps the library);
@@ -8,6 +8,7 @@
 //! - `view`: the menu bar, the recovery banner, the status bar, the prompts.
 
 pub mod dialog;
+pub mod relink;
 pub mod stems;
 mod view;
 
@@ -21,7 +22,7 @@ use super::context::Context;
 use super::dirs::AppDirs;
 use super::edit::Gesture;
 use super::recent::RecentProjects;
-use super::{bounce, help};
+use super::{bounce, help, reference};
 use crate::media;
 use crate::project::{self, TrackId};
 use std::path::{Path, PathBuf};
@@ -92,6 +93,10 @@ pub enum Message {
     AddFolder,
     /// Find a missing stem (dialog).
     Locate(TrackId),
+    /// Find every offline stem in a folder (dialog).
+    Relink,
+    /// Open a file dialog for another panel (its answer goes to that panel), in this folder.
+    Ask(Purpose, Option<PathBuf>),
     /// A dialog answered: the paths (`None`: cancelled) and whether it answered too fast to
     /// have been shown.
     Picked(Purpose, Option<Vec<PathBuf>>, bool),
@@ -257,6 +262,8 @@ impl Files {
                     .or_else(|| cx.doc.dir());
                 dialog(Purpose::Locate(id), dir, None)
             }
+            Message::Relink => dialog(Purpose::Relink, cx.doc.dir(), None),
+            Message::Ask(purpose, dir) => dialog(purpose, dir, None),
             Message::Picked(purpose, paths, instant) => match paths {
                 Some(paths) if !paths.is_empty() => self.picked(purpose, paths, cx),
                 _ if instant && !matches!(purpose, Purpose::BounceTo | Purpose::BounceStemsTo) => {
@@ -330,12 +337,19 @@ impl Files {
             Purpose::AddStems => Action::AddStems(paths, None),
             Purpose::AddFolder => add_folder(&first),
             Purpose::Locate(id) => Action::Locate(id, first),
+            Purpose::Relink => Action::Relink(first),
             Purpose::BounceTo => {
                 Action::Send(app::Message::Bounce(bounce::Message::PathChosen(first)))
             }
             Purpose::BounceStemsTo => {
                 Action::Send(app::Message::Bounce(bounce::Message::StemsDirChosen(first)))
             }
+            Purpose::AddReferences => {
+                Action::Send(app::Message::Reference(reference::Message::Picked(paths)))
+            }
+            Purpose::LocateReference(id) => Action::Send(app::Message::Reference(
+                reference::Message::Located(id, first),
+            )),
         }
     }
 
@@ -387,17 +401,22 @@ impl Files {
 
     /// Opens the project at `path`; a failure leaves the current one open and says why.
     pub fn open_path(&mut self, path: &Path) -> Action {
-        match project::load(path) {
-            Ok(p) => {
+        match project::load_checked(path) {
+            Ok((p, corrections)) => {
                 self.close_session();
                 let path = absolute(path);
                 let recent = self.touch_recent(&path);
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                let warnings = corrections.iter().fold(Action::None, |a, c| {
+                    a.then(Action::warn(format!("{name}: {c}")))
+                });
                 Action::Replace {
                     project: Box::new(p),
-                    path: Some(path),
+                    path: Some(path.clone()),
                     saved: None,
                 }
                 .then(recent)
+                .then(warnings)
             }
             Err(e) => Action::error(format!("Could not open the project: {e}")),
         }

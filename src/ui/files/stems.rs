@@ -7,6 +7,16 @@ use crate::project::Project;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, mpsc};
+use std::time::SystemTime;
+
+/// What a file looked like when it was decoded: its size and modification time (`None`: it
+/// did not exist).
+type Stamp = Option<(u64, SystemTime)>;
+
+fn stamp(path: &Path) -> Stamp {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().unwrap_or(SystemTime::UNIX_EPOCH)))
+}
 
 /// Where a track's audio is.
 #[derive(Clone, Debug)]
@@ -34,6 +44,8 @@ struct DecodeJob {
 #[derive(Default)]
 pub struct StemLibrary {
     stems: HashMap<PathBuf, StemState>,
+    /// Each file as it was when its decoding started.
+    stamps: HashMap<PathBuf, Stamp>,
     jobs: Vec<DecodeJob>,
 }
 
@@ -53,7 +65,28 @@ impl StemLibrary {
     /// Forgets every stem and abandons running decodes (another project was opened).
     pub fn reset(&mut self) {
         self.stems.clear();
+        self.stamps.clear();
         self.jobs.clear();
+    }
+
+    /// Forgets the files that changed on disk since they were decoded (another size or
+    /// modification time, deleted, or back after being missing) and returns them, to be
+    /// decoded again. Files still decoding are left alone.
+    pub fn changed_on_disk(&mut self) -> Vec<PathBuf> {
+        let stems = &self.stems;
+        let mut changed: Vec<PathBuf> = self
+            .stamps
+            .iter()
+            .filter(|(p, _)| !matches!(stems.get(*p), Some(StemState::Loading(_))))
+            .filter(|(p, s)| stamp(p) != **s)
+            .map(|(p, _)| p.clone())
+            .collect();
+        changed.sort();
+        for p in &changed {
+            self.stems.remove(p);
+            self.stamps.remove(p);
+        }
+        changed
     }
 
     /// The decoded audio of a file.
@@ -124,6 +157,7 @@ impl StemLibrary {
                 continue;
             }
             self.stems.insert(p.clone(), StemState::Loading(0.0));
+            self.stamps.insert(p.clone(), stamp(&p));
             todo.push(p);
         }
         if todo.is_empty() {

@@ -3,28 +3,22 @@
 
 use super::{After, Files, Message, PATH_INPUT_ID, PromptChoice, RecentEntry};
 use crate::ui::context::Context;
+use crate::ui::controls::tip_below;
 use crate::ui::keys::tip;
 use crate::ui::theme;
-use iced::widget::{
-    Space, button, column, container, progress_bar, row, space, text, text_input, tooltip,
-};
+use iced::widget::{Space, button, column, container, progress_bar, row, space, text, text_input};
 use iced::{Alignment, Element, Fill, Length};
 use std::time::SystemTime;
 
 /// A small menu button with a tooltip.
 fn menu_button<'a>(label: &'a str, tip: &'a str, message: Option<Message>) -> Element<'a, Message> {
-    tooltip(
+    tip_below(
         button(text(label).size(12))
             .on_press_maybe(message)
             .padding([4, 10])
             .style(theme::action_button),
-        container(text(tip).size(12))
-            .padding([4, 8])
-            .style(theme::panel),
-        tooltip::Position::Bottom,
+        tip,
     )
-    .gap(crate::ui::controls::TIP_GAP)
-    .into()
 }
 
 fn separator<'a>() -> Element<'a, Message> {
@@ -91,6 +85,18 @@ impl Files {
             || tip::REDO.to_string(),
             |l| format!("Redo {l} (Ctrl+Shift+Z)"),
         );
+        // Only while a stem is offline, so the bar is as usual otherwise.
+        let any_offline = cx
+            .doc
+            .project
+            .tracks
+            .iter()
+            .any(|t| cx.stems.offline_reason(&t.source).is_some());
+        let relink: Element<'a, Message> = if any_offline {
+            menu_button("Relink…", tip::RELINK, Some(Message::Relink))
+        } else {
+            Space::new().width(0).into()
+        };
         let bar = row![
             text("stemmix").size(14).color(theme::ACCENT),
             separator(),
@@ -102,29 +108,22 @@ impl Files {
             separator(),
             menu_button("Add stems…", tip::ADD_STEMS, Some(Message::AddStems)),
             menu_button("Add folder…", tip::ADD_FOLDER, Some(Message::AddFolder)),
+            relink,
             separator(),
-            tooltip(
+            tip_below(
                 button(text("Undo").size(12))
                     .on_press_maybe(cx.doc.history.undo_label().map(|_| Message::Undo))
                     .padding([4, 10])
                     .style(theme::action_button),
-                container(text(undo_tip).size(12))
-                    .padding([4, 8])
-                    .style(theme::panel),
-                tooltip::Position::Bottom,
-            )
-            .gap(crate::ui::controls::TIP_GAP),
-            tooltip(
+                undo_tip,
+            ),
+            tip_below(
                 button(text("Redo").size(12))
                     .on_press_maybe(cx.doc.history.redo_label().map(|_| Message::Redo))
                     .padding([4, 10])
                     .style(theme::action_button),
-                container(text(redo_tip).size(12))
-                    .padding([4, 8])
-                    .style(theme::panel),
-                tooltip::Position::Bottom,
-            )
-            .gap(crate::ui::controls::TIP_GAP),
+                redo_tip,
+            ),
             separator(),
             menu_button("Bounce…", tip::BOUNCE, Some(Message::Bounce)),
             space::horizontal(),

@@ -151,7 +151,7 @@ impl Mixer {
                     update(&mut self.curves, t.id);
                 }
             }
-            Scope::Buses | Scope::Loop | Scope::Unheard => {}
+            Scope::Buses | Scope::Loop | Scope::Unheard | Scope::References => {}
         }
     }
 

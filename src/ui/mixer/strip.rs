@@ -87,6 +87,17 @@ fn strip_frame<'a>(
     selected: bool,
     select: Message,
 ) -> Element<'a, Message> {
+    framed(top, levels, width, select, theme::strip_frame(selected))
+}
+
+/// [`strip_frame`] with its own frame style.
+fn framed<'a>(
+    top: Element<'a, Message>,
+    levels: Element<'a, Message>,
+    width: f32,
+    select: Message,
+    style: impl Fn(&iced::Theme) -> iced::widget::container::Style + 'a,
+) -> Element<'a, Message> {
     let col = column![
         container(top).height(STRIP_TOP_H).width(Fill).clip(true),
         container(levels)
@@ -95,14 +106,9 @@ fn strip_frame<'a>(
             .align_x(Alignment::Center),
     ]
     .padding(STRIP_PAD);
-    mouse_area(
-        container(col)
-            .width(width)
-            .height(Fill)
-            .style(theme::strip_frame(selected)),
-    )
-    .on_press(select)
-    .into()
+    mouse_area(container(col).width(width).height(Fill).style(style))
+        .on_press(select)
+        .into()
 }
 
 impl Mixer {
@@ -437,6 +443,21 @@ impl Mixer {
         ]
         .spacing(LEVELS_GAP)
         .height(Fill);
-        strip_frame(top.into(), levels.into(), MASTER_W, selected, select)
+        // The master meters measure what is heard: the frame says what that is (the mix, or
+        // a reference: A/B).
+        let reference = matches!(cx.engine.source, crate::engine::Source::Reference(_));
+        let blind = cx.blind;
+        let style = move |t: &iced::Theme| {
+            let mut s = theme::strip_frame(selected)(t);
+            s.border.color = if blind {
+                theme::BORDER
+            } else {
+                theme::source_color(reference)
+            };
+            s.border.width = 2.0;
+            s.border.radius = 4.0.into();
+            s
+        };
+        framed(top.into(), levels.into(), MASTER_W, select, style)
     }
 }

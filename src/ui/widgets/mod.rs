@@ -1,4 +1,5 @@
-//! The mixer window's custom widgets: fader, knob, meters, timeline lanes and curve previews.
+//! The mixer window's custom widgets: fader, knob, meters, timeline lanes, curve previews, the
+//! EQ editor and the compressor's transfer curve and gain-reduction history.
 //!
 //! Every widget is generic over the app's `Message` and takes its messages as builder
 //! arguments, like iced's own widgets; none of them knows about tracks. The stereo meter draws
@@ -11,7 +12,9 @@
 //! exactly one `on_release` when a gesture that changed something ends, so the app records one
 //! undo step per gesture.
 
+pub mod comp_editor;
 pub mod curve;
+pub mod eq_editor;
 pub mod fader;
 pub mod format;
 pub mod knob;
@@ -24,7 +27,9 @@ mod cache;
 mod gesture;
 mod host;
 
+pub use comp_editor::{gr_history, transfer_curve};
 pub use curve::{compressor_curve, eq_curve};
+pub use eq_editor::eq_editor;
 pub use fader::fader;
 pub use gesture::FINE;
 pub use knob::{Mapping, knob, pan_knob};

@@ -35,6 +35,53 @@ fn label(f: &mut Frame, text: String, at: Point, color: Color) {
     );
 }
 
+/// Ticks of a vertical scale with labels at the meter's right edge, skipping labels that
+/// would overprint the one above.
+struct Ticks {
+    /// Whether labels are drawn at all (there is room beside the bars).
+    labels: bool,
+    /// x of the labels' right edge.
+    label_x: f32,
+    /// Labels are kept inside top…bottom.
+    top: f32,
+    bottom: f32,
+    /// y of the last label drawn.
+    last: f32,
+}
+
+impl Ticks {
+    fn new(labels: bool, label_x: f32, top: f32, bottom: f32) -> Ticks {
+        Ticks {
+            labels,
+            label_x,
+            top,
+            bottom,
+            last: f32::NEG_INFINITY,
+        }
+    }
+
+    /// A tick from x0 to x1 at `y` in `line`, and its label (made only when drawn) in `color`.
+    fn tick(
+        &mut self,
+        f: &mut Frame,
+        y: f32,
+        (x0, x1): (f32, f32),
+        line: Color,
+        text: impl FnOnce() -> String,
+        color: Color,
+    ) {
+        f.stroke(
+            &Path::line(Point::new(x0, y), Point::new(x1, y)),
+            Stroke::default().with_color(line).with_width(1.0),
+        );
+        if self.labels && y - self.last >= 9.0 {
+            self.last = y;
+            let at = Point::new(self.label_x, y.clamp(self.top + 3.0, self.bottom - 3.0));
+            label(f, text(), at, color);
+        }
+    }
+}
+
 impl<Message> Meter<Message> {
     /// Wells, ticks and labels: everything that depends only on size and kind.
     pub(super) fn draw_static(&self, f: &mut Frame, size: Size) {
@@ -57,7 +104,7 @@ impl<Message> Meter<Message> {
                     theme::darken(theme::CLIP_RED, 0.75),
                 );
                 well(f);
-                let mut last = f32::NEG_INFINITY;
+                let mut ticks = Ticks::new(self.scale, size.width, top, bottom);
                 for (db, text) in MARKS {
                     if db == f32::NEG_INFINITY {
                         continue;
@@ -65,45 +112,22 @@ impl<Message> Meter<Message> {
                     let y = y_of_db(db, h).round() + 0.5;
                     // 0 dBFS crosses the bars; the other marks are ticks at the edge facing
                     // the fader, whose labels they share.
-                    let (x0, x1, color) = if db == 0.0 {
-                        (0.0, bars_w, theme::TEXT_DIM)
+                    let (x, color) = if db == 0.0 {
+                        ((0.0, bars_w), theme::TEXT_DIM)
                     } else {
-                        (0.0, 3.0, theme::GRID)
+                        ((0.0, 3.0), theme::GRID)
                     };
-                    f.stroke(
-                        &Path::line(Point::new(x0, y), Point::new(x1, y)),
-                        Stroke::default().with_color(color).with_width(1.0),
-                    );
-                    if self.scale && y - last >= 9.0 {
-                        last = y;
-                        label(
-                            f,
-                            text.into(),
-                            Point::new(size.width, y.clamp(top + 3.0, bottom - 3.0)),
-                            theme::TEXT_DIM,
-                        );
-                    }
+                    ticks.tick(f, y, x, color, || text.into(), theme::TEXT_DIM);
                 }
             }
             Kind::GainReduction(_) => {
                 well(f);
-                let labels = bars_w < size.width;
-                let mut last = f32::NEG_INFINITY;
+                let mut ticks = Ticks::new(bars_w < size.width, size.width, top, bottom);
                 for gr in GR_MARKS {
                     let y = y_at(1.0 - gr / GR_RANGE_DB, h).round() + 0.5;
-                    f.stroke(
-                        &Path::line(Point::new(bars_w - 2.0, y), Point::new(bars_w + 2.0, y)),
-                        Stroke::default().with_color(theme::GRID).with_width(1.0),
-                    );
-                    if labels && y - last >= 9.0 {
-                        last = y;
-                        label(
-                            f,
-                            format!("{gr:.0}"),
-                            Point::new(size.width, y.clamp(top + 3.0, bottom - 3.0)),
-                            theme::fade(theme::GAIN_REDUCTION, 0.8),
-                        );
-                    }
+                    let color = theme::fade(theme::GAIN_REDUCTION, 0.8);
+                    let x = (bars_w - 2.0, bars_w + 2.0);
+                    ticks.tick(f, y, x, theme::GRID, || format!("{gr:.0}"), color);
                 }
             }
             Kind::Loudness {
@@ -114,24 +138,13 @@ impl<Message> Meter<Message> {
                 ..
             } => {
                 well(f);
-                let labels = bars_w < size.width;
-                let mut last = f32::NEG_INFINITY;
+                let mut ticks = Ticks::new(bars_w < size.width, size.width, top, bottom);
                 let mut v = (max / 6.0).floor() * 6.0;
                 while v >= min {
                     let y = y_at((v - min) / (max - min), h).round() + 0.5;
-                    f.stroke(
-                        &Path::line(Point::new(bars_w - 2.0, y), Point::new(bars_w + 2.0, y)),
-                        Stroke::default().with_color(theme::GRID).with_width(1.0),
-                    );
-                    if labels && y - last >= 9.0 {
-                        last = y;
-                        label(
-                            f,
-                            format!("{v:.0}"),
-                            Point::new(size.width, y.clamp(top + 3.0, bottom - 3.0)),
-                            theme::fade(theme::ACCENT, 0.9),
-                        );
-                    }
+                    let color = theme::fade(theme::ACCENT, 0.9);
+                    let x = (bars_w - 2.0, bars_w + 2.0);
+                    ticks.tick(f, y, x, theme::GRID, || format!("{v:.0}"), color);
                     v -= 6.0;
                 }
                 if let Some(t) = target {

@@ -127,15 +127,8 @@ pub fn gain_reduction_meter<Message>(gr_db: f32) -> Meter<Message> {
 /// value box, e.g. the master's short-term loudness beside its meter.
 pub fn loudness_meter<Message>(lufs: f32) -> Meter<Message> {
     Meter {
-        kind: Kind::Loudness {
-            lufs,
-            target: None,
-            min: -36.0,
-            max: 0.0,
-            vertical: true,
-        },
         width: Length::Fixed(8.0 + SIDE_LABELS_W),
-        ..silent()
+        ..loudness(lufs, true)
     }
 }
 
@@ -143,15 +136,22 @@ pub fn loudness_meter<Message>(lufs: f32) -> Meter<Message> {
 /// loudness.
 pub fn loudness_bar<Message>(lufs: f32) -> Meter<Message> {
     Meter {
+        width: Length::Fill,
+        height: Length::Fixed(10.0),
+        ..loudness(lufs, false)
+    }
+}
+
+/// A loudness meter on the default −36 … 0 LUFS range.
+fn loudness<Message>(lufs: f32, vertical: bool) -> Meter<Message> {
+    Meter {
         kind: Kind::Loudness {
             lufs,
             target: None,
             min: -36.0,
             max: 0.0,
-            vertical: false,
+            vertical,
         },
-        width: Length::Fill,
-        height: Length::Fixed(10.0),
         ..silent()
     }
 }

@@ -1,0 +1,727 @@
+//! The EQ editor: a log frequency axis (20 Hz – 20 kHz) and a ±18 dB gain axis with a labelled
+//! grid, the live spectrum behind (its own dBFS scale on the right), each band's curve, the
+//! combined curve, and one node per band.
+//!
+//! Mouse: drag a node = frequency and gain (the node follows the pointer; Shift = ¼ speed,
+//! toggling it mid-drag re-anchors); Alt-drag or the wheel over a node = Q; double-click a node =
+//! band on/off; hovering shows the band's values; Ctrl+wheel anywhere enlarges (up) or shrinks
+//! (down) the view. Every gesture that changed something ends with one [`NodeEvent::Release`].
+//!
+//! It draws the points it is given: the curves come from the DSP's response functions (at
+//! [`eq_frequency`](super::curve::eq_frequency)`(i, len)`), the spectrum from the engine.
+
+use super::cache::{KeyedCache, fill_text};
+use super::curve::{EQ_MAX_HZ, EQ_MIN_HZ};
+use super::gesture::FINE;
+use super::host::{Control, Host};
+use crate::ui::theme;
+use iced::advanced::Shell;
+use iced::advanced::mouse::{Click, click};
+use iced::keyboard::{self, Modifiers};
+use iced::mouse::{self, ScrollDelta};
+use iced::widget::canvas::{Frame, Geometry, Path, Stroke, Text};
+use iced::{Color, Element, Event, Length, Point, Rectangle, Renderer, Size, Theme, alignment};
+
+/// Gain shown above and below 0 dB.
+pub const RANGE_DB: f32 = 18.0;
+/// Spectrum level at the bottom of the plot, dBFS (0 dBFS is the top).
+pub const SPECTRUM_FLOOR_DB: f32 = -90.0;
+/// How close (px) the pointer must be to a node to grab it.
+pub const GRAB_RADIUS: f32 = 12.0;
+/// Q factor per wheel notch (2^0.1 ≈ 7 %); Shift: a quarter of that.
+pub const Q_PER_NOTCH: f32 = 0.1;
+/// Pixels of Alt-drag that double (up) or halve (down) Q.
+pub const Q_DOUBLING_PX: f32 = 80.0;
+
+const LEFT: f32 = 30.0;
+const RIGHT: f32 = 30.0;
+const TOP: f32 = 6.0;
+const BOTTOM: f32 = 16.0;
+
+/// The plot inside a widget of `size` (local coordinates): margins hold the labels.
+pub fn plot_area(size: Size) -> Rectangle {
+    Rectangle {
+        x: LEFT,
+        y: TOP,
+        width: (size.width - LEFT - RIGHT).max(1.0),
+        height: (size.height - TOP - BOTTOM).max(1.0),
+    }
+}
+
+/// x of frequency `hz` in `area`.
+pub fn x_of(hz: f32, area: Rectangle) -> f32 {
+    let t = (hz.max(1e-3) / EQ_MIN_HZ).ln() / (EQ_MAX_HZ / EQ_MIN_HZ).ln();
+    area.x + t * area.width
+}
+
+/// Frequency at x in `area`.
+pub fn hz_at(x: f32, area: Rectangle) -> f32 {
+    let t = (x - area.x) / area.width;
+    EQ_MIN_HZ * (EQ_MAX_HZ / EQ_MIN_HZ).powf(t)
+}
+
+/// y of gain `db` in `area` (clamped to ±[`RANGE_DB`]).
+pub fn y_of(db: f32, area: Rectangle) -> f32 {
+    let db = if db.is_nan() { 0.0 } else { db };
+    area.y + area.height * 0.5 * (1.0 - db.clamp(-RANGE_DB, RANGE_DB) / RANGE_DB)
+}
+
+/// Gain at y in `area`.
+pub fn db_at(y: f32, area: Rectangle) -> f32 {
+    (1.0 - 2.0 * (y - area.y) / area.height) * RANGE_DB
+}
+
+/// Where the node of a band at `freq_hz` and `gain_db` sits, in window coordinates, for a
+/// widget at `bounds` (tests aim at it).
+pub fn node_position(bounds: Rectangle, freq_hz: f32, gain_db: f32) -> Point {
+    let a = plot_area(bounds.size());
+    Point::new(bounds.x + x_of(freq_hz, a), bounds.y + y_of(gain_db, a))
+}
+
+/// One band as the editor shows it.
+#[derive(Clone, Debug)]
+pub struct Node<'a> {
+    /// Short name ("Bell 1").
+    pub label: &'a str,
+    /// Values as text for the hover readout ("1.20 kHz  +4.5 dB  Q 1.00").
+    pub readout: String,
+    /// Centre or corner frequency.
+    pub freq_hz: f32,
+    /// Gain (0 for pass filters, whose nodes sit on the 0 dB line).
+    pub gain_db: f32,
+    /// Q.
+    pub q: f32,
+    /// Whether dragging moves the gain too (shelves and bells).
+    pub has_gain: bool,
+    /// Whether the band is on.
+    pub enabled: bool,
+    /// Node and curve colour.
+    pub color: Color,
+    /// The band's own response in dB at `eq_frequency(i, len)`.
+    pub curve: &'a [f32],
+    /// Frequency range.
+    pub freq_range: (f32, f32),
+    /// Gain range.
+    pub gain_range: (f32, f32),
+    /// Q range.
+    pub q_range: (f32, f32),
+}
+
+/// What the user did to node `i`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum NodeEvent {
+    /// Dragged: the new frequency, and gain for bands that have one.
+    Move {
+        /// Frequency.
+        freq_hz: f32,
+        /// Gain (`None`: a pass filter).
+        gain_db: Option<f32>,
+    },
+    /// New Q (wheel or Alt-drag).
+    Q(f32),
+    /// Double-click: switch the band on or off.
+    Toggle,
+    /// The gesture that changed the band ended.
+    Release,
+}
+
+/// See the module documentation; build it with [`eq_editor`].
+pub struct EqEditor<'a, Message> {
+    curve: &'a [f32],
+    enabled: bool,
+    color: Color,
+    nodes: Vec<Node<'a>>,
+    spectrum: Option<(&'a [f32], &'a [f32])>,
+    on_node: Box<dyn Fn(usize, NodeEvent) -> Message + 'a>,
+    on_zoom: Option<Box<dyn Fn(bool) -> Message + 'a>>,
+    width: Length,
+    height: Length,
+}
+
+/// An EQ editor showing the combined response `curve` (dB at `eq_frequency(i, len)`) and
+/// `nodes`; `on_node` names what happened to node `i`.
+pub fn eq_editor<'a, Message>(
+    curve: &'a [f32],
+    nodes: Vec<Node<'a>>,
+    on_node: impl Fn(usize, NodeEvent) -> Message + 'a,
+) -> EqEditor<'a, Message> {
+    EqEditor {
+        curve,
+        enabled: true,
+        color: theme::ACCENT,
+        nodes,
+        spectrum: None,
+        on_node: Box::new(on_node),
+        on_zoom: None,
+        width: Length::Fill,
+        height: Length::Fixed(180.0),
+    }
+}
+
+impl<'a, Message> EqEditor<'a, Message> {
+    /// Draws the combined curve in grey when every band is off.
+    pub fn enabled(mut self, on: bool) -> Self {
+        self.enabled = on;
+        self
+    }
+
+    /// Colour of the combined curve.
+    pub fn color(mut self, c: Color) -> Self {
+        self.color = c;
+        self
+    }
+
+    /// The live spectrum behind the curves: smoothed and peak-hold levels in dBFS at
+    /// `eq_frequency(i, len)`.
+    pub fn spectrum(mut self, level_db: &'a [f32], peak_db: &'a [f32]) -> Self {
+        self.spectrum = Some((level_db, peak_db));
+        self
+    }
+
+    /// Ctrl+wheel asks for a larger (`true`) or smaller view.
+    pub fn on_zoom(mut self, f: impl Fn(bool) -> Message + 'a) -> Self {
+        self.on_zoom = Some(Box::new(f));
+        self
+    }
+
+    /// Width.
+    pub fn width(mut self, w: impl Into<Length>) -> Self {
+        self.width = w.into();
+        self
+    }
+
+    /// Height.
+    pub fn height(mut self, h: impl Into<Length>) -> Self {
+        self.height = h.into();
+        self
+    }
+
+    fn node_at(&self, p: Point, area: Rectangle) -> Option<usize> {
+        // Enabled nodes win over disabled ones beneath them; then the nearest.
+        self.nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let q = Point::new(x_of(n.freq_hz, area), y_of(n.gain_db, area));
+                (i, n.enabled, p.distance(q))
+            })
+            .filter(|(_, _, d)| *d <= GRAB_RADIUS)
+            .min_by(|a, b| b.1.cmp(&a.1).then(a.2.total_cmp(&b.2)))
+            .map(|(i, ..)| i)
+    }
+}
+
+/// Widget state: the drag, the hovered node, modifiers, the last click.
+#[derive(Default)]
+pub(crate) struct State {
+    grid: KeyedCache<(u32, u32)>,
+    modifiers: Modifiers,
+    last_click: Option<Click>,
+    hover: Option<usize>,
+    drag: Option<Drag>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Drag {
+    node: usize,
+    /// Pointer and node position (local) at the anchor (the press, or the last Shift toggle).
+    origin: Point,
+    origin_node: Point,
+    origin_q: f32,
+    speed: f32,
+    q_mode: bool,
+    last: Point,
+    changed: bool,
+}
+
+impl Drag {
+    fn target(&self, p: Point) -> Point {
+        Point::new(
+            self.origin_node.x + (p.x - self.origin.x) * self.speed,
+            self.origin_node.y + (p.y - self.origin.y) * self.speed,
+        )
+    }
+}
+
+fn speed(m: Modifiers) -> f32 {
+    if m.shift() { FINE } else { 1.0 }
+}
+
+fn clamp(v: f32, (lo, hi): (f32, f32)) -> f32 {
+    v.clamp(lo.min(hi), hi.max(lo))
+}
+
+impl<Message> Control<Message> for EqEditor<'_, Message> {
+    type State = State;
+
+    fn update(
+        &self,
+        state: &mut State,
+        event: &Event,
+        bounds: Rectangle,
+        cursor: mouse::Cursor,
+        shell: &mut Shell<'_, Message>,
+    ) {
+        let area = plot_area(bounds.size());
+        let local = |p: Point| Point::new(p.x - bounds.x, p.y - bounds.y);
+        match event {
+            Event::Keyboard(keyboard::Event::ModifiersChanged(m)) => {
+                state.modifiers = *m;
+                if let Some(d) = &mut state.drag {
+                    let (s, q_mode) = (speed(*m), m.alt());
+                    if s != d.speed || q_mode != d.q_mode {
+                        // Re-anchor where the node is now, so nothing jumps.
+                        let n = &self.nodes[d.node.min(self.nodes.len() - 1)];
+                        d.origin = d.last;
+                        d.origin_node = Point::new(x_of(n.freq_hz, area), y_of(n.gain_db, area));
+                        d.origin_q = n.q;
+                        d.speed = s;
+                        d.q_mode = q_mode;
+                    }
+                }
+            }
+            Event::Mouse(mouse::Event::ButtonPressed(mouse::Button::Left)) => {
+                let Some(p) = cursor.position_over(bounds) else {
+                    return;
+                };
+                let p = local(p);
+                let click = Click::new(p, mouse::Button::Left, state.last_click);
+                state.last_click = Some(click);
+                let Some(i) = self.node_at(p, area) else {
+                    return;
+                };
+                shell.capture_event();
+                if click.kind() == click::Kind::Double {
+                    state.drag = None;
+                    shell.publish((self.on_node)(i, NodeEvent::Toggle));
+                    return;
+                }
+                let n = &self.nodes[i];
+                state.drag = Some(Drag {
+                    node: i,
+                    origin: p,
+                    origin_node: Point::new(x_of(n.freq_hz, area), y_of(n.gain_db, area)),
+                    origin_q: n.q,
+                    speed: speed(state.modifiers),
+                    q_mode: state.modifiers.alt(),
+                    last: p,
+                    changed: false,
+                });
+            }
+            Event::Mouse(mouse::Event::CursorMoved { position }) => {
+                let p = local(*position);
+                let Some(d) = &mut state.drag else {
+                    let hover = cursor
+                        .position_over(bounds)
+                        .and_then(|_| self.node_at(p, area));
+                    if hover != state.hover {
+                        state.hover = hover;
+                        shell.request_redraw();
+                    }
+                    return;
+                };
+                d.last = p;
+                let Some(n) = self.nodes.get(d.node) else {
+                    return;
+                };
+                let event = if d.q_mode {
+                    let octaves = (d.origin.y - p.y) * d.speed / Q_DOUBLING_PX;
+                    let q = clamp(d.origin_q * 2f32.powf(octaves), n.q_range);
+                    (q != n.q).then_some(NodeEvent::Q(q))
+                } else {
+                    let t = d.target(p);
+                    let freq_hz = clamp(hz_at(t.x, area), n.freq_range);
+                    let gain_db = n.has_gain.then(|| clamp(db_at(t.y, area), n.gain_range));
+                    (freq_hz != n.freq_hz || gain_db.is_some_and(|g| g != n.gain_db))
+                        .then_some(NodeEvent::Move { freq_hz, gain_db })
+                };
+                if let Some(e) = event {
+                    d.changed = true;
+                    shell.publish((self.on_node)(d.node, e));
+                }
+                shell.capture_event();
+            }
+            Event::Mouse(mouse::Event::ButtonReleased(mouse::Button::Left)) => {
+                if let Some(d) = state.drag.take() {
+                    if d.changed {
+                        shell.publish((self.on_node)(d.node, NodeEvent::Release));
+                    }
+                    shell.capture_event();
+                }
+            }
+            Event::Mouse(mouse::Event::WheelScrolled { delta }) => {
+                let Some(p) = cursor.position_over(bounds) else {
+                    return;
+                };
+                if state.drag.is_some() {
+                    return;
+                }
+                let notches = match *delta {
+                    ScrollDelta::Lines { x, y } => {
+                        if y != 0.0 {
+                            y
+                        } else {
+                            x
+                        }
+                    }
+                    ScrollDelta::Pixels { x, y } => (if y != 0.0 { y } else { x }) / 40.0,
+                };
+                if !notches.is_finite() || notches == 0.0 {
+                    return;
+                }
+                if state.modifiers.command() {
+                    if let Some(f) = &self.on_zoom {
+                        shell.publish(f(notches > 0.0));
+                        shell.capture_event();
+                    }
+                    return;
+                }
+                let Some(i) = self.node_at(local(p), area) else {
+                    return;
+                };
+                let n = &self.nodes[i];
+                let step = if state.modifiers.shift() { FINE } else { 1.0 };
+                let q = clamp(n.q * 2f32.powf(notches * Q_PER_NOTCH * step), n.q_range);
+                shell.capture_event();
+                if q != n.q {
+                    shell.publish((self.on_node)(i, NodeEvent::Q(q)));
+                    shell.publish((self.on_node)(i, NodeEvent::Release));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn draw(
+        &self,
+        state: &State,
+        renderer: &Renderer,
+        _theme: &Theme,
+        bounds: Rectangle,
+    ) -> Vec<Geometry> {
+        let size = bounds.size();
+        let area = plot_area(size);
+        let grid = state.grid.draw(
+            renderer,
+            size,
+            (size.width.to_bits(), size.height.to_bits()),
+            |f| draw_grid(f, size, area),
+        );
+        let mut f = Frame::new(renderer, size);
+        if let Some((level, peak)) = self.spectrum {
+            draw_spectrum(&mut f, area, level, peak);
+        }
+        let zero = y_of(0.0, area);
+        for (i, n) in self.nodes.iter().enumerate() {
+            if !n.enabled || n.curve.len() < 2 {
+                continue;
+            }
+            let hot = state.hover == Some(i) || state.drag.is_some_and(|d| d.node == i);
+            let line = curve_path(n.curve, area);
+            let fill = Path::new(|p| {
+                p.move_to(Point::new(area.x, zero));
+                points(n.curve, area).for_each(|q| p.line_to(q));
+                p.line_to(Point::new(area.x + area.width, zero));
+                p.close();
+            });
+            f.fill(&fill, theme::fade(n.color, if hot { 0.22 } else { 0.10 }));
+            f.stroke(
+                &line,
+                Stroke::default()
+                    .with_color(theme::fade(n.color, 0.7))
+                    .with_width(1.0),
+            );
+        }
+        if self.curve.len() >= 2 {
+            let c = if self.enabled {
+                self.color
+            } else {
+                theme::TEXT_DIM
+            };
+            f.stroke(
+                &curve_path(self.curve, area),
+                Stroke::default().with_color(c).with_width(2.0),
+            );
+        }
+        for (i, n) in self.nodes.iter().enumerate() {
+            let c = Point::new(x_of(n.freq_hz, area), y_of(n.gain_db, area));
+            let hot = state.hover == Some(i) || state.drag.is_some_and(|d| d.node == i);
+            let r = if hot { 7.0 } else { 5.5 };
+            if n.enabled {
+                f.fill(&Path::circle(c, r), n.color);
+                f.stroke(
+                    &Path::circle(c, r),
+                    Stroke::default().with_color(theme::WELL_BG).with_width(1.5),
+                );
+            } else {
+                // Off: a hollow grey ring.
+                f.fill(&Path::circle(c, r), theme::WELL_BG);
+                f.stroke(
+                    &Path::circle(c, r),
+                    Stroke::default()
+                        .with_color(theme::TEXT_DIM)
+                        .with_width(1.5),
+                );
+            }
+        }
+        if let Some(i) = state.drag.map(|d| d.node).or(state.hover)
+            && let Some(n) = self.nodes.get(i)
+        {
+            draw_readout(&mut f, area, n);
+        }
+        vec![grid, f.into_geometry()]
+    }
+
+    fn interaction(
+        &self,
+        state: &State,
+        bounds: Rectangle,
+        cursor: mouse::Cursor,
+    ) -> mouse::Interaction {
+        if state.drag.is_some() {
+            return mouse::Interaction::Grabbing;
+        }
+        let area = plot_area(bounds.size());
+        match cursor.position_over(bounds) {
+            Some(p)
+                if self
+                    .node_at(Point::new(p.x - bounds.x, p.y - bounds.y), area)
+                    .is_some() =>
+            {
+                mouse::Interaction::Grab
+            }
+            _ => mouse::Interaction::default(),
+        }
+    }
+}
+
+fn points(db: &[f32], area: Rectangle) -> impl Iterator<Item = Point> + '_ {
+    let step = area.width / (db.len().max(2) - 1) as f32;
+    db.iter()
+        .enumerate()
+        .map(move |(i, &v)| Point::new(area.x + i as f32 * step, y_of(v, area)))
+}
+
+fn curve_path(db: &[f32], area: Rectangle) -> Path {
+    Path::new(|p| {
+        let mut it = points(db, area);
+        if let Some(q) = it.next() {
+            p.move_to(q);
+        }
+        it.for_each(|q| p.line_to(q));
+    })
+}
+
+fn label(f: &mut Frame, s: String, at: Point, align_x: alignment::Horizontal, color: Color) {
+    fill_text(
+        f,
+        Text {
+            content: s,
+            position: at,
+            color,
+            size: 9.0.into(),
+            align_x: align_x.into(),
+            align_y: alignment::Vertical::Center,
+            ..Text::default()
+        },
+    );
+}
+
+/// Frequencies with a grid line; those with a label.
+const GRID_HZ: [f32; 28] = [
+    20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 100.0, 200.0, 300.0, 400.0, 500.0, 600.0,
+    700.0, 800.0, 900.0, 1000.0, 2000.0, 3000.0, 4000.0, 5000.0, 6000.0, 7000.0, 8000.0, 9000.0,
+    10_000.0, 20_000.0,
+];
+const LABEL_HZ: [(f32, &str); 10] = [
+    (20.0, "20"),
+    (50.0, "50"),
+    (100.0, "100"),
+    (200.0, "200"),
+    (500.0, "500"),
+    (1000.0, "1k"),
+    (2000.0, "2k"),
+    (5000.0, "5k"),
+    (10_000.0, "10k"),
+    (20_000.0, "20k"),
+];
+
+fn draw_grid(f: &mut Frame, size: Size, area: Rectangle) {
+    f.fill(
+        &Path::rounded_rectangle(Point::ORIGIN, size, 3.0.into()),
+        theme::WELL_BG,
+    );
+    let minor = Stroke::default()
+        .with_color(theme::fade(theme::GRID, 0.45))
+        .with_width(1.0);
+    let major = Stroke::default().with_color(theme::GRID).with_width(1.0);
+    let (top, bottom) = (area.y, area.y + area.height);
+    for hz in GRID_HZ {
+        let x = x_of(hz, area).round() + 0.5;
+        let decade = [100.0, 1000.0, 10_000.0].contains(&hz);
+        f.stroke(
+            &Path::line(Point::new(x, top), Point::new(x, bottom)),
+            if decade { major } else { minor },
+        );
+    }
+    for (hz, s) in LABEL_HZ {
+        let x = x_of(hz, area);
+        let align = if hz <= EQ_MIN_HZ {
+            alignment::Horizontal::Left
+        } else if hz >= EQ_MAX_HZ {
+            alignment::Horizontal::Right
+        } else {
+            alignment::Horizontal::Center
+        };
+        label(
+            f,
+            s.into(),
+            Point::new(x, bottom + BOTTOM / 2.0),
+            align,
+            theme::TEXT_DIM,
+        );
+    }
+    for db in [-18.0f32, -12.0, -6.0, 0.0, 6.0, 12.0, 18.0] {
+        let y = y_of(db, area).round() + 0.5;
+        f.stroke(
+            &Path::line(Point::new(area.x, y), Point::new(area.x + area.width, y)),
+            if db == 0.0 { major } else { minor },
+        );
+        let s = if db > 0.0 {
+            format!("+{db:.0}")
+        } else {
+            format!("{db:.0}")
+        };
+        label(
+            f,
+            s,
+            Point::new(area.x - 4.0, y),
+            alignment::Horizontal::Right,
+            theme::TEXT_DIM,
+        );
+    }
+    // The spectrum's own scale (dBFS), right of the plot.
+    let spec_y = |db: f32| area.y + area.height * (db / SPECTRUM_FLOOR_DB);
+    for db in [0.0f32, -30.0, -60.0, -90.0] {
+        label(
+            f,
+            format!("{db:.0}"),
+            Point::new(
+                area.x + area.width + 4.0,
+                spec_y(db).clamp(top + 4.0, bottom - 4.0),
+            ),
+            alignment::Horizontal::Left,
+            theme::fade(theme::TEXT_DIM, 0.7),
+        );
+    }
+    label(
+        f,
+        "dBFS".into(),
+        Point::new(area.x + area.width + 4.0, spec_y(-15.0)),
+        alignment::Horizontal::Left,
+        theme::fade(theme::TEXT_DIM, 0.5),
+    );
+    f.stroke(
+        &Path::rectangle(Point::new(area.x, area.y), area.size()),
+        Stroke::default().with_color(theme::BORDER).with_width(1.0),
+    );
+}
+
+fn draw_spectrum(f: &mut Frame, area: Rectangle, level: &[f32], peak: &[f32]) {
+    if level.len() < 2 {
+        return;
+    }
+    let y = |db: f32| {
+        let t = (db.max(SPECTRUM_FLOOR_DB) / SPECTRUM_FLOOR_DB).clamp(0.0, 1.0);
+        area.y + area.height * t
+    };
+    let step = area.width / (level.len() - 1) as f32;
+    let bottom = area.y + area.height;
+    let fill = Path::new(|p| {
+        p.move_to(Point::new(area.x, bottom));
+        for (i, &v) in level.iter().enumerate() {
+            p.line_to(Point::new(area.x + i as f32 * step, y(v)));
+        }
+        p.line_to(Point::new(area.x + area.width, bottom));
+        p.close();
+    });
+    f.fill(&fill, Color::from_rgba(0.55, 0.62, 0.72, 0.22));
+    if peak.len() == level.len() {
+        let line = Path::new(|p| {
+            for (i, &v) in peak.iter().enumerate() {
+                let q = Point::new(area.x + i as f32 * step, y(v));
+                if i == 0 {
+                    p.move_to(q);
+                } else {
+                    p.line_to(q);
+                }
+            }
+        });
+        f.stroke(
+            &line,
+            Stroke::default()
+                .with_color(Color::from_rgba(0.75, 0.8, 0.88, 0.45))
+                .with_width(1.0),
+        );
+    }
+}
+
+fn draw_readout(f: &mut Frame, area: Rectangle, n: &Node) {
+    let text = if n.enabled {
+        format!("{}  {}", n.label, n.readout)
+    } else {
+        format!("{} (off)  {}", n.label, n.readout)
+    };
+    let w = 7.0 + text.chars().count() as f32 * 5.6;
+    let h = 16.0;
+    let c = Point::new(x_of(n.freq_hz, area), y_of(n.gain_db, area));
+    // Above the node, or below it near the top; kept inside the plot.
+    let y = if c.y - 14.0 - h > area.y {
+        c.y - 14.0 - h
+    } else {
+        c.y + 14.0
+    };
+    let x = (c.x - w / 2.0).clamp(area.x + 2.0, (area.x + area.width - w - 2.0).max(area.x));
+    f.fill(
+        &Path::rounded_rectangle(Point::new(x, y), Size::new(w, h), 3.0.into()),
+        theme::fade(theme::PANEL_BG, 0.92),
+    );
+    f.stroke(
+        &Path::rounded_rectangle(Point::new(x, y), Size::new(w, h), 3.0.into()),
+        Stroke::default().with_color(n.color).with_width(1.0),
+    );
+    label(
+        f,
+        text,
+        Point::new(x + 4.0, y + h / 2.0),
+        alignment::Horizontal::Left,
+        theme::TEXT,
+    );
+}
+
+impl<'a, Message: 'a> From<EqEditor<'a, Message>> for Element<'a, Message> {
+    fn from(e: EqEditor<'a, Message>) -> Self {
+        let (w, h) = (e.width, e.height);
+        Host::new(e, w, h).into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axes_map_back_and_forth() {
+        let a = plot_area(Size::new(400.0, 200.0));
+        for hz in [20.0, 100.0, 1234.0, 20_000.0] {
+            assert!((hz_at(x_of(hz, a), a) / hz - 1.0).abs() < 1e-4);
+        }
+        assert_eq!(x_of(20.0, a), a.x);
+        assert!((x_of(20_000.0, a) - (a.x + a.width)).abs() < 1e-3);
+        for db in [-18.0, -3.5, 0.0, 12.0] {
+            assert!((db_at(y_of(db, a), a) - db).abs() < 1e-4);
+        }
+        assert_eq!(y_of(18.0, a), a.y);
+        assert_eq!(y_of(99.0, a), a.y);
+    }
+}
