@@ -446,3 +446,62 @@ fn the_shared_stems_and_reference_match_by_ffmpegs_figures() {
         assert!(err.abs() <= 0.01, "{f}: {err}");
     }
 }
+
+#[test]
+fn a_matched_shared_reference_comes_out_of_the_real_time_renderer_as_loud_as_the_example_mix() {
+    use stemmix::engine::RefSetup;
+    use stemmix::engine::command::Source;
+    use stemmix::engine::handle::EngineHandle;
+    use stemmix::engine::slot::Render;
+    use stemmix::project::{RefId, RefMode};
+    let Some(data) = common::shared_testdata() else {
+        return;
+    };
+    let (p, stems) = demo();
+    let lookup = |t: &Track| stems.get(t);
+    let mix = analyze_project(&p, &lookup, &AnalysisOptions::whole_song(&p), None, None)
+        .unwrap()
+        .analysis;
+    let mix_i = mix.whole.report.integrated_lufs;
+    for f in ["reference.flac", "reference.mp3"] {
+        let audio = Arc::new(load_stem(&data.join("reference").join(f), p.sample_rate).unwrap());
+        let reference = analyze_audio(&audio, None).unwrap();
+        let gain_db = match_gain(&mix, &reference, false).unwrap();
+        // What the window does: the mix's graph playing, the reference selected at its match
+        // gain, through the function the audio stream calls.
+        let mut h = EngineHandle::new(MixGraph::from_project(&p, &lookup, 1024));
+        let slot = h.renderer();
+        let id = RefId::fresh();
+        let setup = RefSetup {
+            mode: RefMode::Free,
+            gain_db: gain_db as f32,
+            loop_frames: None,
+            loop_enabled: false,
+        };
+        assert!(h.set_reference(id, audio.clone(), setup));
+        h.select_source(Source::Reference(id));
+        h.play();
+        let mut heard = [Vec::new(), Vec::new()];
+        let mut buf = vec![0.0f32; 2 * 1024];
+        let mut left = audio.frames;
+        while left > 0 {
+            let k = left.min(1024);
+            slot.with(|e| e.render(&mut buf[..2 * k], 2))
+                .expect("renderer in its slot");
+            for fr in buf[..2 * k].chunks_exact(2) {
+                heard[0].push(fr[0]);
+                heard[1].push(fr[1]);
+            }
+            left -= k;
+        }
+        let heard_i = stemmix::dsp::analyze(&[&heard[0], &heard[1]], p.sample_rate)
+            .unwrap()
+            .integrated_lufs;
+        let err = heard_i - mix_i;
+        eprintln!(
+            "example project ({mix_i:.3} LUFS) vs {f} at {gain_db:+.3} dB: the real-time output \
+             reads {heard_i:.3} LUFS, match error {err:+.4} LU"
+        );
+        assert!(err.abs() <= 0.1, "{f}: match error {err:+.4} LU");
+    }
+}
