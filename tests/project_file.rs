@@ -195,6 +195,7 @@ fn version_2_files_load_unchanged_with_the_new_fields_at_their_defaults() {
         sample_rate: 44100,
         tracks: [(name: "Gtr", source: "gtr.wav", gain_db: -6.0, pan: -0.5)],
         references: [(path: "refs/a.flac", trim_db: -2.0, loop_region: Some((start_s: 1.0, end_s: 3.0)))],
+        loop_region: Some((start_s: 0.5, end_s: 2.5)),
         loop_enabled: true,
     )"#;
     let p = file::from_ron_str(text).unwrap();

@@ -425,3 +425,28 @@ fn a_free_reference_has_its_own_playhead_and_loop_and_stops_at_its_end() {
     assert_eq!(h.meters().reference.position, Some((id, ref_len as u64)));
     assert!(h.meters().reference.at_end);
 }
+
+#[test]
+fn a_free_reference_sought_or_looped_at_absurd_frames_plays_on_without_overflow() {
+    // Found by the long engine soak: a Free playhead at u64::MAX overflowed when it advanced
+    // (a panic on the audio thread). Positions are now kept below MAX_FRAME, like the mix's.
+    let (p, stems) = smooth_project();
+    let mut h = EngineHandle::new(synth::graph(&p, &stems, MAX_BLOCK));
+    let slot = h.renderer();
+    let id = RefId::fresh();
+    h.set_reference(id, smooth_reference(RATE as usize), setup(RefMode::Free));
+    h.select_source(Source::Reference(id));
+    h.play();
+    let mut out = [Vec::new(), Vec::new()];
+    for (enabled, start, end, seek) in [
+        (false, 0, 0, u64::MAX),
+        (true, u64::MAX - 1, u64::MAX, u64::MAX),
+        (true, 0, u64::MAX, u64::MAX - 3),
+        (true, 10, 100, u64::MAX),
+    ] {
+        h.set_reference_loop(id, enabled, start, end);
+        h.seek_reference(id, seek);
+        play(&slot, 3 * MAX_BLOCK + 7, 256, &mut out);
+    }
+    assert!(out[0].iter().chain(&out[1]).all(|s| s.is_finite()));
+}

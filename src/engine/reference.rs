@@ -19,6 +19,7 @@
 //! the mix pans a mono stem to the centre), so the BS.1770 loudness of what plays equals that
 //! of the one-channel file.
 
+use super::realtime::MAX_FRAME;
 use super::strip::{GAIN_RAMP_MS, JUMP_FADE_MS};
 use crate::dsp::{Ramp, db_to_gain};
 use crate::media::StemAudio;
@@ -191,7 +192,9 @@ impl ReferencePlayer {
         match cmd {
             ReferenceCommand::Set { id, audio, setup } => {
                 let gain = linear_gain(setup.gain_db);
-                let loop_region = setup.loop_frames.unwrap_or((0, 0));
+                // Positions are kept below MAX_FRAME, like the mix's, so they never overflow.
+                let (a, b) = setup.loop_frames.unwrap_or((0, 0));
+                let loop_region = (a.min(MAX_FRAME), b.min(MAX_FRAME));
                 if let Some(i) = self.slot_of(id) {
                     let fade_len = self.fade_len;
                     let s = self.slots[i].as_mut()?;
@@ -255,11 +258,11 @@ impl ReferencePlayer {
             } => {
                 let s = self.slot_mut(id)?;
                 s.loop_enabled = enabled;
-                s.loop_region = (start, end);
+                s.loop_region = (start.min(MAX_FRAME), end.min(MAX_FRAME));
                 None
             }
             ReferenceCommand::SeekFree(id, frame) => {
-                self.slot_mut(id)?.free_pos = frame;
+                self.slot_mut(id)?.free_pos = frame.min(MAX_FRAME);
                 None
             }
         }
