@@ -109,8 +109,23 @@ fn install_crash_handlers(dirs: Option<AppDirs>, crash: Arc<Mutex<CrashState>>) 
     });
 }
 
+/// The renderer the window uses unless the user names one in `ICED_BACKEND`: iced's software
+/// renderer, the one every test, golden image and screenshot checks. (With iced's default
+/// choice, wgpu on Mesa's lavapipe under Xvfb, text and buttons draw but most canvas widgets —
+/// faders, meters, waveforms — do not; `ICED_BACKEND=wgpu` still selects it.)
+const DEFAULT_RENDERER: &str = "tiny-skia";
+
+fn choose_renderer() {
+    if std::env::var_os("ICED_BACKEND").is_none() {
+        // SAFETY: `run` calls this first, before the process starts any other thread (crash
+        // handlers, engine, thread pools), so nothing reads the environment concurrently.
+        unsafe { std::env::set_var("ICED_BACKEND", DEFAULT_RENDERER) };
+    }
+}
+
 /// Starts the window with `project` (or the bundled example, or an empty project).
 pub fn run(project: Option<PathBuf>) -> Result<(), String> {
+    choose_renderer();
     let dirs = AppDirs::locate();
     let crash = Arc::new(Mutex::new(CrashState::default()));
     install_crash_handlers(dirs.clone(), crash.clone());
