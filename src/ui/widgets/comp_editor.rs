@@ -8,9 +8,8 @@ use super::cache::fill_text;
 use super::curve::{COMP_MIN_DB, comp_input_db};
 use super::host::{Control, Host};
 use crate::ui::theme;
-use iced::advanced::Shell;
 use iced::widget::canvas::{Frame, Geometry, Path, Stroke, Text};
-use iced::{Element, Event, Length, Point, Rectangle, Renderer, Size, Theme, alignment};
+use iced::{Element, Length, Point, Rectangle, Renderer, Size, Theme, alignment};
 
 /// Deepest gain reduction the history strip shows, dB.
 pub const HISTORY_RANGE_DB: f32 = 24.0;
@@ -64,23 +63,9 @@ impl Transfer<'_> {
 impl<Message> Control<Message> for Transfer<'_> {
     type State = ();
 
-    fn update(
-        &self,
-        _: &mut (),
-        _: &Event,
-        _: Rectangle,
-        _: iced::mouse::Cursor,
-        _: &mut Shell<'_, Message>,
-    ) {
-    }
-
     fn draw(&self, _: &(), renderer: &Renderer, _: &Theme, bounds: Rectangle) -> Vec<Geometry> {
         let size = bounds.size();
-        let mut f = Frame::new(renderer, size);
-        f.fill(
-            &Path::rounded_rectangle(Point::ORIGIN, size, 3.0.into()),
-            theme::WELL_BG,
-        );
+        let mut f = well(renderer, size);
         let area = Rectangle {
             x: MARGIN_L,
             y: 4.0,
@@ -245,23 +230,9 @@ impl History<'_> {
 impl<Message> Control<Message> for History<'_> {
     type State = ();
 
-    fn update(
-        &self,
-        _: &mut (),
-        _: &Event,
-        _: Rectangle,
-        _: iced::mouse::Cursor,
-        _: &mut Shell<'_, Message>,
-    ) {
-    }
-
     fn draw(&self, _: &(), renderer: &Renderer, _: &Theme, bounds: Rectangle) -> Vec<Geometry> {
         let size = bounds.size();
-        let mut f = Frame::new(renderer, size);
-        f.fill(
-            &Path::rounded_rectangle(Point::ORIGIN, size, 3.0.into()),
-            theme::WELL_BG,
-        );
+        let mut f = well(renderer, size);
         let left = MARGIN_L;
         let w = (size.width - left - 2.0).max(1.0);
         let h = size.height - 2.0;
@@ -309,4 +280,14 @@ impl<'a, Message: 'a> From<History<'a>> for Element<'a, Message> {
         let h = Length::Fixed(hi.height);
         Host::new(hi, Length::Fill, h).into()
     }
+}
+
+/// A frame of `size` with the editors' rounded dark background.
+fn well(renderer: &Renderer, size: Size) -> Frame {
+    let mut f = Frame::new(renderer, size);
+    f.fill(
+        &Path::rounded_rectangle(Point::ORIGIN, size, 3.0.into()),
+        theme::WELL_BG,
+    );
+    f
 }

@@ -17,15 +17,17 @@ pub(crate) trait Control<Message> {
     /// Per-instance UI state kept in the widget tree (drag anchors, caches).
     type State: Default + 'static;
 
-    /// Handles one event; publishes messages and captures the event through `shell`.
+    /// Handles one event; publishes messages and captures the event through `shell` (a
+    /// display-only control ignores events).
     fn update(
         &self,
-        state: &mut Self::State,
-        event: &Event,
-        bounds: Rectangle,
-        cursor: mouse::Cursor,
-        shell: &mut Shell<'_, Message>,
-    );
+        _state: &mut Self::State,
+        _event: &Event,
+        _bounds: Rectangle,
+        _cursor: mouse::Cursor,
+        _shell: &mut Shell<'_, Message>,
+    ) {
+    }
 
     /// Draws the control in local coordinates (the origin is the top-left of `bounds`).
     fn draw(
