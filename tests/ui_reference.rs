@@ -177,8 +177,18 @@ fn adding_a_reference_decodes_it_and_loads_it_into_the_engine() {
     let audio = set.expect("the engine got the reference's audio");
     assert_eq!(audio.sample_rate, app.project().sample_rate);
     assert_eq!(audio.frames, 6 * 48_000);
+    // A panel narrower than the wide layout shows one section at a time: open the readouts.
+    if ui(&app).find(selector::id("section-readouts")).is_ok() {
+        let _ = app.update(Message::Reference(reference::Message::Section(
+            reference::Section::Readouts,
+        )));
+    }
     let mut ui = ui(&app);
     assert!(ui.find(selector::id("reference-readouts")).is_ok());
+    assert!(
+        ui.find("Integrated").is_ok(),
+        "the readouts table is filled in"
+    );
     assert!(ui.find("mix figure current").is_ok());
 }
 
