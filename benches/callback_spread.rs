@@ -25,34 +25,15 @@
 
 #[path = "../tests/support/synth_project.rs"]
 mod synth;
+#[path = "support/thread_cpu.rs"]
+mod thread_cpu;
 
 use std::time::Duration;
 use stemmix::engine::device::ResampleStage;
 use stemmix::engine::handle::EngineHandle;
 use stemmix::engine::slot::Render;
 use stemmix::project::Detector;
-
-/// CPU time consumed by the calling thread.
-#[cfg(target_os = "linux")]
-fn thread_cpu() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid timespec for the call to fill.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn thread_cpu() -> Duration {
-    Duration::ZERO
-}
-
-fn percentile(sorted: &[Duration], q: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * q).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
+use thread_cpu::{percentile, thread_cpu};
 
 fn us(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6

@@ -18,6 +18,8 @@
 
 #[path = "../tests/support/synth_project.rs"]
 mod synth;
+#[path = "support/thread_cpu.rs"]
+mod thread_cpu;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -27,6 +29,7 @@ use stemmix::engine::handle::EngineHandle;
 use stemmix::engine::slot::Render;
 use stemmix::project::TrackId;
 use synth::Rng;
+use thread_cpu::{percentile, thread_cpu};
 
 const RATE: u32 = 48_000;
 
@@ -41,23 +44,6 @@ fn handle(tracks: usize, max_block: usize) -> (EngineHandle, Vec<TrackId>) {
     (h, ids)
 }
 
-/// CPU time consumed by the calling thread.
-#[cfg(target_os = "linux")]
-fn thread_cpu() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid timespec for the call to fill.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn thread_cpu() -> Duration {
-    Duration::ZERO
-}
-
 /// Puts the calling thread at real-time priority (SCHED_FIFO); false if not permitted.
 #[cfg(target_os = "linux")]
 fn realtime_priority() -> bool {
@@ -69,11 +55,6 @@ fn realtime_priority() -> bool {
 #[cfg(not(target_os = "linux"))]
 fn realtime_priority() -> bool {
     false
-}
-
-fn percentile(sorted: &[Duration], q: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * q).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
 }
 
 fn cpu_per_block(tracks: usize, frames: usize, blocks: usize) {
