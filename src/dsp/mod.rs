@@ -18,7 +18,7 @@
 //! | [`smoother`] | [`Ramp`]: per-sample linear parameter ramps (gain, pan, send) |
 //! | [`pan`] | pan laws: [`mono_gains`] (0, −3, −4.5, −6 dB at the centre), [`stereo_gains`] (balance, width + position) |
 //! | [`biquad`] | RBJ cookbook designs, their analytic responses, a stereo f64 section |
-//! | [`eq`] | [`ChannelEq`]: six bands (HP, shelves, bells, LP), glided and crossfaded |
+//! | [`eq`] | [`ChannelEq`]: six bands (HP, shelves, bells, LP), glided and crossfaded; its band settings and safety bounds in `eq_params` |
 //! | [`eq_response`] | the EQ's analytic response, drawn by the GUI |
 //! | [`compressor`] | [`Compressor`]: feed-forward, stereo-linked, peak/RMS, soft knee; its static curve |
 //! | [`reverb`] | [`Reverb`]: 8-line FDN with pre-delay, diffusion, RT60 at 1 kHz, width |
@@ -48,6 +48,7 @@ pub mod compressor;
 pub mod db;
 pub mod denormal;
 pub mod eq;
+mod eq_params;
 pub mod eq_response;
 pub mod limiter;
 pub mod loudness;

@@ -171,12 +171,7 @@ impl AudioEngine {
         self.loudness = LoudnessMeter::new(rate, 2).ok();
         self.report_interval = (rate / REPORTS_PER_SECOND).max(1) as usize;
         self.until_report = self.report_interval;
-        self.state = PlayState::Stopped;
-        self.preroll_pending = true;
-        self.jump = None;
-        self.loop_enabled = false;
-        self.stop_after = None;
-        self.graph.seek(0, false);
+        self.reset_transport();
         self.master_levels = LevelMeter::new(2);
         old
     }
@@ -225,6 +220,17 @@ impl AudioEngine {
             return a + (heard + (b - a) * latency.div_ceil(b - a).max(1) - a) % (b - a);
         }
         heard
+    }
+
+    /// A stopped transport at the beginning, no loop, no pending jump: where a new graph or a
+    /// new project starts.
+    fn reset_transport(&mut self) {
+        self.state = PlayState::Stopped;
+        self.preroll_pending = true;
+        self.jump = None;
+        self.loop_enabled = false;
+        self.stop_after = None;
+        self.graph.seek(0, false);
     }
 
     fn looping(&self) -> bool {
@@ -305,12 +311,7 @@ impl AudioEngine {
         }
         if replaces_graph {
             // A new project: start from a clean, stopped transport at its beginning.
-            self.state = PlayState::Stopped;
-            self.preroll_pending = true;
-            self.jump = None;
-            self.loop_enabled = false;
-            self.stop_after = None;
-            self.graph.seek(0, false);
+            self.reset_transport();
             if let Some(m) = &mut self.loudness {
                 m.reset();
             }

@@ -3,7 +3,9 @@
 //!
 //! Levels are in dB, pan is −1…+1, times are in seconds; the engine converts them once per change.
 
+use super::bounce::BounceSettings;
 use super::eq::EqSettings;
+use super::reference::{MatchSettings, RefId, Reference};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -428,118 +430,6 @@ pub enum StereoPanLaw {
     WidthPosition,
 }
 
-/// Identity of a reference within one session (not saved): survives edits, undo and
-/// reordering, so the engine plays the same reference whatever its position in the list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RefId(pub u64);
-
-static NEXT_REF_ID: AtomicU64 = AtomicU64::new(1);
-
-impl RefId {
-    /// A process-wide unique id.
-    pub fn fresh() -> RefId {
-        RefId(NEXT_REF_ID.fetch_add(1, Ordering::Relaxed))
-    }
-}
-
-impl Default for RefId {
-    fn default() -> Self {
-        RefId::fresh()
-    }
-}
-
-/// Where a reference's playhead comes from.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum RefMode {
-    /// Plays at the mix's playhead (an earlier version or a master of the same song).
-    Sync,
-    /// Its own playhead and loop region (a commercial song).
-    #[default]
-    Free,
-}
-
-/// A reference track to compare the mix against.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Reference {
-    /// Session identity; never written to the file.
-    #[serde(skip)]
-    pub id: RefId,
-    /// Display name (empty: the file's stem, see [`Reference::display_name`]).
-    pub name: String,
-    /// The reference's audio file (relative to the project file's folder when below it).
-    pub path: PathBuf,
-    /// Level offset in dB applied on top of loudness matching (alone when matching is off).
-    pub trim_db: f32,
-    /// Sync (the mix's playhead) or Free (its own).
-    pub mode: RefMode,
-    /// The reference's own loop region (Free mode), in seconds of the reference.
-    pub loop_region: Option<Region>,
-    /// Whether a Free reference loops over `loop_region`.
-    pub loop_enabled: bool,
-}
-
-impl Default for Reference {
-    fn default() -> Self {
-        Reference {
-            id: RefId::fresh(),
-            name: String::new(),
-            path: PathBuf::new(),
-            trim_db: 0.0,
-            mode: RefMode::default(),
-            loop_region: None,
-            loop_enabled: false,
-        }
-    }
-}
-
-impl Reference {
-    /// A default reference for a file, named after it.
-    pub fn for_path(path: PathBuf) -> Reference {
-        let name = file_stem(&path);
-        Reference {
-            name,
-            path,
-            ..Reference::default()
-        }
-    }
-
-    /// The name to show: `name`, or the file's stem when it is empty.
-    pub fn display_name(&self) -> String {
-        if self.name.is_empty() {
-            file_stem(&self.path)
-        } else {
-            self.name.clone()
-        }
-    }
-}
-
-fn file_stem(path: &std::path::Path) -> String {
-    path.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
-/// How references are loudness-matched to the mix.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct MatchSettings {
-    /// Play each reference at the gain that makes its integrated loudness equal the mix's
-    /// (plus its trim); off plays it at its trim alone.
-    pub enabled: bool,
-    /// Measure the mix and the references over their loop regions only.
-    pub loop_only: bool,
-}
-
-impl Default for MatchSettings {
-    fn default() -> Self {
-        MatchSettings {
-            enabled: true,
-            loop_only: false,
-        }
-    }
-}
-
 /// A span of time on the timeline.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -570,113 +460,9 @@ pub struct Marker {
     pub time_s: f64,
 }
 
-/// Sample format of a bounced file.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum BounceFormat {
-    /// 16-bit integer, TPDF-dithered.
-    Int16,
-    /// 24-bit integer, TPDF-dithered.
-    #[default]
-    Int24,
-    /// 32-bit float.
-    Float32,
-}
-
-/// The part of the timeline a bounce renders.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub enum BounceSpan {
-    /// The whole song.
-    #[default]
-    All,
-    /// The loop region.
-    Loop,
-    /// From `start_s` to `end_s` seconds.
-    Span {
-        /// Start in seconds.
-        start_s: f64,
-        /// End in seconds.
-        end_s: f64,
-    },
-}
-
-/// Loudness normalisation of a bounce: off, one of the delivery presets, or custom values.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum LoudnessChoice {
-    /// As mixed.
-    #[default]
-    Off,
-    /// −14 LUFS, −1 dBTP (streaming services).
-    Streaming,
-    /// −16 LUFS, −1 dBTP.
-    Minus16,
-    /// −23 LUFS, −1 dBTP (EBU R128 broadcast).
-    EbuR128,
-    /// `custom_lufs` and `custom_ceiling_dbtp` of [`BounceSettings`].
-    Custom,
-}
-
-impl LoudnessChoice {
-    /// Target (LUFS) and true-peak ceiling (dBTP) of a preset; `None` for Off and Custom.
-    pub fn preset(self) -> Option<(f64, f32)> {
-        match self {
-            LoudnessChoice::Streaming => Some((-14.0, -1.0)),
-            LoudnessChoice::Minus16 => Some((-16.0, -1.0)),
-            LoudnessChoice::EbuR128 => Some((-23.0, -1.0)),
-            LoudnessChoice::Off | LoudnessChoice::Custom => None,
-        }
-    }
-}
-
-/// The choices of the bounce dialog, remembered per project. Paths are absolute in memory and
-/// relative to the project's folder on disk when below it, like stems.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct BounceSettings {
-    /// Sample format.
-    pub format: BounceFormat,
-    /// Sample rate of the file in Hz (`None`: the project's).
-    pub sample_rate: Option<u32>,
-    /// What to render.
-    pub range: BounceSpan,
-    /// Seconds rendered after the range (`None`: until the tail falls silent).
-    pub tail_s: Option<f64>,
-    /// Loudness normalisation.
-    pub loudness: LoudnessChoice,
-    /// Target of [`LoudnessChoice::Custom`] in LUFS.
-    pub custom_lufs: f64,
-    /// True-peak ceiling of [`LoudnessChoice::Custom`] in dBTP.
-    pub custom_ceiling_dbtp: f32,
-    /// The last mix file written.
-    pub output: Option<PathBuf>,
-    /// Whether one file per track is written too.
-    pub stems: bool,
-    /// The folder of the stems files.
-    pub stems_dir: Option<PathBuf>,
-    /// Stems with their share of the reverb (else dry, plus the reverb return as a file).
-    pub stems_wet: bool,
-}
-
-impl Default for BounceSettings {
-    fn default() -> Self {
-        BounceSettings {
-            format: BounceFormat::Int24,
-            sample_rate: None,
-            range: BounceSpan::All,
-            tail_s: None,
-            loudness: LoudnessChoice::Off,
-            custom_lufs: -14.0,
-            custom_ceiling_dbtp: -1.0,
-            output: None,
-            stems: false,
-            stems_dir: None,
-            stems_wet: false,
-        }
-    }
-}
-
-impl BounceSettings {
-    /// Whether these are the defaults (then they are not written to the file).
-    pub fn is_default(&self) -> bool {
-        *self == BounceSettings::default()
-    }
+/// The file name without its extension: the default name of a track or reference.
+pub(super) fn file_stem(path: &std::path::Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }

@@ -278,3 +278,15 @@ pub fn toggle<'a, M: Clone + 'a>(
         tooltip_text,
     )
 }
+
+/// The reverb send's tap switch: lit and labelled PRE when the send taps before the fader,
+/// POST after it.
+pub fn send_tap_toggle<'a, M: Clone + 'a>(
+    pre: bool,
+    message: M,
+    id: String,
+    tooltip_text: &'a str,
+) -> Element<'a, M> {
+    let label = if pre { "PRE" } else { "POST" };
+    toggle(label, pre, theme::ACCENT, message, id, tooltip_text)
+}

@@ -241,18 +241,19 @@ impl App {
             self.tick_references();
         }
         for (path, result) in finished {
-            let p = &self.doc.project;
+            let ids: Vec<TrackId> = self
+                .doc
+                .project
+                .tracks
+                .iter()
+                .filter(|t| t.source == path)
+                .map(|t| t.id)
+                .collect();
             match result {
                 Ok(warnings) => {
                     for w in warnings {
                         self.notices.warn(w);
                     }
-                    let ids: Vec<TrackId> = p
-                        .tracks
-                        .iter()
-                        .filter(|t| t.source == path)
-                        .map(|t| t.id)
-                        .collect();
                     let stems = &self.stems;
                     for id in ids {
                         self.link
@@ -260,12 +261,6 @@ impl App {
                     }
                 }
                 Err(reason) => {
-                    let ids: Vec<TrackId> = p
-                        .tracks
-                        .iter()
-                        .filter(|t| t.source == path)
-                        .map(|t| t.id)
-                        .collect();
                     if !ids.is_empty() {
                         self.notices.warn(format!(
                             "{reason}. The track is offline; its settings are kept."

@@ -4,6 +4,7 @@
 use super::{Editor, Message, divider, knob, section, small_toggle, titled};
 use crate::project::{Color, StereoPanLaw, Track, TrackId};
 use crate::ui::context::Context;
+use crate::ui::controls;
 use crate::ui::edit::{Choice, Toggle};
 use crate::ui::files::StemState;
 use crate::ui::params::{Param, TrackField};
@@ -120,18 +121,14 @@ impl Editor {
             .push(knob(cx, Param::Track(id, TrackField::Send), 28.0, color))
             .push(titled(
                 "Send tap",
-                small_toggle(
-                    if t.reverb_send_pre_fader {
-                        "PRE"
-                    } else {
-                        "POST"
-                    },
+                container(controls::send_tap_toggle(
                     t.reverb_send_pre_fader,
-                    theme::ACCENT,
                     Message::Toggle(Toggle::SendPre(id)),
                     format!("t{}-editor-pre", id.0),
                     "Send before (PRE) or after (POST) the fader",
-                ),
+                ))
+                .width(48)
+                .into(),
             ));
         let input = input.spacing(10).align_y(Alignment::Start);
 

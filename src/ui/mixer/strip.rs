@@ -212,14 +212,8 @@ impl Mixer {
         let knobs = row![
             column![
                 knob(cx, Param::Track(id, TrackField::Send), color),
-                container(controls::toggle(
-                    if t.reverb_send_pre_fader {
-                        "PRE"
-                    } else {
-                        "POST"
-                    },
+                container(controls::send_tap_toggle(
                     t.reverb_send_pre_fader,
-                    theme::ACCENT,
                     Message::Toggle(Toggle::SendPre(id)),
                     key("pre"),
                     "Reverb send taps before the fader (PRE) or after it (POST)"

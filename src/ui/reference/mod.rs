@@ -5,8 +5,8 @@
 //! - [`measure`]: the mix's and the references' measurements (background renders) and the
 //!   match gains;
 //! - [`sync`]: what the engine has loaded of the references;
-//! - `view`, `readouts`, `spectrum`: the list, the A/B and monitor controls, the readouts
-//!   table and the tonal-balance view.
+//! - `view`, `list`, `readouts`, `spectrum`: the A/B and monitor controls, the list of
+//!   references, the readouts table and the tonal-balance view.
 //!
 //! Reference edits (add, remove, reorder, rename, mode, trim, loop, locate, matching) are
 //! [`Edit`]s with their undo steps like any other. What is heard (mix or a reference), the
@@ -14,6 +14,7 @@
 //! part of the mix). References are decoded by the app's stem library, with the stems' code.
 
 pub mod blind;
+mod list;
 pub mod measure;
 mod readouts;
 mod spectrum;

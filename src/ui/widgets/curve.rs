@@ -107,17 +107,7 @@ impl<Message> Curve<'_, Message> {
         self
     }
 
-    /// Width.
-    pub fn width(mut self, width: impl Into<Length>) -> Self {
-        self.width = width.into();
-        self
-    }
-
-    /// Height.
-    pub fn height(mut self, height: impl Into<Length>) -> Self {
-        self.height = height.into();
-        self
-    }
+    size_setters!("Width.", "Height.");
 
     fn key(&self) -> u64 {
         let c = self.color;

@@ -158,24 +158,11 @@ pub fn fader<'a, Message>(db: f32, on_change: impl Fn(f32) -> Message + 'a) -> F
 }
 
 impl<'a, Message> Fader<'a, Message> {
-    /// Message sent once when a gesture that changed the level ends (mouse release, or after
-    /// each wheel notch): record one undo step per gesture.
-    pub fn on_release(mut self, message: Message) -> Self {
-        self.messages.on_release = Some(message);
-        self
-    }
-
-    /// Message sent on a double-click instead of `on_change(0.0)` + `on_release`.
-    pub fn on_reset(mut self, message: Message) -> Self {
-        self.messages.on_reset = Some(message);
-        self
-    }
-
-    /// Message sent when the value box under the fader is clicked (to type a value).
-    pub fn on_value_click(mut self, message: Message) -> Self {
-        self.on_value_click = Some(message);
-        self
-    }
+    gesture_setters!(
+        "Message sent once when a gesture that changed the level ends (mouse release, or after each wheel notch): record one undo step per gesture.",
+        "Message sent on a double-click instead of `on_change(0.0)` + `on_release`.",
+        "Message sent when the value box under the fader is clicked (to type a value)."
+    );
 
     /// Colour of the level fill and the cap's line (the track colour).
     pub fn color(mut self, color: Color) -> Self {
@@ -183,17 +170,7 @@ impl<'a, Message> Fader<'a, Message> {
         self
     }
 
-    /// Width (56 px by default).
-    pub fn width(mut self, width: impl Into<Length>) -> Self {
-        self.width = width.into();
-        self
-    }
-
-    /// Height (fills by default).
-    pub fn height(mut self, height: impl Into<Length>) -> Self {
-        self.height = height.into();
-        self
-    }
+    size_setters!("Width (56 px by default).", "Height (fills by default).");
 }
 
 /// Where things are inside the fader's bounds.

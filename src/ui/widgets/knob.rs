@@ -185,24 +185,11 @@ impl<'a, Message> Knob<'a, Message> {
         self
     }
 
-    /// Message sent once when a gesture that changed the value ends (mouse release, or after
-    /// each wheel notch).
-    pub fn on_release(mut self, message: Message) -> Self {
-        self.messages.on_release = Some(message);
-        self
-    }
-
-    /// Message sent on a double-click instead of `on_change(default)` + `on_release`.
-    pub fn on_reset(mut self, message: Message) -> Self {
-        self.messages.on_reset = Some(message);
-        self
-    }
-
-    /// Message sent when the value label under the dial is clicked (to type a value).
-    pub fn on_value_click(mut self, message: Message) -> Self {
-        self.on_value_click = Some(message);
-        self
-    }
+    gesture_setters!(
+        "Message sent once when a gesture that changed the value ends (mouse release, or after each wheel notch).",
+        "Message sent on a double-click instead of `on_change(default)` + `on_release`.",
+        "Message sent when the value label under the dial is clicked (to type a value)."
+    );
 
     /// How the value is written under the knob (e.g. [`format::hz`]).
     pub fn format(mut self, format: impl Fn(f32) -> String + 'a) -> Self {

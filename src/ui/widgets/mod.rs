@@ -12,6 +12,48 @@
 //! exactly one `on_release` when a gesture that changed something ends, so the app records one
 //! undo step per gesture.
 
+/// Writes a widget's `width` and `height` builder setters (its `width` and `height` fields are
+/// [`iced::Length`]s), with the doc line of each.
+macro_rules! size_setters {
+    ($width_doc:literal, $height_doc:literal) => {
+        #[doc = $width_doc]
+        pub fn width(mut self, width: impl Into<iced::Length>) -> Self {
+            self.width = width.into();
+            self
+        }
+
+        #[doc = $height_doc]
+        pub fn height(mut self, height: impl Into<iced::Length>) -> Self {
+            self.height = height.into();
+            self
+        }
+    };
+}
+
+/// Writes a value control's `on_release`, `on_reset` and `on_value_click` setters (its
+/// `messages` are a `gesture::Messages`), with the doc line of each.
+macro_rules! gesture_setters {
+    ($release_doc:literal, $reset_doc:literal, $value_click_doc:literal) => {
+        #[doc = $release_doc]
+        pub fn on_release(mut self, message: Message) -> Self {
+            self.messages.on_release = Some(message);
+            self
+        }
+
+        #[doc = $reset_doc]
+        pub fn on_reset(mut self, message: Message) -> Self {
+            self.messages.on_reset = Some(message);
+            self
+        }
+
+        #[doc = $value_click_doc]
+        pub fn on_value_click(mut self, message: Message) -> Self {
+            self.on_value_click = Some(message);
+            self
+        }
+    };
+}
+
 pub mod comp_editor;
 pub mod curve;
 pub mod eq_editor;

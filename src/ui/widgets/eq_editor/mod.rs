@@ -187,17 +187,7 @@ impl<'a, Message> EqEditor<'a, Message> {
         self
     }
 
-    /// Width.
-    pub fn width(mut self, w: impl Into<Length>) -> Self {
-        self.width = w.into();
-        self
-    }
-
-    /// Height.
-    pub fn height(mut self, h: impl Into<Length>) -> Self {
-        self.height = h.into();
-        self
-    }
+    size_setters!("Width.", "Height.");
 
     fn node_at(&self, p: Point, area: Rectangle) -> Option<usize> {
         // Enabled nodes win over disabled ones beneath them; then the nearest.

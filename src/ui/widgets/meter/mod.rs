@@ -230,17 +230,7 @@ impl<Message> Meter<Message> {
         self
     }
 
-    /// Width.
-    pub fn width(mut self, width: impl Into<Length>) -> Self {
-        self.width = width.into();
-        self
-    }
-
-    /// Height.
-    pub fn height(mut self, height: impl Into<Length>) -> Self {
-        self.height = height.into();
-        self
-    }
+    size_setters!("Width.", "Height.");
 
     /// Width of the bars (the rest is the scale).
     fn bars_w(&self, size: Size) -> f32 {

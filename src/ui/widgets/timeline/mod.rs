@@ -276,17 +276,10 @@ impl<'a, Message> Timeline<'a, Message> {
         self
     }
 
-    /// Width (fills by default).
-    pub fn width(mut self, width: impl Into<Length>) -> Self {
-        self.width = width.into();
-        self
-    }
-
-    /// Height ([`RULER_H`] for the ruler, 64 px for lanes by default).
-    pub fn height(mut self, height: impl Into<Length>) -> Self {
-        self.height = height.into();
-        self
-    }
+    size_setters!(
+        "Width (fills by default).",
+        "Height ([`RULER_H`] for the ruler, 64 px for lanes by default)."
+    );
 
     /// The frame under local pixel `x`, as an index.
     fn frame(&self, x: f32) -> u64 {
