@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod analysis_job;
 pub mod bounce;
 mod bounce_guard;
+mod bounce_options;
 mod bounce_target;
 pub mod bus;
 pub mod command;
