@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# GUI cost under Xvfb with the software renderer (tiny-skia): start-up time to a drawn window,
-# then the GUI process's CPU use while idle and while playing the example project.
+# GUI cost under Xvfb with the renderer a user gets by default (the window picks tiny-skia when
+# there is no GPU; ICED_BACKEND=wgpu or tiny-skia in the environment forces one): start-up time
+# to a drawn window, then the GUI process's CPU use while idle, while playing the example
+# project, after stopping, and idle with the keyboard in a text field (its caret blinking).
 #
 #   cargo build --release && benches/gui-cpu.sh [SECONDS]
+#
+# The text field is the selected track's name in the editor, clicked at FOCUS_AT (default
+# "1220 405", where it is on the 1600×1000 screen used here).
 #
 # Needs xvfb-run, xdotool and ImageMagick. CPU is read from /proc/PID/stat (utime + stime of
 # every thread of the process, the audio clock included) over SECONDS (default 8).
@@ -25,7 +30,7 @@ xvfb-run -a -s "-screen 0 1600x1000x24" bash -c '
     hz=$(getconf CLK_TCK)
     shot="$HOME_DIR/shot.png"
     start=$(date +%s%N)
-    STEMMIX_HOME="$HOME_DIR" STEMMIX_FRAME_STATS=1 ICED_BACKEND=tiny-skia "$BIN" "$PROJECT" >"$HOME_DIR/app.log" 2>&1 &
+    STEMMIX_HOME="$HOME_DIR" STEMMIX_FRAME_STATS=1 "$BIN" "$PROJECT" >"$HOME_DIR/app.log" 2>&1 &
     pid=$!
     while :; do
         sleep 0.05
@@ -61,7 +66,13 @@ xvfb-run -a -s "-screen 0 1600x1000x24" bash -c '
     xdotool key space
     sleep 3
     echo "idle after stop: $(measure)"
+    # The track name box: a click puts the caret in it.
+    xdotool mousemove --window "$win" ${FOCUS_AT:-1220 405} click 1
+    sleep 1
+    echo "text field focused (caret blinking): $(measure)"
+    [ -n "${OUT_SHOT:-}" ] && import -window "$win" "${OUT_SHOT%.png}-focus.png" 2>/dev/null
     kill $pid
+    grep "^renderer:" "$HOME_DIR/app.log" || echo "renderer: not reported by this build"
     echo "display ticks while playing (from the app):"
     grep "^frames:" "$HOME_DIR/app.log" | sed "s/^/    /"
 '

@@ -73,6 +73,10 @@ fn load_project(path: &std::path::Path) -> Result<crate::project::Project, CliEr
 
 /// Parses the arguments, runs the command and turns errors into one `error: …` line.
 pub fn main() -> ExitCode {
+    // The window's graphics-adapter probe runs as this executable (see `ui::renderer`).
+    if let Some(code) = crate::ui::renderer::run_probe_if_asked() {
+        return code;
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -50,6 +50,7 @@ pub mod notices;
 pub mod params;
 pub mod recent;
 pub mod reference;
+pub mod renderer;
 pub mod theme;
 pub mod timeline;
 pub mod transport;
@@ -109,17 +110,23 @@ fn install_crash_handlers(dirs: Option<AppDirs>, crash: Arc<Mutex<CrashState>>) 
     });
 }
 
-/// The renderer the window uses unless the user names one in `ICED_BACKEND`: iced's software
-/// renderer, the one every test, golden image and screenshot checks. (With iced's default
-/// choice, wgpu on Mesa's lavapipe under Xvfb, text and buttons draw but most canvas widgets —
-/// faders, meters, waveforms — do not; `ICED_BACKEND=wgpu` still selects it.)
-const DEFAULT_RENDERER: &str = "tiny-skia";
-
+/// Sets `ICED_BACKEND` to the renderer [`renderer::decide`] picks, unless the user set it.
+/// With `STEMMIX_FRAME_STATS` set, prints the choice and its reason on stderr.
 fn choose_renderer() {
-    if std::env::var_os("ICED_BACKEND").is_none() {
+    let env = std::env::var(renderer::BACKEND_ENV).ok();
+    let choice = renderer::decide(env.as_deref(), renderer::probe);
+    if let Some(backend) = choice.backend {
         // SAFETY: `run` calls this first, before the process starts any other thread (crash
-        // handlers, engine, thread pools), so nothing reads the environment concurrently.
-        unsafe { std::env::set_var("ICED_BACKEND", DEFAULT_RENDERER) };
+        // handlers, engine, thread pools), so nothing reads the environment concurrently; the
+        // adapter probe runs in a child process and leaves no thread here.
+        unsafe { std::env::set_var(renderer::BACKEND_ENV, backend) };
+    }
+    if std::env::var_os("STEMMIX_FRAME_STATS").is_some() {
+        eprintln!(
+            "renderer: {} ({})",
+            std::env::var(renderer::BACKEND_ENV).unwrap_or_default(),
+            choice.reason
+        );
     }
 }
 

@@ -5,6 +5,7 @@ use super::{LANES_ID, MARKER_NAME_ID, Message, Timeline};
 use crate::ui::context::{Context, LANE_HEADER_W as HEADER_W, Selection};
 use crate::ui::files::StemState;
 use crate::ui::theme;
+use crate::ui::widgets::cache::KeyedCache;
 use crate::ui::widgets::timeline::{AMPLITUDE_STEP, RULER_H};
 use crate::ui::widgets::{self as w};
 use iced::widget::{
@@ -309,9 +310,12 @@ impl Timeline {
         container(
             stack![
                 body,
-                canvas(PlayheadOverlay { x: playhead })
-                    .width(Fill)
-                    .height(Fill),
+                canvas(PlayheadOverlay {
+                    x: playhead,
+                    moving: cx.engine.playing,
+                })
+                .width(Fill)
+                .height(Fill),
             ]
             // Clipped, the overlay's layer covers the timeline only; unclipped it would span the
             // window and every region repainted anywhere (meters, clock) would pass through it.
@@ -328,24 +332,12 @@ impl Timeline {
 struct PlayheadOverlay {
     /// x from the left of the timeline (lane headers included), if visible.
     x: Option<f32>,
+    /// Whether the transport runs (the line moves on most frames).
+    moving: bool,
 }
 
-impl canvas::Program<Message> for PlayheadOverlay {
-    type State = ();
-
-    fn draw(
-        &self,
-        _state: &(),
-        renderer: &iced::Renderer,
-        _theme: &iced::Theme,
-        bounds: iced::Rectangle,
-        _cursor: iced::mouse::Cursor,
-    ) -> Vec<canvas::Geometry> {
-        let Some(x) = self.x else {
-            return Vec::new();
-        };
-        let mut f = canvas::Frame::new(renderer, bounds.size());
-        let h = bounds.height;
+impl PlayheadOverlay {
+    fn paint(f: &mut canvas::Frame, x: f32, h: f32) {
         // The renderer repaints what moved from the bounds of its shapes, with no room for
         // anti-aliasing: an invisible margin makes the old line go away cleanly.
         f.fill_rectangle(
@@ -368,6 +360,37 @@ impl canvas::Program<Message> for PlayheadOverlay {
             }),
             theme::PLAYHEAD,
         );
-        vec![f.into_geometry()]
+    }
+}
+
+impl canvas::Program<Message> for PlayheadOverlay {
+    /// The line while it stands still.
+    type State = KeyedCache<u32>;
+
+    fn draw(
+        &self,
+        state: &KeyedCache<u32>,
+        renderer: &iced::Renderer,
+        _theme: &iced::Theme,
+        bounds: iced::Rectangle,
+        _cursor: iced::mouse::Cursor,
+    ) -> Vec<canvas::Geometry> {
+        let Some(x) = self.x else {
+            return Vec::new();
+        };
+        let h = bounds.height;
+        if self.moving {
+            // Drawn afresh: the software renderer repaints a fresh shape within its own bounds
+            // (the 14-px column), but a changed cached layer over all of its frame.
+            let mut f = canvas::Frame::new(renderer, bounds.size());
+            Self::paint(&mut f, x, h);
+            vec![f.into_geometry()]
+        } else {
+            // Cached while stopped: a redraw for something else (a text field's caret) then
+            // repaints nothing here; a fresh shape would be repainted on every redraw.
+            vec![state.draw(renderer, bounds.size(), x.to_bits(), |f| {
+                Self::paint(f, x, h);
+            })]
+        }
     }
 }

@@ -4,7 +4,7 @@
 //! Both draw what they are given: the curve points come from the DSP's static curve, the dot
 //! and the history from the engine's feedback.
 
-use super::cache::fill_text;
+use super::cache::{KeyedCache, fill_text, hash_floats};
 use super::curve::{COMP_MIN_DB, comp_input_db};
 use super::host::{Control, Host};
 use crate::ui::theme;
@@ -61,11 +61,41 @@ impl Transfer<'_> {
 }
 
 impl<Message> Control<Message> for Transfer<'_> {
-    type State = ();
+    /// Drawn again only when what it shows changes.
+    type State = KeyedCache<u64>;
 
-    fn draw(&self, _: &(), renderer: &Renderer, _: &Theme, bounds: Rectangle) -> Vec<Geometry> {
+    fn draw(
+        &self,
+        state: &KeyedCache<u64>,
+        renderer: &Renderer,
+        _: &Theme,
+        bounds: Rectangle,
+    ) -> Vec<Geometry> {
         let size = bounds.size();
-        let mut f = well(renderer, size);
+        vec![
+            state.draw(
+                renderer,
+                size,
+                hash_floats(
+                    [
+                        self.threshold_db,
+                        self.knee_db,
+                        f32::from(u8::from(self.enabled)),
+                        self.dot.map_or(f32::NAN, |d| d.0),
+                        self.dot.map_or(f32::NAN, |d| d.1),
+                    ]
+                    .into_iter()
+                    .chain(self.out_db.iter().copied()),
+                ),
+                |f| self.paint(f, size),
+            ),
+        ]
+    }
+}
+
+impl Transfer<'_> {
+    fn paint(&self, f: &mut Frame, size: Size) {
+        well(f, size);
         let area = Rectangle {
             x: MARGIN_L,
             y: 4.0,
@@ -98,7 +128,7 @@ impl<Message> Control<Message> for Transfer<'_> {
         }
         for db in [-60.0f32, -36.0, -12.0, 0.0] {
             text(
-                &mut f,
+                f,
                 format!("{db:.0}"),
                 Point::new(
                     area.x - 3.0,
@@ -114,7 +144,7 @@ impl<Message> Control<Message> for Transfer<'_> {
                 alignment::Horizontal::Center
             };
             text(
-                &mut f,
+                f,
                 format!("{db:.0}"),
                 Point::new(x_of(db), area.y + area.height + MARGIN_B / 2.0),
                 align,
@@ -178,7 +208,6 @@ impl<Message> Control<Message> for Transfer<'_> {
                 Stroke::default().with_color(color).with_width(1.5),
             );
         }
-        vec![f.into_geometry()]
     }
 }
 
@@ -228,11 +257,29 @@ impl History<'_> {
 }
 
 impl<Message> Control<Message> for History<'_> {
-    type State = ();
+    /// Drawn again only when what it shows changes.
+    type State = KeyedCache<u64>;
 
-    fn draw(&self, _: &(), renderer: &Renderer, _: &Theme, bounds: Rectangle) -> Vec<Geometry> {
+    fn draw(
+        &self,
+        state: &KeyedCache<u64>,
+        renderer: &Renderer,
+        _: &Theme,
+        bounds: Rectangle,
+    ) -> Vec<Geometry> {
         let size = bounds.size();
-        let mut f = well(renderer, size);
+        vec![state.draw(
+            renderer,
+            size,
+            hash_floats(self.gr_db.iter().copied()),
+            |f| self.paint(f, size),
+        )]
+    }
+}
+
+impl History<'_> {
+    fn paint(&self, f: &mut Frame, size: Size) {
+        well(f, size);
         let left = MARGIN_L;
         let w = (size.width - left - 2.0).max(1.0);
         let h = size.height - 2.0;
@@ -248,7 +295,7 @@ impl<Message> Control<Message> for History<'_> {
         }
         for db in [0.0f32, 12.0, 24.0] {
             text(
-                &mut f,
+                f,
                 if db == 0.0 {
                     "0".into()
                 } else {
@@ -271,7 +318,6 @@ impl<Message> Control<Message> for History<'_> {
             });
             f.fill(&area, theme::fade(theme::GAIN_REDUCTION, 0.55));
         }
-        vec![f.into_geometry()]
     }
 }
 
@@ -282,12 +328,10 @@ impl<'a, Message: 'a> From<History<'a>> for Element<'a, Message> {
     }
 }
 
-/// A frame of `size` with the editors' rounded dark background.
-fn well(renderer: &Renderer, size: Size) -> Frame {
-    let mut f = Frame::new(renderer, size);
+/// Fills a frame of `size` with the editors' rounded dark background.
+fn well(f: &mut Frame, size: Size) {
     f.fill(
         &Path::rounded_rectangle(Point::ORIGIN, size, 3.0.into()),
         theme::WELL_BG,
     );
-    f
 }

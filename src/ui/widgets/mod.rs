@@ -65,7 +65,7 @@ pub mod splitter;
 pub mod timeline;
 pub mod wrap;
 
-mod cache;
+pub(crate) mod cache;
 mod gesture;
 mod host;
 

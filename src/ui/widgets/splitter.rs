@@ -5,11 +5,12 @@
 //! the app can add that to the size it had at the press; `on_release` follows once at the end
 //! of a drag that moved.
 
+use super::cache::KeyedCache;
 use super::host::{Control, Host};
 use crate::ui::theme;
 use iced::advanced::Shell;
 use iced::advanced::mouse::{Click, click};
-use iced::widget::canvas::{Frame, Geometry};
+use iced::widget::canvas::Geometry;
 use iced::{Element, Event, Length, Point, Rectangle, Renderer, Size, Theme, mouse};
 
 /// Thickness of a splitter bar.
@@ -73,6 +74,8 @@ pub(crate) struct State {
     drag: Option<(f32, bool)>,
     last_click: Option<Click>,
     hovered: bool,
+    /// The bar, redrawn only when it lights up or dims (or changes size).
+    cache: KeyedCache<bool>,
 }
 
 impl<Message: Clone> Control<Message> for Splitter<'_, Message> {
@@ -138,28 +141,29 @@ impl<Message: Clone> Control<Message> for Splitter<'_, Message> {
         _theme: &Theme,
         bounds: Rectangle,
     ) -> Vec<Geometry> {
-        let mut f = Frame::new(renderer, bounds.size());
         let active = state.hovered || state.drag.is_some();
         let color = if active { theme::ACCENT } else { theme::BORDER };
         // A thin line in the middle, and a grip of three dots at the centre.
         let (w, h) = (bounds.width, bounds.height);
-        match self.axis {
-            Axis::Horizontal => {
-                f.fill_rectangle(Point::new(0.0, h / 2.0 - 0.5), Size::new(w, 1.0), color);
-                for i in -1..=1 {
-                    let x = w / 2.0 + i as f32 * 6.0 - 1.5;
-                    f.fill_rectangle(Point::new(x, h / 2.0 - 1.5), Size::new(3.0, 3.0), color);
+        let bar = state
+            .cache
+            .draw(renderer, bounds.size(), active, |f| match self.axis {
+                Axis::Horizontal => {
+                    f.fill_rectangle(Point::new(0.0, h / 2.0 - 0.5), Size::new(w, 1.0), color);
+                    for i in -1..=1 {
+                        let x = w / 2.0 + i as f32 * 6.0 - 1.5;
+                        f.fill_rectangle(Point::new(x, h / 2.0 - 1.5), Size::new(3.0, 3.0), color);
+                    }
                 }
-            }
-            Axis::Vertical => {
-                f.fill_rectangle(Point::new(w / 2.0 - 0.5, 0.0), Size::new(1.0, h), color);
-                for i in -1..=1 {
-                    let y = h / 2.0 + i as f32 * 6.0 - 1.5;
-                    f.fill_rectangle(Point::new(w / 2.0 - 1.5, y), Size::new(3.0, 3.0), color);
+                Axis::Vertical => {
+                    f.fill_rectangle(Point::new(w / 2.0 - 0.5, 0.0), Size::new(1.0, h), color);
+                    for i in -1..=1 {
+                        let y = h / 2.0 + i as f32 * 6.0 - 1.5;
+                        f.fill_rectangle(Point::new(w / 2.0 - 1.5, y), Size::new(3.0, 3.0), color);
+                    }
                 }
-            }
-        }
-        vec![f.into_geometry()]
+            });
+        vec![bar]
     }
 
     fn interaction(

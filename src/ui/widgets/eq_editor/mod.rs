@@ -12,7 +12,7 @@
 
 mod draw;
 
-use super::cache::{KeyedCache, fill_text};
+use super::cache::{KeyedCache, fill_text, hash_floats};
 use super::curve::{EQ_MAX_HZ, EQ_MIN_HZ};
 use super::gesture::FINE;
 use super::host::{Control, Host};
@@ -189,6 +189,37 @@ impl<'a, Message> EqEditor<'a, Message> {
 
     size_setters!("Width.", "Height.");
 
+    /// Everything the plot layer (curves, nodes, readout) is drawn from, besides its size.
+    fn plot_key(&self, state: &State) -> u64 {
+        let color = |c: Color| c.into_rgba8().map(f32::from);
+        let nodes = self.nodes.iter().flat_map(|n| {
+            let flags = f32::from(u8::from(n.enabled) | (u8::from(n.has_gain) << 1));
+            [n.freq_hz, n.gain_db, n.q, flags, n.curve.len() as f32]
+                .into_iter()
+                .chain(color(n.color))
+                .chain(n.curve.iter().copied())
+        });
+        let hot = |i: Option<usize>| i.map_or(-1.0, |i| i as f32);
+        let values = [
+            f32::from(u8::from(self.enabled)),
+            hot(state.hover),
+            hot(state.drag.map(|d| d.node)),
+            self.curve.len() as f32,
+        ]
+        .into_iter()
+        .chain(color(self.color))
+        .chain(self.curve.iter().copied())
+        .chain(nodes);
+        // The readout's text (label and values) of whichever node it shows.
+        let text = state
+            .drag
+            .map(|d| d.node)
+            .or(state.hover)
+            .and_then(|i| self.nodes.get(i))
+            .map(|n| n.label.bytes().chain(n.readout.bytes()).map(f32::from));
+        hash_floats(values.chain(text.into_iter().flatten()))
+    }
+
     fn node_at(&self, p: Point, area: Rectangle) -> Option<usize> {
         // Enabled nodes win over disabled ones beneath them; then the nearest.
         self.nodes
@@ -208,6 +239,11 @@ impl<'a, Message> EqEditor<'a, Message> {
 #[derive(Default)]
 pub(crate) struct State {
     grid: KeyedCache<(u32, u32)>,
+    /// The live spectrum, redrawn when it changes.
+    spectrum: KeyedCache<u64>,
+    /// Curves, nodes and the readout, redrawn when a band, the hover or the drag changes: a
+    /// redraw for something else elsewhere (a caret, a meter) repaints nothing here.
+    plot: KeyedCache<u64>,
     modifiers: Modifiers,
     last_click: Option<Click>,
     hover: Option<usize>,
@@ -400,69 +436,75 @@ impl<Message> Control<Message> for EqEditor<'_, Message> {
             (size.width.to_bits(), size.height.to_bits()),
             |f| draw_grid(f, size, area),
         );
-        let mut f = Frame::new(renderer, size);
+        let mut layers = vec![grid];
         if let Some((level, peak)) = self.spectrum {
-            draw_spectrum(&mut f, area, level, peak);
+            let key = hash_floats(level.iter().chain(peak).copied());
+            layers.push(state.spectrum.draw(renderer, size, key, |f| {
+                draw_spectrum(f, area, level, peak);
+            }));
         }
-        let zero = y_of(0.0, area);
-        for (i, n) in self.nodes.iter().enumerate() {
-            if !n.enabled || n.curve.len() < 2 {
-                continue;
-            }
-            let hot = state.hover == Some(i) || state.drag.is_some_and(|d| d.node == i);
-            let line = curve_path(n.curve, area);
-            let fill = Path::new(|p| {
-                p.move_to(Point::new(area.x, zero));
-                points(n.curve, area).for_each(|q| p.line_to(q));
-                p.line_to(Point::new(area.x + area.width, zero));
-                p.close();
-            });
-            f.fill(&fill, theme::fade(n.color, if hot { 0.22 } else { 0.10 }));
-            f.stroke(
-                &line,
-                Stroke::default()
-                    .with_color(theme::fade(n.color, 0.7))
-                    .with_width(1.0),
-            );
-        }
-        if self.curve.len() >= 2 {
-            let c = if self.enabled {
-                self.color
-            } else {
-                theme::TEXT_DIM
-            };
-            f.stroke(
-                &curve_path(self.curve, area),
-                Stroke::default().with_color(c).with_width(2.0),
-            );
-        }
-        for (i, n) in self.nodes.iter().enumerate() {
-            let c = Point::new(x_of(n.freq_hz, area), y_of(n.gain_db, area));
-            let hot = state.hover == Some(i) || state.drag.is_some_and(|d| d.node == i);
-            let r = if hot { 7.0 } else { 5.5 };
-            if n.enabled {
-                f.fill(&Path::circle(c, r), n.color);
+        let plot = state.plot.draw(renderer, size, self.plot_key(state), |f| {
+            let zero = y_of(0.0, area);
+            for (i, n) in self.nodes.iter().enumerate() {
+                if !n.enabled || n.curve.len() < 2 {
+                    continue;
+                }
+                let hot = state.hover == Some(i) || state.drag.is_some_and(|d| d.node == i);
+                let line = curve_path(n.curve, area);
+                let fill = Path::new(|p| {
+                    p.move_to(Point::new(area.x, zero));
+                    points(n.curve, area).for_each(|q| p.line_to(q));
+                    p.line_to(Point::new(area.x + area.width, zero));
+                    p.close();
+                });
+                f.fill(&fill, theme::fade(n.color, if hot { 0.22 } else { 0.10 }));
                 f.stroke(
-                    &Path::circle(c, r),
-                    Stroke::default().with_color(theme::WELL_BG).with_width(1.5),
-                );
-            } else {
-                // Off: a hollow grey ring.
-                f.fill(&Path::circle(c, r), theme::WELL_BG);
-                f.stroke(
-                    &Path::circle(c, r),
+                    &line,
                     Stroke::default()
-                        .with_color(theme::TEXT_DIM)
-                        .with_width(1.5),
+                        .with_color(theme::fade(n.color, 0.7))
+                        .with_width(1.0),
                 );
             }
-        }
-        if let Some(i) = state.drag.map(|d| d.node).or(state.hover)
-            && let Some(n) = self.nodes.get(i)
-        {
-            draw_readout(&mut f, area, n);
-        }
-        vec![grid, f.into_geometry()]
+            if self.curve.len() >= 2 {
+                let c = if self.enabled {
+                    self.color
+                } else {
+                    theme::TEXT_DIM
+                };
+                f.stroke(
+                    &curve_path(self.curve, area),
+                    Stroke::default().with_color(c).with_width(2.0),
+                );
+            }
+            for (i, n) in self.nodes.iter().enumerate() {
+                let c = Point::new(x_of(n.freq_hz, area), y_of(n.gain_db, area));
+                let hot = state.hover == Some(i) || state.drag.is_some_and(|d| d.node == i);
+                let r = if hot { 7.0 } else { 5.5 };
+                if n.enabled {
+                    f.fill(&Path::circle(c, r), n.color);
+                    f.stroke(
+                        &Path::circle(c, r),
+                        Stroke::default().with_color(theme::WELL_BG).with_width(1.5),
+                    );
+                } else {
+                    // Off: a hollow grey ring.
+                    f.fill(&Path::circle(c, r), theme::WELL_BG);
+                    f.stroke(
+                        &Path::circle(c, r),
+                        Stroke::default()
+                            .with_color(theme::TEXT_DIM)
+                            .with_width(1.5),
+                    );
+                }
+            }
+            if let Some(i) = state.drag.map(|d| d.node).or(state.hover)
+                && let Some(n) = self.nodes.get(i)
+            {
+                draw_readout(f, area, n);
+            }
+        });
+        layers.push(plot);
+        layers
     }
 
     fn interaction(
