@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use stemmix::engine::bounce::{self, BounceError, BounceOptions, BounceRange, Tail};
 use stemmix::engine::stems::ProjectStems;
-use stemmix::media::WavFormat;
+use stemmix::media::{StemCache, StemLoad, WavFormat};
 use stemmix::project::{self, Project, Track};
 
 /// Deterministic pseudo-noise in −amp…amp.
@@ -456,4 +456,73 @@ fn normalize_reaches_the_target_loudness_under_the_true_peak_ceiling() {
         );
         assert!((summary.integrated_lufs - report.integrated_lufs).abs() < 0.05);
     }
+}
+
+/// Bounces `p` with its stems loaded as `how` says.
+fn bounce_bytes(p: &Project, how: &StemLoad, out: &Path, opts: &BounceOptions) -> Vec<u8> {
+    let stems = ProjectStems::load_with(p, how, &|_, _| {});
+    let offline: Vec<String> = stems.offline.iter().map(|e| e.1.to_string()).collect();
+    assert!(offline.is_empty(), "offline stems: {offline:?}");
+    for t in &p.tracks {
+        let mapped = stems.get(t).is_some_and(|s| s.is_mapped());
+        assert_eq!(mapped, how.mapped, "{}", t.name);
+    }
+    bounce::bounce(
+        p,
+        &|t| stems.get(t),
+        out,
+        opts,
+        &mut |_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    std::fs::read(out).unwrap()
+}
+
+#[test]
+fn stems_read_from_the_cache_bounce_byte_identical_to_stems_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    // Several seconds, so the render releases pages behind itself as it goes (every second);
+    // one stem at 44.1 kHz (resampled into the cache), one mono, lengths not page multiples.
+    let len = 48_000 * 5 + 123;
+    let mut p = project_with(
+        dir.path(),
+        &[
+            vec![noise(1, len, 0.3), noise(2, len, 0.3)],
+            vec![noise(3, len - 7_777, 0.3)],
+        ],
+    );
+    let resampled = dir.path().join("at44k.wav");
+    common::write_f32_wav(
+        &resampled,
+        44_100,
+        &[noise(4, 44_100 * 4, 0.3), noise(5, 44_100 * 4, 0.3)],
+    );
+    let mut t = Track::for_source(resampled);
+    t.pan = -0.4;
+    t.eq.peak1.enabled = true;
+    t.eq.peak1.gain_db = 6.0;
+    t.reverb_send_db = -12.0;
+    p.tracks.push(t);
+    p.tracks[0].compressor.enabled = true;
+    p.tracks[0].compressor.threshold_db = -20.0;
+    let opts = BounceOptions {
+        format: WavFormat::Int24,
+        tail: Tail::Auto,
+        ..BounceOptions::default()
+    };
+    let cache = StemCache::new(dir.path().join("cache"), u64::MAX);
+    let memory = bounce_bytes(&p, &StemLoad::in_memory(), &dir.path().join("m.wav"), &opts);
+    let how = StemLoad::streaming(Some(cache));
+    let cold = bounce_bytes(&p, &how, &dir.path().join("cold.wav"), &opts);
+    let warm = bounce_bytes(&p, &how, &dir.path().join("warm.wav"), &opts);
+    assert!(memory.len() > len * 6, "{} bytes", memory.len());
+    assert!(
+        memory == cold,
+        "cold cache bounce differs from the in-memory one"
+    );
+    assert!(
+        memory == warm,
+        "warm cache bounce differs from the in-memory one"
+    );
 }

@@ -84,11 +84,16 @@ fn reference_file(
     (path, a)
 }
 
-fn scaled(channels: &[Vec<f32>], db: f64) -> Vec<Vec<f32>> {
+fn scaled<C: AsRef<[f32]>>(channels: &[C], db: f64) -> Vec<Vec<f32>> {
     let g = 10f64.powf(db / 20.0);
     channels
         .iter()
-        .map(|c| c.iter().map(|&v| (f64::from(v) * g) as f32).collect())
+        .map(|c| {
+            c.as_ref()
+                .iter()
+                .map(|&v| (f64::from(v) * g) as f32)
+                .collect()
+        })
         .collect()
 }
 

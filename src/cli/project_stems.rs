@@ -1,8 +1,13 @@
 //! Opening a project for a command that renders it: the project file, its stems decoded with
 //! a progress line, and the policy for stems that cannot be read.
+//!
+//! The commands here render offline, so stems go through the decoded-stem cache
+//! ([`StemCache::from_env`]) and are read from it mapped, a page at a time: a warm cache decodes
+//! nothing, and memory does not grow with the songs' length.
 
 use super::{CliError, progress::ProgressLine};
 use crate::engine::stems::ProjectStems;
+use crate::media::{StemCache, StemLoad};
 use crate::project::Project;
 use std::path::Path;
 
@@ -32,14 +37,16 @@ pub fn load(path: &Path) -> Result<Project, CliError> {
     Ok(project)
 }
 
-/// Decodes `project`'s stems with a progress line, under the offline policy of [`open`].
+/// Opens `project`'s stems (from the cache, or decoded into it) with a progress line, under the
+/// offline policy of [`open`].
 pub fn decode(
     project: &Project,
     allow_offline: bool,
     verb: &str,
 ) -> Result<ProjectStems, CliError> {
     let mut line = ProgressLine::new();
-    let stems = ProjectStems::load(project, &|done, total| {
+    let how = StemLoad::streaming(StemCache::from_env());
+    let stems = ProjectStems::load_with(project, &how, &|done, total| {
         ProgressLine::global_draw(
             &format!("decoding stems {done}/{total}"),
             done as f32 / total.max(1) as f32,

@@ -305,6 +305,19 @@ impl MixGraph {
         }
     }
 
+    /// Lets the system drop the resident pages of mapped stems (see `StemAudio::release`) in
+    /// the source `frames`: an offline render that has read past them calls this so its memory
+    /// does not grow with the songs' length. Stems in memory are untouched; never on the audio
+    /// thread (it makes system calls).
+    pub fn release_stems(&self, frames: std::ops::Range<u64>) {
+        let at = |f: u64| usize::try_from(f).unwrap_or(usize::MAX);
+        for t in &self.tracks {
+            if let Some(stem) = t.stem() {
+                stem.release(at(frames.start)..at(frames.end));
+            }
+        }
+    }
+
     /// Renders the next block (`out_l.len()` frames, at most `max_block`) from the read
     /// position, and advances it. Serial: what the audio callback runs.
     pub fn process(&mut self, out_l: &mut [f32], out_r: &mut [f32]) {

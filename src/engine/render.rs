@@ -29,6 +29,9 @@ pub const PARALLEL_MIN_TRACKS: usize = 2;
 pub const TAIL_FLOOR_DBFS: f32 = -90.0;
 /// Longest automatic tail.
 pub const MAX_TAIL_S: f64 = 10.0;
+/// An offline render releases the mapped stems' pages it has read (`MixGraph::release_stems`)
+/// every this many seconds of source, up to this far behind the read head.
+const RELEASE_EVERY_S: f64 = 1.0;
 /// How often `progress` is called at most.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
 
@@ -217,6 +220,9 @@ pub fn render(
     let mut outcome = RenderOutcome::default();
     let (mut l, mut r) = (vec![0.0f32; block], vec![0.0f32; block]);
     let mut last_report = Instant::now();
+    let release_every = (RELEASE_EVERY_S * rate) as u64;
+    // Source frames before this one have been released.
+    let mut released = graph.read_position().saturating_sub(release_every);
     let done = &mut outcome.frames;
     while *done < total {
         if ctl.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
@@ -239,6 +245,15 @@ pub fn render(
         graph.take_faults(&mut |source| outcome.faults.add(source, n as u64));
         sink.block(graph, bl, br)?;
         *done += n as u64;
+        let pos = graph.read_position();
+        if pos < released {
+            // A jump back (a loop in a test schedule): the pages read again are released from
+            // there on.
+            released = pos.saturating_sub(release_every);
+        } else if pos >= released + 2 * release_every {
+            graph.release_stems(released..pos - release_every);
+            released = pos - release_every;
+        }
         if auto && *done > body {
             let peak = bl
                 .iter()

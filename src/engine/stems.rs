@@ -1,6 +1,6 @@
 //! Loading the stems of a project: decoded in parallel at the project rate, shared as `Arc`s.
 
-use crate::media::{self, MediaError, StemAudio};
+use crate::media::{self, MediaError, StemAudio, StemLoad};
 use crate::project::{Project, Track, TrackId};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,13 +18,23 @@ impl ProjectStems {
     /// Decodes (and resamples) every track's stem; `progress` gets (files done, files total).
     /// A file used by several tracks is decoded once and shared.
     pub fn load(project: &Project, progress: &(dyn Fn(usize, usize) + Sync)) -> ProjectStems {
+        ProjectStems::load_with(project, &StemLoad::in_memory(), progress)
+    }
+
+    /// [`ProjectStems::load`] loading each stem as `how` says (through the stem cache,
+    /// mapped for an offline render...).
+    pub fn load_with(
+        project: &Project,
+        how: &StemLoad,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> ProjectStems {
         let mut unique: Vec<std::path::PathBuf> = Vec::new();
         for t in &project.tracks {
             if !unique.contains(&t.source) {
                 unique.push(t.source.clone());
             }
         }
-        let results = media::import_stems(&unique, project.sample_rate, &|p| {
+        let results = media::import_stems_with(&unique, project.sample_rate, how, &|p| {
             progress(p.files_done, p.files_total)
         });
         let results: Vec<Result<Arc<StemAudio>, MediaError>> =

@@ -412,6 +412,11 @@ impl TrackNode {
         std::mem::replace(&mut self.stem, stem)
     }
 
+    /// The stem the strip reads (`None` when offline).
+    pub fn stem(&self) -> Option<&Arc<StemAudio>> {
+        self.stem.as_ref()
+    }
+
     /// Clears every DSP state.
     pub fn reset(&mut self) {
         self.eq.reset();

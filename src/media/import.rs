@@ -2,7 +2,7 @@
 //! reports.
 
 use super::MediaError;
-use super::stem::{StemAudio, load_stem_with_progress};
+use super::stem::{StemAudio, StemLoad, load_stem_with};
 use rayon::prelude::*;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
@@ -35,9 +35,19 @@ pub fn import_stems(
     project_rate: u32,
     progress: &(dyn Fn(ImportProgress) + Sync),
 ) -> Vec<Result<StemAudio, MediaError>> {
+    import_stems_with(paths, project_rate, &StemLoad::in_memory(), progress)
+}
+
+/// [`import_stems`] loading each file as `how` says (through the stem cache, mapped...).
+pub fn import_stems_with(
+    paths: &[PathBuf],
+    project_rate: u32,
+    how: &StemLoad,
+    progress: &(dyn Fn(ImportProgress) + Sync),
+) -> Vec<Result<StemAudio, MediaError>> {
     let results: Vec<Mutex<Option<Result<StemAudio, MediaError>>>> =
         paths.iter().map(|_| Mutex::new(None)).collect();
-    import_stems_each(paths, project_rate, progress, &|i, r| {
+    import_each(paths, project_rate, how, progress, &|i, r| {
         if let Ok(mut slot) = results[i].lock() {
             *slot = Some(r);
         }
@@ -59,6 +69,16 @@ pub fn import_stems(
 pub fn import_stems_each(
     paths: &[PathBuf],
     project_rate: u32,
+    progress: &(dyn Fn(ImportProgress) + Sync),
+    done: &(dyn Fn(usize, Result<StemAudio, MediaError>) + Sync),
+) {
+    import_each(paths, project_rate, &StemLoad::in_memory(), progress, done);
+}
+
+fn import_each(
+    paths: &[PathBuf],
+    project_rate: u32,
+    how: &StemLoad,
     progress: &(dyn Fn(ImportProgress) + Sync),
     done: &(dyn Fn(usize, Result<StemAudio, MediaError>) + Sync),
 ) {
@@ -96,7 +116,7 @@ pub fn import_stems_each(
                 }
             };
             let result = catch_unwind(AssertUnwindSafe(|| {
-                load_stem_with_progress(path, project_rate, &mut on_progress)
+                load_stem_with(path, project_rate, how, &mut on_progress)
             }))
             .unwrap_or_else(|_| Err(MediaError::corrupt(path, "the decoder failed on this file")));
             let n = files_done.fetch_add(1, Ordering::Relaxed) + 1;

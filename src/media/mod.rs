@@ -5,6 +5,7 @@
 //! Nothing here depends on the engine or the GUI; errors for anything read from a file are values,
 //! never panics.
 
+mod cache;
 mod codec_name;
 mod decode;
 mod gapless;
@@ -14,18 +15,21 @@ mod input;
 mod mp4;
 mod peaks;
 mod resample;
+mod samples;
 mod source;
 mod stem;
 mod wav;
 
+pub use cache::StemCache;
 pub use decode::{
     AudioInfo, DecodedAudio, SAMPLE_RATES, decode_bytes, decode_file, is_audio_extension,
     probe_info,
 };
-pub use import::{ImportProgress, import_stems, import_stems_each};
+pub use import::{ImportProgress, import_stems, import_stems_each, import_stems_with};
 pub use peaks::{Overview, PeakBin};
 pub use resample::{ResampleError, resample, resampled_len};
-pub use stem::{StemAudio, load_stem};
+pub use samples::Samples;
+pub use stem::{StemAudio, StemLoad, load_stem, load_stem_with};
 pub use wav::{FinishedWav, WavFormat, WavSummary, WavWriter};
 
 use std::io;

@@ -42,15 +42,15 @@ pub struct Overview {
 
 impl Overview {
     /// Builds the overview of planar audio (channels of equal length).
-    pub fn new(channels: &[Vec<f32>]) -> Overview {
-        let frames = channels.iter().map(Vec::len).min().unwrap_or(0);
+    pub fn new<C: AsRef<[f32]>>(channels: &[C]) -> Overview {
+        let frames = channels.iter().map(|c| c.as_ref().len()).min().unwrap_or(0);
         let base = FRAMES_PER_BIN[0];
         let mut finest = Vec::with_capacity(frames.div_ceil(base));
         for start in (0..frames).step_by(base) {
             let end = (start + base).min(frames);
             let mut bin = PeakBin::EMPTY;
             for ch in channels {
-                for &s in &ch[start..end] {
+                for &s in &ch.as_ref()[start..end] {
                     // NaN compares false both ways and so never enters a bin.
                     bin.min = bin.min.min(s);
                     bin.max = bin.max.max(s);
@@ -58,6 +58,12 @@ impl Overview {
             }
             finest.push(bin);
         }
+        Overview::from_finest(frames, finest)
+    }
+
+    /// The overview of `frames` frames whose finest level (32 frames per bin) is `finest`,
+    /// e.g. as stored in the stem cache; the coarser levels are built from it.
+    pub(crate) fn from_finest(frames: usize, finest: Vec<PeakBin>) -> Overview {
         let mut levels = vec![finest];
         for w in FRAMES_PER_BIN.windows(2) {
             let factor = w[1] / w[0];
@@ -202,7 +208,7 @@ mod tests {
 
     #[test]
     fn empty_audio() {
-        let ov = Overview::new(&[]);
+        let ov = Overview::new::<Vec<f32>>(&[]);
         assert_eq!(ov.frames(), 0);
         assert!(ov.bins(0).is_empty());
         assert_eq!(ov.span(0, 0..100), None);

@@ -54,7 +54,7 @@ impl Rng {
 pub fn stem(channels: Vec<Vec<f32>>, rate: u32) -> Arc<StemAudio> {
     let frames = channels.first().map_or(0, Vec::len);
     Arc::new(StemAudio {
-        channels,
+        channels: channels.into_iter().map(Into::into).collect(),
         sample_rate: rate,
         source_rate: rate,
         frames,
