@@ -30,7 +30,7 @@ type Stems = HashMap<TrackId, Arc<StemAudio>>;
 fn project_with(value: f32, via_send: bool) -> (Project, Stems) {
     let (mut p, mut stems) = synth::project(2, RATE);
     let t = &mut p.tracks[1];
-    let mut channels = stems[&t.id].channels.clone();
+    let mut channels: Vec<Vec<f32>> = stems[&t.id].channels.iter().map(|c| c.to_vec()).collect();
     channels[0][5_000] = value;
     stems.insert(t.id, synth::stem(channels, RATE));
     if via_send {
