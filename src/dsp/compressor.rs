@@ -6,8 +6,13 @@
 //! release when it shrinks) gives the applied reduction, and makeup gain is added. Both channels
 //! get the same gain so the stereo image does not move.
 //!
-//! Threshold, ratio (as 1 − 1/ratio), knee and makeup glide linearly over 20 ms so no parameter
-//! move clicks; while they glide the compressor runs sample by sample. Settled, it works in
+//! No parameter change steps the output: threshold, ratio (as 1 − 1/ratio), knee and makeup
+//! glide linearly over 20 ms, and so do the smoother's attack and release coefficients (the
+//! envelope bends, it never restarts); on/off crossfades the processed with the dry signal
+//! over 20 ms (gain reduction and makeup in dB scaled 0 ↔ 1), and a detector change crossfades
+//! the old detector's smoothed reduction into the new one's over 20 ms (after first filling
+//! the RMS window when switching to RMS). While anything glides the compressor runs sample by
+//! sample. Settled, it works in
 //! 64-frame chunks on its own sample grid: detector levels first; a chunk whose levels all stay
 //! below the knee (compared in the linear domain) with no gain reduction left costs that one
 //! comparison per frame; otherwise the dB levels and static curve are computed two frames per
@@ -29,120 +34,18 @@ const GR_FLOOR_DB: f64 = 1e-9;
 /// Frames per stage in the settled path; also the grid of the release-tail snap.
 const CHUNK: usize = 64;
 
-/// How the compressor measures level.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Detector {
-    /// Instantaneous peak of the louder channel.
-    #[default]
-    Peak,
-    /// Mean square of both channels over a 10 ms window.
-    Rms,
-}
+#[path = "compressor_params.rs"]
+mod params;
+use params::Glide;
+pub use params::{CompressorParams, Detector};
 
-/// Compressor settings. On use they are limited to safety bounds (given per field; NaN →
-/// default) that keep time constants positive, the ratio at least 1 and every level inside
-/// the domain of the fast log/exp kernels; the user ranges are the project's, and narrower.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct CompressorParams {
-    /// Whether the compressor acts; switching off releases to unity gain smoothly.
-    pub enabled: bool,
-    /// Threshold in dBFS (−80 … 0).
-    pub threshold_db: f32,
-    /// Ratio (1 … 1000; 1 = no compression).
-    pub ratio: f32,
-    /// Attack time constant in ms (0.01 … 1000): time to 63.2% of a rising gain-reduction step.
-    pub attack_ms: f32,
-    /// Release time constant in ms (1 … 10000): time to 63.2% of a falling step.
-    pub release_ms: f32,
-    /// Knee width in dB centred on the threshold (0 … 40; 0 = hard knee).
-    pub knee_db: f32,
-    /// Makeup gain in dB (−60 … +60).
-    pub makeup_db: f32,
-    /// Peak or RMS detection.
-    pub detector: Detector,
-}
-
-impl Default for CompressorParams {
-    fn default() -> Self {
-        CompressorParams {
-            enabled: true,
-            threshold_db: -18.0,
-            ratio: 4.0,
-            attack_ms: 10.0,
-            release_ms: 120.0,
-            knee_db: 6.0,
-            makeup_db: 0.0,
-            detector: Detector::Peak,
-        }
-    }
-}
-
-fn finite_or(v: f32, d: f32) -> f64 {
-    if v.is_finite() { v as f64 } else { d as f64 }
-}
-
-impl CompressorParams {
-    /// The parameters limited to their safety bounds (NaN → default).
-    pub fn clamped(&self) -> CompressorParams {
-        let d = CompressorParams::default();
-        CompressorParams {
-            enabled: self.enabled,
-            threshold_db: finite_or(self.threshold_db, d.threshold_db).clamp(-80.0, 0.0) as f32,
-            ratio: finite_or(self.ratio, d.ratio).clamp(1.0, 1000.0) as f32,
-            attack_ms: finite_or(self.attack_ms, d.attack_ms).clamp(0.01, 1000.0) as f32,
-            release_ms: finite_or(self.release_ms, d.release_ms).clamp(1.0, 10_000.0) as f32,
-            knee_db: finite_or(self.knee_db, d.knee_db).clamp(0.0, 40.0) as f32,
-            makeup_db: finite_or(self.makeup_db, d.makeup_db).clamp(-60.0, 60.0) as f32,
-            detector: self.detector,
-        }
-    }
-}
+#[path = "compressor_detector.rs"]
+mod detector;
+use detector::{DetectorSwitch, RmsWindow, peak};
 
 #[path = "compressor_curve.rs"]
 mod curve;
 pub use curve::{static_gain_reduction_db, static_output_db};
-
-/// A linear glide of an f64 parameter, exact on landing.
-#[derive(Clone, Copy, Debug)]
-struct Glide {
-    value: f64,
-    target: f64,
-    step: f64,
-    left: u32,
-}
-
-impl Glide {
-    fn new(v: f64) -> Self {
-        Glide {
-            value: v,
-            target: v,
-            step: 0.0,
-            left: 0,
-        }
-    }
-    fn set(&mut self, target: f64, len: u32) {
-        if target != self.target {
-            self.target = target;
-            self.left = len;
-            self.step = (target - self.value) / len as f64;
-        }
-    }
-    #[inline(always)]
-    fn advance(&mut self) {
-        if self.left > 0 {
-            self.left -= 1;
-            self.value = if self.left == 0 {
-                self.target
-            } else {
-                self.value + self.step
-            };
-        }
-    }
-    fn jump(&mut self) {
-        self.value = self.target;
-        self.left = 0;
-    }
-}
 
 /// The stereo-linked compressor (see the module docs).
 pub struct Compressor {
@@ -154,7 +57,18 @@ pub struct Compressor {
     slope: Glide,
     knee: Glide,
     makeup: Glide,
-    /// Whether any glide is moving (derived values are then recomputed per sample).
+    /// The smoother's coefficients exp(−1/(τ·fs)), glided so a time-constant change bends
+    /// the envelope instead of restarting it.
+    attack: Glide,
+    release: Glide,
+    /// How much of the compressed signal is heard, 0 … 1: on/off is an equal-gain crossfade
+    /// between the unprocessed and the processed signal (gain reduction and makeup in dB
+    /// scaled by it), gliding over 20 ms.
+    wet: Glide,
+    /// A detector change crossfades (in dB of gain reduction, 0 → 1 over 20 ms) from the old
+    /// detector's smoothed reduction `gr_old` to the new one's; see [`DetectorSwitch`].
+    switch: DetectorSwitch,
+    /// Whether any glide or switch is moving (derived values are then recomputed per sample).
     moving: bool,
     /// Knee start (T − W/2) as linear amplitude and as power, for the log-free test.
     knee_start_amp: f64,
@@ -170,14 +84,7 @@ pub struct Compressor {
     /// Whether the AVX2 kernel of the settled path may run on this CPU.
     use_avx2: bool,
     gr_db: f64,
-    rms_ring: Vec<f64>,
-    rms_pos: usize,
-    /// Whether every slot of `rms_ring` has been written since the last clear (before that an
-    /// old slot counts as 0, so a clear is O(1) on the audio thread).
-    rms_full: bool,
-    rms_sum: f64,
-    /// 1 / RMS window length: a multiply per frame instead of a division.
-    rms_inv_len: f64,
+    rms: RmsWindow,
     /// Samples processed since construction (the grid for the release-tail snap).
     pos: u64,
 }
@@ -195,6 +102,10 @@ impl Compressor {
             slope: Glide::new(0.0),
             knee: Glide::new(0.0),
             makeup: Glide::new(0.0),
+            attack: Glide::new(0.0),
+            release: Glide::new(0.0),
+            wet: Glide::new(if p.enabled { 1.0 } else { 0.0 }),
+            switch: DetectorSwitch::idle(),
             moving: false,
             knee_start_amp: 1.0,
             knee_start_pow: 1.0,
@@ -206,44 +117,47 @@ impl Compressor {
             release_in: 1.0,
             use_avx2: avx2_available(),
             gr_db: 0.0,
-            rms_ring: vec![0.0; rms_len],
-            rms_pos: 0,
-            rms_full: false,
-            rms_sum: 0.0,
-            rms_inv_len: 1.0 / rms_len as f64,
+            rms: RmsWindow::new(rms_len),
             pos: 0,
         };
         c.set_params(&p);
-        c.threshold.jump();
-        c.slope.jump();
-        c.knee.jump();
-        c.makeup.jump();
-        c.update_derived();
+        c.finish_glides();
         c
     }
 
-    /// Changes the settings; level-related ones glide over 20 ms, time constants apply at once.
+    /// Changes the settings. Everything glides over 20 ms: threshold, ratio, knee and makeup
+    /// linearly in dB, the attack and release coefficients linearly, on/off as a crossfade with
+    /// the dry signal and a detector change as a crossfade from the old detector's reduction.
     pub fn set_params(&mut self, params: &CompressorParams) {
         let p = params.clamped();
-        if p.enabled && !self.params.enabled || p.detector != self.params.detector {
-            // The RMS window restarts empty when the compressor comes back or changes mode.
-            self.clear_detector();
+        let len = self.glide_len;
+        let silent = !self.params.enabled && self.wet.value == 0.0;
+        if p.detector != self.params.detector {
+            if silent {
+                // Nothing is heard: the new detector simply starts afresh.
+                self.rms.clear();
+            } else {
+                self.start_switch(p.detector);
+            }
         }
         self.params = p;
-        let len = self.glide_len;
-        if p.enabled {
-            self.threshold.set(p.threshold_db as f64, len);
-            self.slope.set(1.0 - 1.0 / p.ratio as f64, len);
-            self.knee.set(p.knee_db as f64, len);
-            self.makeup.set(p.makeup_db as f64, len);
-        } else {
-            // Off: glide makeup back to 0 dB; the gain reduction releases on its own.
-            self.makeup.set(0.0, len);
+        let attack = (-1.0 / (p.attack_ms as f64 * 1e-3 * self.fs)).exp();
+        let release = (-1.0 / (p.release_ms as f64 * 1e-3 * self.fs)).exp();
+        for (g, v) in [
+            (&mut self.threshold, p.threshold_db as f64),
+            (&mut self.slope, 1.0 - 1.0 / p.ratio as f64),
+            (&mut self.knee, p.knee_db as f64),
+            (&mut self.makeup, p.makeup_db as f64),
+            (&mut self.attack, attack),
+            (&mut self.release, release),
+        ] {
+            g.set(v, len);
+            if silent {
+                // Off and faded out: settings take effect at once (an enable glides in).
+                g.jump();
+            }
         }
-        self.attack_coef = (-1.0 / (p.attack_ms as f64 * 1e-3 * self.fs)).exp();
-        self.release_coef = (-1.0 / (p.release_ms as f64 * 1e-3 * self.fs)).exp();
-        self.attack_in = 1.0 - self.attack_coef;
-        self.release_in = 1.0 - self.release_coef;
+        self.wet.set(if p.enabled { 1.0 } else { 0.0 }, len);
         self.moving = true;
     }
 
@@ -252,32 +166,44 @@ impl Compressor {
         &self.params
     }
 
-    /// Current gain reduction in dB (≥ 0; makeup not included).
+    /// Current gain reduction heard, in dB (≥ 0; makeup not included).
     pub fn gain_reduction_db(&self) -> f32 {
-        self.gr_db as f32
+        (self.wet.value * self.switch.blend(self.gr_db)) as f32
     }
 
-    /// Whether the compressor currently leaves the audio untouched (off and fully released).
+    /// Whether the compressor currently leaves the audio untouched (off and faded out).
     pub fn is_bypassed(&self) -> bool {
         // All glides must have landed too: skipping a block must not skip state changes.
-        !self.params.enabled && self.gr_db == 0.0 && !self.moving && self.makeup.value == 0.0
+        !self.params.enabled && self.wet.value == 0.0 && !self.moving
     }
 
     /// Clears the detector and gain reduction and finishes glides.
     pub fn reset(&mut self) {
-        self.clear_detector();
-        self.gr_db = 0.0;
-        self.threshold.jump();
-        self.slope.jump();
-        self.knee.jump();
-        self.makeup.jump();
-        self.update_derived();
+        self.clear_state();
+        self.finish_glides();
     }
 
-    fn clear_detector(&mut self) {
-        self.rms_full = false;
-        self.rms_pos = 0;
-        self.rms_sum = 0.0;
+    fn clear_state(&mut self) {
+        self.rms.clear();
+        self.gr_db = 0.0;
+        self.switch = DetectorSwitch::idle();
+    }
+
+    fn finish_glides(&mut self) {
+        for g in [
+            &mut self.threshold,
+            &mut self.slope,
+            &mut self.knee,
+            &mut self.makeup,
+            &mut self.attack,
+            &mut self.release,
+            &mut self.wet,
+        ] {
+            g.jump();
+        }
+        self.switch.left = 0;
+        self.switch.wait = 0;
+        self.update_derived();
     }
 
     fn update_derived(&mut self) {
@@ -291,10 +217,22 @@ impl Compressor {
         } else {
             db_to_gain(self.makeup.value)
         };
-        self.moving = self.threshold.left > 0
-            || self.slope.left > 0
-            || self.knee.left > 0
-            || self.makeup.left > 0;
+        self.attack_coef = self.attack.value;
+        self.release_coef = self.release.value;
+        self.attack_in = 1.0 - self.attack_coef;
+        self.release_in = 1.0 - self.release_coef;
+        self.moving = [
+            &self.threshold,
+            &self.slope,
+            &self.knee,
+            &self.makeup,
+            &self.attack,
+            &self.release,
+            &self.wet,
+        ]
+        .iter()
+        .any(|g| g.left > 0)
+            || self.switch.active();
     }
 
     /// Compresses a stereo pair in place.
@@ -356,27 +294,9 @@ impl Compressor {
     #[inline(always)]
     fn level<const STEREO: bool>(&mut self, l: f64, r: f64) -> f64 {
         if self.params.detector == Detector::Rms {
-            let p = if STEREO { 0.5 * (l * l + r * r) } else { l * l };
-            let old = if self.rms_full {
-                self.rms_ring[self.rms_pos]
-            } else {
-                0.0
-            };
-            self.rms_sum += p - old;
-            self.rms_ring[self.rms_pos] = p;
-            self.rms_pos += 1;
-            if self.rms_pos == self.rms_ring.len() {
-                // Re-sum once per window so rounding never accumulates and a silent window
-                // gives exactly zero.
-                self.rms_pos = 0;
-                self.rms_full = true;
-                self.rms_sum = self.rms_ring.iter().sum();
-            }
-            self.rms_sum.max(0.0) * self.rms_inv_len
-        } else if STEREO {
-            l.abs().max(r.abs())
+            self.rms.push::<STEREO>(l, r)
         } else {
-            l.abs()
+            peak::<STEREO>(l, r)
         }
     }
 
@@ -462,30 +382,69 @@ impl Compressor {
         F64x2::select(gr.eq(F64x2::zero()), F64x2::splat(self.makeup_gain), g)
     }
 
-    /// The per-sample path: advances the glides and processes one frame.
+    /// One step of the smoother from `gr` towards `target` with the current coefficients.
+    #[inline(always)]
+    fn smooth_step(&self, gr: f64, target: f64) -> f64 {
+        let (a, r) = (self.attack_coef, self.release_coef);
+        let (ta, tr) = (self.attack_in * target, self.release_in * target);
+        if a <= r {
+            Self::smooth::<true>(gr, ta, tr, a, r)
+        } else {
+            Self::smooth::<false>(gr, ta, tr, a, r)
+        }
+    }
+
+    /// The per-sample path: advances the glides and crossfades and processes one frame.
     fn step<const STEREO: bool>(&mut self, l: f32, r: f32) -> (f32, f32) {
         if self.moving {
-            self.threshold.advance();
-            self.slope.advance();
-            self.knee.advance();
-            self.makeup.advance();
+            for g in [
+                &mut self.threshold,
+                &mut self.slope,
+                &mut self.knee,
+                &mut self.makeup,
+                &mut self.attack,
+                &mut self.release,
+                &mut self.wet,
+            ] {
+                g.advance();
+            }
+            self.switch.advance();
             self.update_derived();
         }
         let (l, r) = (l as f64, r as f64);
-        let target = if self.params.enabled {
+        let det = self.params.detector;
+        if self.switch.active() {
+            // Both detectors run; the RMS window is fed once for either.
+            let old = self.switch.old;
+            let p = peak::<STEREO>(l, r);
+            let ms = self.rms.push::<STEREO>(l, r);
+            let of = |d: Detector| if d == Detector::Rms { ms } else { p };
+            let t_old = self.target(of(old), old == Detector::Rms);
+            self.switch.gr_old = self.smooth_step(self.switch.gr_old, t_old);
+            self.gr_db = if self.switch.wait > 0 {
+                // The new window is still filling: the new path starts from the old one.
+                self.switch.gr_old
+            } else {
+                let t = self.target(of(det), det == Detector::Rms);
+                self.smooth_step(self.gr_db, t)
+            };
+        } else {
             let level = self.level::<STEREO>(l, r);
-            self.target(level, self.params.detector == Detector::Rms)
+            let t = self.target(level, det == Detector::Rms);
+            self.gr_db = self.smooth_step(self.gr_db, t);
+        }
+        let gr = self.switch.blend(self.gr_db);
+        let w = self.wet.value;
+        let g = if w == 1.0 {
+            self.gain(gr)
         } else {
-            0.0
+            // On/off: the reduction and the makeup, in dB, scaled towards the dry signal.
+            fast_db_to_gain(w * (self.makeup.value - gr))
         };
-        let (a, r) = (self.attack_coef, self.release_coef);
-        let (ta, tr) = (self.attack_in * target, self.release_in * target);
-        self.gr_db = if a <= r {
-            Self::smooth::<true>(self.gr_db, ta, tr, a, r)
-        } else {
-            Self::smooth::<false>(self.gr_db, ta, tr, a, r)
-        };
-        let g = self.gain(self.gr_db);
+        if w == 0.0 && !self.params.enabled {
+            // Faded out: forget the state, so the next enable starts afresh.
+            self.clear_state();
+        }
         ((l * g) as f32, (r * g) as f32)
     }
 

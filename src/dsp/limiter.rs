@@ -22,8 +22,11 @@
 //! under; see that constant for the measured figures).
 //!
 //! Everything runs per sample, so the result does not depend on block sizes. When the limiter
-//! is off, the gain targets are 1 but the delay stays, so switching never shifts the audio; the
-//! on/off state travels with the samples (it applies to audio entering after the switch).
+//! is off, the gain is 1 but the delay stays, so switching never shifts the audio. No setting
+//! steps the output: on/off crossfades the limited and the unlimited output over
+//! [`FADE_MS`] (equal gain; the detector runs until a switch-off has faded out), and a
+//! ceiling change glides the ceiling over the same time (the look-ahead then follows a
+//! moving ceiling, so every sample stays under the ceiling of its moment).
 
 use super::simd::F64x2;
 use super::true_peak::{TP_PHASES, TP_TAPS};
@@ -41,6 +44,8 @@ const MARGIN_DB: f64 = 0.02;
 /// limiter +1.62 dB, clipped 15 kHz tones and level jumps +0.68 dB, clicks +0.12 dB, sines near
 /// fs/4 −0.02 dB (`ideal_reconstruction_stays_within_the_stated_margin`).
 pub const IDEAL_OVERSHOOT_DB: f64 = 2.5;
+/// Length of the on/off crossfade and of a ceiling glide (the engine's gain-ramp length).
+pub const FADE_MS: f64 = 20.0;
 /// Depth of the detector history (the 2× Hann-sinc interpolator needs 24 samples).
 const HIST: usize = 24;
 
@@ -163,7 +168,18 @@ pub struct TruePeakLimiter {
     channels: usize,
     params: LimiterParams,
     fs: f64,
+    /// The ceiling (with the margin) applied now, its target, per-sample step and the
+    /// samples its glide has left.
     ceiling: f64,
+    ceiling_target: f64,
+    ceiling_step: f64,
+    ceiling_left: u32,
+    /// How much of the limited signal is heard (0 off … 1 on), its step and samples left.
+    wet: f64,
+    wet_step: f64,
+    wet_left: u32,
+    /// Length of a crossfade or glide in samples.
+    fade_len: u32,
     release_coef: f64,
     /// Detector history, newest first, stored twice for contiguous windows.
     hist: [F64x2; 2 * HIST],
@@ -230,6 +246,13 @@ impl TruePeakLimiter {
             params: *params,
             fs: sample_rate,
             ceiling: 1.0,
+            ceiling_target: 1.0,
+            ceiling_step: 0.0,
+            ceiling_left: 0,
+            wet: if params.enabled { 1.0 } else { 0.0 },
+            wet_step: 0.0,
+            wet_left: 0,
+            fade_len: ((sample_rate * FADE_MS * 1e-3).round() as u32).max(1),
             release_coef: 0.0,
             hist: [F64x2::zero(); 2 * HIST],
             hist_pos: 0,
@@ -246,11 +269,22 @@ impl TruePeakLimiter {
             last_gain: 1.0,
         };
         l.set_params(params);
+        l.settle();
         l
     }
 
-    /// Changes the settings; they apply to audio entering from now on.
+    /// Ends the ceiling glide and the on/off crossfade at their targets.
+    fn settle(&mut self) {
+        self.ceiling = self.ceiling_target;
+        self.ceiling_left = 0;
+        self.wet = if self.params.enabled { 1.0 } else { 0.0 };
+        self.wet_left = 0;
+    }
+
+    /// Changes the settings: the ceiling glides and on/off crossfades over [`FADE_MS`], the
+    /// release applies at once (to an envelope that moves on from where it is).
     pub fn set_params(&mut self, params: &LimiterParams) {
+        let was = self.params.enabled;
         let d = LimiterParams::default();
         let fix = |v: f32, d: f32| if v.is_finite() { v as f64 } else { d as f64 };
         let ceiling_db = fix(params.ceiling_dbtp, d.ceiling_dbtp).clamp(-30.0, 0.0);
@@ -260,7 +294,18 @@ impl TruePeakLimiter {
             ceiling_dbtp: ceiling_db as f32,
             release_ms: release_ms as f32,
         };
-        self.ceiling = 10f64.powf((ceiling_db - MARGIN_DB) / 20.0);
+        let ceiling = 10f64.powf((ceiling_db - MARGIN_DB) / 20.0);
+        if ceiling != self.ceiling_target {
+            self.ceiling_target = ceiling;
+            self.ceiling_left = self.fade_len;
+            self.ceiling_step = (ceiling - self.ceiling) / self.fade_len as f64;
+        }
+        let wet = if params.enabled { 1.0 } else { 0.0 };
+        if params.enabled != was {
+            // Restarted from where the fade is, towards the new state.
+            self.wet_left = self.fade_len;
+            self.wet_step = (wet - self.wet) / self.fade_len as f64;
+        }
         self.release_coef = (-1.0 / (release_ms * 1e-3 * self.fs)).exp();
     }
 
@@ -294,6 +339,7 @@ impl TruePeakLimiter {
         self.delay.fill(F64x2::zero());
         self.delay_pos = 0;
         self.last_gain = 1.0;
+        self.settle();
     }
 
     /// Limits a stereo pair in place (output delayed by [`TruePeakLimiter::latency_frames`]).
@@ -373,7 +419,24 @@ impl TruePeakLimiter {
         self.hist[self.hist_pos] = x;
         self.hist[self.hist_pos + HIST] = x;
         let peak = self.detect();
-        let target = if self.params.enabled && peak > self.ceiling {
+        if self.ceiling_left > 0 {
+            self.ceiling_left -= 1;
+            self.ceiling = if self.ceiling_left == 0 {
+                self.ceiling_target
+            } else {
+                self.ceiling + self.ceiling_step
+            };
+        }
+        if self.wet_left > 0 {
+            self.wet_left -= 1;
+            self.wet = if self.wet_left == 0 {
+                if self.params.enabled { 1.0 } else { 0.0 }
+            } else {
+                self.wet + self.wet_step
+            };
+        }
+        // The detector runs while the limiter is on or still fading out.
+        let target = if self.wet > 0.0 && peak > self.ceiling {
             self.ceiling / peak
         } else {
             1.0
@@ -387,7 +450,13 @@ impl TruePeakLimiter {
             if hold - e < 1e-12 { hold } else { e }
         };
         // Two moving averages of the envelope: the attack ramp.
-        let gain = self.avg2.push(self.avg1.push(self.env)).min(1.0);
+        let limited = self.avg2.push(self.avg1.push(self.env)).min(1.0);
+        // On/off: an equal-gain crossfade of the limited and the unlimited signal.
+        let gain = if self.wet == 1.0 {
+            limited
+        } else {
+            1.0 + self.wet * (limited - 1.0)
+        };
         self.last_gain = gain;
         // Delay line: read the sample from `latency` frames ago, then store the new one.
         let read = (self.delay_pos + 1) % self.delay.len();

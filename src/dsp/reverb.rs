@@ -13,10 +13,11 @@
 //! 1 kHz; that is capped at twice the RT60 (the pole is reduced when needed), which also keeps
 //! every loop gain below 1, so the network is stable for any setting.
 //!
-//! Size scales all delay lengths (0.25× … 1×); a size or pre-delay change glides the read
-//! positions over 200 ms (a brief pitch bend, never a click). Coefficients are recomputed on a
-//! 16-sample grid of the reverb's own sample counter, so the output does not depend on block
-//! sizes. After the input has been silent and the tail has fallen below −200 dBFS, the state is
+//! Size scales all delay lengths (0.25× … 1×); a size or pre-delay change crossfades each
+//! line from its old tap to its new one over 20 ms (no click and no pitch bend), and decay
+//! and damping glide over 20 ms. Coefficients are recomputed on a 16-sample grid of the
+//! reverb's own sample counter (following the lines' effective lengths and the gliding
+//! settings), so the output does not depend on block sizes. After the input has been silent and the tail has fallen below −200 dBFS, the state is
 //! cleared (to what reads as exact zeros) and processing stops until sound arrives: silence costs nothing and
 //! never produces subnormal numbers.
 
@@ -34,8 +35,9 @@ const DIFFUSER_MS: [[f64; 4]; 2] = [[4.77, 3.59, 2.73, 1.73], [4.91, 3.41, 2.63,
 const DIFFUSION: f64 = 0.6;
 /// Longest pre-delay in ms.
 const MAX_PRE_DELAY_MS: f64 = 250.0;
-/// Glide time of delay-length changes.
-const GLIDE_MS: f64 = 200.0;
+/// Crossfade time of delay-length changes and glide time of decay, damping and width (the
+/// engine's gain-ramp length).
+const FADE_MS: f64 = 20.0;
 /// Coefficient update grid.
 const TICK: u64 = 16;
 /// Tail level below which the reverb may fall idle (−200 dBFS).
@@ -91,148 +93,9 @@ impl ReverbParams {
     }
 }
 
-/// A delay line read at a gliding (possibly fractional) distance behind the write position.
-///
-/// Clearing is O(1): `fresh` counts the samples written since the last clear, and a read
-/// further back than that returns 0 (what a zeroed buffer would hold), so the audio thread
-/// never zeroes megabytes of line at once (issue 14 item 6).
-struct Line {
-    buf: Vec<f64>,
-    write: usize,
-    /// Samples written since the last clear (saturates at the capacity).
-    fresh: usize,
-    /// Current read distance in samples and its glide.
-    delay: f64,
-    target: f64,
-    step: f64,
-    left: u32,
-}
-
-impl Line {
-    fn new(capacity: usize, delay: f64) -> Self {
-        Line {
-            buf: vec![0.0; capacity],
-            write: 0,
-            fresh: 0,
-            delay,
-            target: delay,
-            step: 0.0,
-            left: 0,
-        }
-    }
-
-    fn glide_to(&mut self, target: f64, samples: u32) {
-        if target != self.target {
-            self.target = target;
-            self.left = samples.max(1);
-            self.step = (target - self.delay) / self.left as f64;
-        }
-    }
-
-    fn jump(&mut self) {
-        self.delay = self.target;
-        self.left = 0;
-    }
-
-    /// The sample `delay` writes back (1 = the most recent; linear interpolation while
-    /// gliding).
-    #[inline(always)]
-    fn read(&self) -> f64 {
-        let len = self.buf.len();
-        if self.left == 0 {
-            let d = self.delay as usize;
-            if d > self.fresh {
-                return 0.0;
-            }
-            let i = if self.write >= d {
-                self.write - d
-            } else {
-                self.write + len - d
-            };
-            self.buf[i]
-        } else {
-            let d = self.delay.floor();
-            let frac = self.delay - d;
-            let d = d as usize;
-            let i0 = if self.write >= d {
-                self.write - d
-            } else {
-                self.write + len - d
-            };
-            let i1 = if i0 == 0 { len - 1 } else { i0 - 1 };
-            let at = |dist: usize, i: usize| if dist > self.fresh { 0.0 } else { self.buf[i] };
-            let (y0, y1) = (at(d, i0), at(d + 1, i1));
-            y0 + frac * (y1 - y0)
-        }
-    }
-
-    /// Stores `v` and advances the write position and the glide.
-    #[inline(always)]
-    fn write(&mut self, v: f64) {
-        self.buf[self.write] = v;
-        self.write += 1;
-        if self.write == self.buf.len() {
-            self.write = 0;
-        }
-        if self.fresh < self.buf.len() {
-            self.fresh += 1;
-        }
-        if self.left > 0 {
-            self.left -= 1;
-            self.delay = if self.left == 0 {
-                self.target
-            } else {
-                self.delay + self.step
-            };
-        }
-    }
-
-    /// Forgets the contents (O(1): reads before the next writes return 0).
-    fn clear(&mut self) {
-        self.fresh = 0;
-    }
-}
-
-/// A Schroeder all-pass: y = −g·x + s, where s is the input of `len` samples ago plus g·y.
-/// Cleared in O(1) like [`Line`]: until a whole buffer has been written since the clear, the
-/// sample read back is 0.
-struct Allpass {
-    buf: Vec<f64>,
-    pos: usize,
-    /// Whether every slot has been written since the last clear.
-    full: bool,
-}
-
-impl Allpass {
-    fn new(len: usize) -> Self {
-        Allpass {
-            buf: vec![0.0; len.max(1)],
-            pos: 0,
-            full: false,
-        }
-    }
-
-    #[inline(always)]
-    fn tick(&mut self, x: f64) -> f64 {
-        let s = if self.full { self.buf[self.pos] } else { 0.0 };
-        let v = x + DIFFUSION * s;
-        let y = s - DIFFUSION * v;
-        self.buf[self.pos] = v;
-        self.pos += 1;
-        if self.pos == self.buf.len() {
-            self.pos = 0;
-            self.full = true;
-        }
-        y
-    }
-
-    /// Forgets the contents (O(1)); writing restarts at slot 0, so `full` is set exactly when
-    /// the first slot comes round again.
-    fn clear(&mut self) {
-        self.full = false;
-        self.pos = 0;
-    }
-}
+#[path = "reverb_lines.rs"]
+mod lines;
+use lines::{Allpass, Line};
 
 /// Per-line loop filter coefficients: y = b·x + p·y (DC gain b/(1 − p)).
 #[derive(Clone, Copy, Debug, Default)]
@@ -312,7 +175,10 @@ pub struct Reverb {
     width_target: f64,
     width_step: f64,
     width_left: u32,
-    glide_len: u32,
+    /// Decay (s) and damping as they glide: value, step, samples left.
+    decay: (f64, f64, u32),
+    damp: (f64, f64, u32),
+    fade_len: u32,
     pos: u64,
     /// Consecutive silent input frames with the tail below `SILENCE`.
     quiet: u64,
@@ -328,47 +194,54 @@ impl Reverb {
         let ap = |c: usize, k: usize| {
             Allpass::new((DIFFUSER_MS[c][k] * 1e-3 * sample_rate).round() as usize)
         };
+        let fade_len = ((FADE_MS * 1e-3 * sample_rate).round() as u32).max(1);
         let mut r = Reverb {
             fs: sample_rate,
             params: p,
             dirty: false,
-            lines: std::array::from_fn(|_| Line::new(max_line, 1.0)),
+            lines: std::array::from_fn(|_| Line::new(max_line, 1, fade_len)),
             damping: [Damping::default(); LINES],
             lp: [0.0; LINES],
             diffusers: std::array::from_fn(|c| std::array::from_fn(|k| ap(c, k))),
-            pre: std::array::from_fn(|_| Line::new(pre_cap, 0.0)),
+            pre: std::array::from_fn(|_| Line::new(pre_cap, 1, fade_len)),
             width: p.width as f64,
             width_target: p.width as f64,
             width_step: 0.0,
             width_left: 0,
-            glide_len: ((GLIDE_MS * 1e-3 * sample_rate) as u32).max(1),
+            decay: (p.decay_s as f64, 0.0, 0),
+            damp: (p.damping as f64, 0.0, 0),
+            fade_len,
             pos: 0,
             quiet: 0,
             idle: true,
         };
         r.apply_targets();
-        for l in r.lines.iter_mut().chain(r.pre.iter_mut()) {
-            l.jump();
-        }
-        r.update_coefficients();
+        r.settle();
         r
     }
 
-    /// Changes the settings: decay and damping apply at the next 16-sample tick, size and
-    /// pre-delay glide over 200 ms, width over 20 ms.
+    /// Ends every crossfade and glide at its target (nothing is sounding).
+    fn settle(&mut self) {
+        for l in self.lines.iter_mut().chain(self.pre.iter_mut()) {
+            l.jump();
+        }
+        self.width = self.width_target;
+        self.width_left = 0;
+        self.decay = (self.params.decay_s as f64, 0.0, 0);
+        self.damp = (self.params.damping as f64, 0.0, 0);
+        self.update_coefficients();
+    }
+
+    /// Changes the settings (from the next 16-sample tick): size and pre-delay crossfade each
+    /// line to its new length, decay, damping and width glide, all over 20 ms.
     pub fn set_params(&mut self, params: &ReverbParams) {
         self.params = params.clamped();
         self.dirty = true;
         if self.idle {
             // Nothing is sounding: no glide needed.
             self.apply_targets();
-            for l in self.lines.iter_mut().chain(self.pre.iter_mut()) {
-                l.jump();
-            }
-            self.width = self.width_target;
-            self.width_left = 0;
-            self.update_coefficients();
             self.dirty = false;
+            self.settle();
         }
     }
 
@@ -422,7 +295,9 @@ impl Reverb {
     }
 
     fn moving(&self) -> bool {
-        self.lines.iter().any(|l| l.left > 0)
+        self.decay.2 > 0
+            || self.damp.2 > 0
+            || self.lines.iter().chain(&self.pre).any(|l| l.moving())
     }
 
     /// Sets the glide targets of delays and width from the parameters.
@@ -433,17 +308,25 @@ impl Reverb {
         for i in 0..LINES {
             let d = nearby_prime(BASE_MS[i] * scale * 1e-3 * self.fs, &used[..i]);
             used[i] = d;
-            self.lines[i].glide_to(d as f64, self.glide_len);
+            self.lines[i].set_delay(d);
         }
         // +1: the pre-delay line is read after the write (distance 1 = no delay).
-        let pre = (p.pre_delay_ms as f64 * 1e-3 * self.fs).round().max(0.0) + 1.0;
+        let pre = (p.pre_delay_ms as f64 * 1e-3 * self.fs).round().max(0.0) as usize + 1;
         for l in &mut self.pre {
-            l.glide_to(pre, self.glide_len);
+            l.set_delay(pre);
+        }
+        // Decay and damping glide in steps of one coefficient tick.
+        let ticks = (self.fade_len as u64).div_ceil(TICK).max(1) as u32;
+        for (g, t) in [(&mut self.decay, p.decay_s), (&mut self.damp, p.damping)] {
+            let t = t as f64;
+            if g.2 > 0 || g.0 != t {
+                *g = (g.0, (t - g.0) / ticks as f64, ticks);
+            }
         }
         let w = p.width as f64;
         if w != self.width_target {
             self.width_target = w;
-            self.width_left = ((0.02 * self.fs) as u32).max(1);
+            self.width_left = self.fade_len;
             self.width_step = (w - self.width) / self.width_left as f64;
         }
     }
@@ -454,14 +337,16 @@ impl Reverb {
             self.apply_targets();
         }
         let p = self.params;
+        for (g, t) in [(&mut self.decay, p.decay_s), (&mut self.damp, p.damping)] {
+            if g.2 > 0 {
+                g.2 -= 1;
+                g.0 = if g.2 == 0 { t as f64 } else { g.0 + g.1 };
+            }
+        }
         for i in 0..LINES {
-            // The loss follows the current (gliding) length so the decay rate stays right.
-            self.damping[i] = design_damping(
-                self.lines[i].delay,
-                p.decay_s as f64,
-                p.damping as f64,
-                self.fs,
-            );
+            // The loss follows the current (crossfading) length so the decay rate stays right.
+            self.damping[i] =
+                design_damping(self.lines[i].length(), self.decay.0, self.damp.0, self.fs);
         }
     }
 
@@ -477,12 +362,8 @@ impl Reverb {
 
     /// Tail length in samples after which a silent input leaves nothing in the network.
     fn tail_len(&self) -> u64 {
-        let lines = self
-            .lines
-            .iter()
-            .map(|l| l.delay.max(l.target))
-            .fold(0.0, f64::max);
-        let pre = self.pre[0].delay.max(self.pre[0].target);
+        let lines = self.lines.iter().map(|l| l.longest()).max().unwrap_or(0);
+        let pre = self.pre[0].longest();
         let diff: usize = self
             .diffusers
             .iter()
@@ -562,12 +443,11 @@ impl Reverb {
                 self.clear_state();
                 self.idle = true;
                 // Settle any glide: nothing is sounding.
-                for l in self.lines.iter_mut().chain(self.pre.iter_mut()) {
-                    l.jump();
+                if self.dirty {
+                    self.dirty = false;
+                    self.apply_targets();
                 }
-                self.width = self.width_target;
-                self.width_left = 0;
-                self.update_coefficients();
+                self.settle();
                 return (0.0, 0.0);
             }
         } else {

@@ -48,6 +48,18 @@ impl Ramp {
         self.step = (target - self.value) / self.length as f64;
     }
 
+    /// Like [`Ramp::set_target`], but this one move lasts `length` samples (at least 1).
+    pub fn set_target_over(&mut self, target: f32, length: u32) {
+        let target = target as f64;
+        if target == self.target {
+            return;
+        }
+        let length = length.max(1);
+        self.target = target;
+        self.remaining = length;
+        self.step = (target - self.value) / length as f64;
+    }
+
     /// Jumps to `value` immediately and settles there.
     pub fn reset(&mut self, value: f32) {
         self.value = value as f64;

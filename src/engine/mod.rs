@@ -22,6 +22,7 @@ pub mod meters;
 pub mod monitor;
 pub mod params;
 mod pending;
+mod read_head;
 pub mod realtime;
 pub mod reference;
 pub mod render;

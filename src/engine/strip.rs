@@ -9,105 +9,12 @@ use crate::media::StemAudio;
 use crate::project::{self, TrackId};
 use std::sync::Arc;
 
+pub use super::read_head::{JUMP_FADE_MS, ReadHead};
+
 /// Length of gain, pan, send, mute and solo ramps.
 pub const GAIN_RAMP_MS: f32 = 20.0;
-/// Length of the crossfade that hides seeks and loop wraps while playing.
-pub const JUMP_FADE_MS: f32 = 5.0;
 /// Gain of each side when a mono signal is sent pre-fader (centred, constant power).
 const MONO_CENTRE: f32 = std::f32::consts::FRAC_1_SQRT_2;
-
-/// Where the graph reads its stems, with an optional declick crossfade after a jump.
-#[derive(Clone, Copy, Debug)]
-pub struct ReadHead {
-    /// Frame read next.
-    pub pos: u64,
-    /// Frame the old position would have read next, while fading.
-    fade_from: u64,
-    /// Frames of crossfade still to go.
-    fade_left: u32,
-    /// Total length of a crossfade.
-    fade_len: u32,
-    /// Sources are silent from this frame on (the end of a bounce range; tails still ring).
-    end: u64,
-}
-
-impl ReadHead {
-    /// A head at frame 0 with the crossfade length for `rate`.
-    pub fn new(rate: u32) -> ReadHead {
-        ReadHead {
-            pos: 0,
-            fade_from: 0,
-            fade_left: 0,
-            fade_len: ((JUMP_FADE_MS / 1000.0 * rate as f32).round() as u32).max(1),
-            end: u64::MAX,
-        }
-    }
-
-    /// Makes every source silent from `end` on (`None`: play to the end of the stems).
-    pub fn set_end(&mut self, end: Option<u64>) {
-        self.end = end.unwrap_or(u64::MAX);
-    }
-
-    /// Jumps to `frame`; with `declick`, crossfades from the old position.
-    pub fn jump(&mut self, frame: u64, declick: bool) {
-        if declick && frame != self.pos {
-            // A jump in the middle of a fade starts from the faded-to position; the short
-            // residue of the older fade is dropped.
-            self.fade_from = self.pos;
-            self.fade_left = self.fade_len;
-        } else {
-            self.fade_left = 0;
-        }
-        self.pos = frame;
-    }
-
-    /// Ends any crossfade.
-    pub fn clear_fade(&mut self) {
-        self.fade_left = 0;
-    }
-
-    /// Moves on by `n` frames.
-    pub fn advance(&mut self, n: usize) {
-        // Saturating: a seek can name any frame, even u64::MAX (silence from there on).
-        self.pos = self.pos.saturating_add(n as u64);
-        self.fade_from = self.fade_from.saturating_add(n as u64);
-        self.fade_left = self.fade_left.saturating_sub(n as u32);
-    }
-
-    /// Copies `n` frames of `src` starting at the head into `dst`, zero beyond the end.
-    fn read(&self, src: &[f32], dst: &mut [f32]) {
-        let src = &src[..src
-            .len()
-            .min(usize::try_from(self.end).unwrap_or(usize::MAX))];
-        copy_from(src, self.pos, dst);
-        if self.fade_left > 0 {
-            let len = self.fade_len as f32;
-            let done = (self.fade_len - self.fade_left) as usize;
-            let k = (self.fade_left as usize).min(dst.len());
-            for (i, d) in dst[..k].iter_mut().enumerate() {
-                let g = (done + i) as f32 / len; // 0 → 1 towards the new position
-                let old = sample_at(src, self.fade_from.saturating_add(i as u64));
-                *d = old + (*d - old) * g;
-            }
-        }
-    }
-}
-
-fn sample_at(src: &[f32], i: u64) -> f32 {
-    usize::try_from(i)
-        .ok()
-        .and_then(|i| src.get(i))
-        .copied()
-        .unwrap_or(0.0)
-}
-
-fn copy_from(src: &[f32], start: u64, dst: &mut [f32]) {
-    let n = dst.len();
-    let start = usize::try_from(start).unwrap_or(usize::MAX).min(src.len());
-    let avail = (src.len() - start).min(n);
-    dst[..avail].copy_from_slice(&src[start..start + avail]);
-    dst[avail..].fill(0.0);
-}
 
 /// The strip settings a node holds (the sound-relevant part of a [`project::Track`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -224,13 +131,18 @@ pub struct TrackNode {
     out: [Vec<f32>; 2],
     send: [Vec<f32>; 2],
     trim: Ramp,
+    /// Length of a gain ramp in samples.
+    ramp_len: u32,
     eq: ChannelEq,
     comp: Compressor,
     out_gain: [Ramp; 2],
     /// Left output from the right input and right output from the left (the width + position
     /// pan law; settled at zero otherwise, and then skipped).
     cross_gain: [Ramp; 2],
-    send_gain: [Ramp; 2],
+    /// The send's gains from before the fader (pre-pan) and after it: a pre/post switch ramps
+    /// one down while the other comes up, a crossfade between the two tap points.
+    send_pre: [Ramp; 2],
+    send_post: [Ramp; 2],
     gate: bool,
     send_live: bool,
     levels: StripLevels,
@@ -275,6 +187,7 @@ impl TrackNode {
             out: [buf(), buf()],
             send: [buf(), buf()],
             trim: Ramp::with_length(ramp_len, 1.0),
+            ramp_len,
             eq: ChannelEq::new(rate as f64, &params::eq(&params.eq)),
             comp: Compressor::new(rate as f64, &params::compressor(&params.compressor)),
             out_gain: [
@@ -285,7 +198,11 @@ impl TrackNode {
                 Ramp::with_length(ramp_len, 0.0),
                 Ramp::with_length(ramp_len, 0.0),
             ],
-            send_gain: [
+            send_pre: [
+                Ramp::with_length(ramp_len, 0.0),
+                Ramp::with_length(ramp_len, 0.0),
+            ],
+            send_post: [
                 Ramp::with_length(ramp_len, 0.0),
                 Ramp::with_length(ramp_len, 0.0),
             ],
@@ -432,26 +349,33 @@ impl TrackNode {
         let fader = params::fader_gain(p.gain_db) * gate;
         let pan = params::pan_gains(p.pan_law, self.channels == 1, p.pan, p.width);
         let send = params::send_gain(p.send_db) * gate;
-        let send_lr = if p.send_pre_fader {
+        let (pre, post) = if p.send_pre_fader {
             let s = if self.channels == 1 {
                 send * MONO_CENTRE
             } else {
                 send
             };
-            [s, s]
+            (s, 0.0)
         } else {
-            [send, send]
+            (0.0, send)
         };
-        let targets = [(&mut self.trim, trim)];
-        for (r, t) in targets {
-            set_ramp(r, t, immediate);
+        if !immediate && (self.trim.target() < 0.0) != (trim < 0.0) {
+            // A polarity flip glides through zero at the slope of a 0 → full-scale ramp: twice
+            // the ramp length for twice the distance.
+            self.trim.set_target_over(trim, 2 * self.ramp_len);
+        } else {
+            set_ramp(&mut self.trim, trim, immediate);
         }
         set_ramp(&mut self.out_gain[0], fader * pan.direct[0], immediate);
         set_ramp(&mut self.out_gain[1], fader * pan.direct[1], immediate);
         set_ramp(&mut self.cross_gain[0], fader * pan.cross[0], immediate);
         set_ramp(&mut self.cross_gain[1], fader * pan.cross[1], immediate);
-        set_ramp(&mut self.send_gain[0], send_lr[0], immediate);
-        set_ramp(&mut self.send_gain[1], send_lr[1], immediate);
+        for r in &mut self.send_pre {
+            set_ramp(r, pre, immediate);
+        }
+        for r in &mut self.send_post {
+            set_ramp(r, post, immediate);
+        }
     }
 
     /// Processes `n` frames from the read head into the strip's own output and send buffers.
@@ -517,20 +441,24 @@ impl TrackNode {
         }
 
         // Reverb send, before (pre-pan) or after the fader.
-        let send_silent = self
-            .send_gain
-            .iter()
-            .all(|r| r.is_settled() && r.value() == 0.0);
-        self.send_live = !send_silent;
+        let silent = |r: &Ramp| r.is_settled() && r.value() == 0.0;
+        let pre_live = !self.send_pre.iter().all(silent);
+        let post_live = !self.send_post.iter().all(silent);
+        self.send_live = pre_live || post_live;
         if self.send_live {
             let [s_l, s_r] = &mut self.send;
             let (s_l, s_r) = (&mut s_l[..n], &mut s_r[..n]);
-            if self.params.send_pre_fader {
-                apply_to(&mut self.send_gain[0], in_l, s_l);
-                apply_to(&mut self.send_gain[1], src_r, s_r);
+            // The live tap writes; during a pre/post crossfade the other one adds to it.
+            let [pre_l, pre_r] = &mut self.send_pre;
+            let [post_l, post_r] = &mut self.send_post;
+            if post_live {
+                apply_to(post_l, out_l, s_l);
+                apply_to(post_r, out_r, s_r);
+                mix_to(pre_l, in_l, s_l);
+                mix_to(pre_r, src_r, s_r);
             } else {
-                apply_to(&mut self.send_gain[0], out_l, s_l);
-                apply_to(&mut self.send_gain[1], out_r, s_r);
+                apply_to(pre_l, in_l, s_l);
+                apply_to(pre_r, src_r, s_r);
             }
         }
 
