@@ -189,8 +189,9 @@ impl Compressor {
         self.switch = DetectorSwitch::idle();
     }
 
-    fn finish_glides(&mut self) {
-        for g in [
+    /// Every gliding setting.
+    fn glides(&mut self) -> [&mut Glide; 7] {
+        [
             &mut self.threshold,
             &mut self.slope,
             &mut self.knee,
@@ -198,7 +199,11 @@ impl Compressor {
             &mut self.attack,
             &mut self.release,
             &mut self.wet,
-        ] {
+        ]
+    }
+
+    fn finish_glides(&mut self) {
+        for g in self.glides() {
             g.jump();
         }
         self.switch.left = 0;
@@ -397,15 +402,7 @@ impl Compressor {
     /// The per-sample path: advances the glides and crossfades and processes one frame.
     fn step<const STEREO: bool>(&mut self, l: f32, r: f32) -> (f32, f32) {
         if self.moving {
-            for g in [
-                &mut self.threshold,
-                &mut self.slope,
-                &mut self.knee,
-                &mut self.makeup,
-                &mut self.attack,
-                &mut self.release,
-                &mut self.wet,
-            ] {
+            for g in self.glides() {
                 g.advance();
             }
             self.switch.advance();
