@@ -222,8 +222,7 @@ impl AudioEngine {
         heard
     }
 
-    /// A stopped transport at the beginning, no loop, no pending jump: where a new graph or a
-    /// new project starts.
+    /// A stopped transport at the start, no loop, no jump: where a new graph or project starts.
     fn reset_transport(&mut self) {
         self.state = PlayState::Stopped;
         self.preroll_pending = true;
@@ -530,7 +529,7 @@ impl Render for AudioEngine {
         let chunk_max = self.scratch[0].len().min(self.graph.max_block()).max(1);
         let mut done = 0;
         while done < frames {
-            let mut n = (frames - done).min(chunk_max).min(self.until_report);
+            let mut n = (frames - done).min(chunk_max);
             let playing = self.state == PlayState::Playing;
             if playing {
                 n = self.frames_until_boundary(n);
@@ -570,10 +569,14 @@ impl Render for AudioEngine {
             let start = done * channels;
             self.write_out(&mut out[start..start + n * channels], channels, n, !playing);
             done += n;
-            self.until_report -= n;
-            if self.until_report == 0 {
-                self.until_report = self.report_interval;
+            // Meters go out after the chunk that reaches the mark: splitting the mix there cost
+            // every track its per-block overhead twice (one callback in 11 did double work).
+            if n >= self.until_report {
+                let over = (n - self.until_report) % self.report_interval;
+                self.until_report = self.report_interval - over;
                 self.report();
+            } else {
+                self.until_report -= n;
             }
         }
         // Leftover samples of a partial frame (never from a sane device) stay silent.
