@@ -12,14 +12,15 @@
 //!
 //! Times are the callback thread's own CPU time (`CLOCK_THREAD_CPUTIME_ID`).
 //!
-//! Measured 2026-12-02 on the shared 2-core build machine (load average ~25 from other builds,
-//! stemmix at opt-level 3 in the dev profile, so cache pollution inflates the tails):
-//! - FFT stage (before): median 0.9 µs, p99.9 3,459 µs, max 3,870 µs (2.7× the 1,451 µs
-//!   period), max/median 4,148; 0..1,120 mix frames per callback.
-//! - Sinc stage (now): median 241.6 µs, p99.9 766 µs, max 1,025 µs, max/median 4.24 (the
-//!   issue's 2× is not met on this machine); 69..70 mix frames per callback.
-//! - Stop at 192 kHz (now): playing median 129.9 µs, Stop callback max 166.8 µs = 1.28×;
-//!   Play's pre-roll callback max 1,304 µs = 10.0× (it renders the graph's latency at once).
+//! Measured 2026-12-02, release build, idle 2-core VM (load < 0.2), three runs:
+//! - FFT stage (before): median 1.1 µs, max 3,165 µs (2.2× the 1,451 µs period), max/median
+//!   2,875; 0..1,120 mix frames per callback.
+//! - Sinc stage (now): median 141–144 µs, p99.9 266–276 µs (1.9×), max 351–394 µs, max/median
+//!   2.44–2.80 (the 2× is not met); 69..70 mix frames per callback. Before meter
+//!   reports stopped splitting the mix block, one callback in 11 did twice the work (p99.9
+//!   2.2×, max/median up to 3.56).
+//! - Stop at 192 kHz (now): playing median 96–109 µs, Stop callback max 0.84–1.02× the median;
+//!   Play's pre-roll callback max 7.3–7.6× (it renders the graph's latency at once).
 //!
 //! `STEMMIX_BENCH_CALLBACKS` sets the callbacks measured in part 1 (default 20,000).
 
