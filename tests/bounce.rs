@@ -4,6 +4,7 @@
 #![allow(clippy::needless_range_loop)] // index loops read like the math they check
 
 mod common;
+use common::noise;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -11,19 +12,6 @@ use stemmix::engine::bounce::{self, BounceError, BounceOptions, BounceRange, Tai
 use stemmix::engine::stems::ProjectStems;
 use stemmix::media::{StemCache, StemLoad, WavFormat};
 use stemmix::project::{self, Project, Track};
-
-/// Deterministic pseudo-noise in −amp…amp.
-fn noise(seed: u64, len: usize, amp: f32) -> Vec<f32> {
-    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            ((s >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * amp
-        })
-        .collect()
-}
 
 fn read_wav(path: &Path) -> (hound::WavSpec, Vec<Vec<f32>>) {
     let mut r = hound::WavReader::open(path).unwrap();
@@ -68,16 +56,24 @@ fn run_bounce(
     out: &Path,
     opts: &BounceOptions,
 ) -> Result<bounce::BounceSummary, BounceError> {
-    let stems = ProjectStems::load(p, &|_, _| {});
-    assert!(
-        stems.offline.is_empty(),
-        "offline stems: {:?}",
-        stems
-            .offline
-            .iter()
-            .map(|e| e.1.to_string())
-            .collect::<Vec<_>>()
-    );
+    bounce_loaded(p, &StemLoad::in_memory(), out, opts)
+}
+
+/// Bounces `p` with its stems loaded as `how` says (all of them must load, and be mapped
+/// exactly when `how` maps).
+fn bounce_loaded(
+    p: &Project,
+    how: &StemLoad,
+    out: &Path,
+    opts: &BounceOptions,
+) -> Result<bounce::BounceSummary, BounceError> {
+    let stems = ProjectStems::load_with(p, how, &|_, _| {});
+    let offline: Vec<String> = stems.offline.iter().map(|e| e.1.to_string()).collect();
+    assert!(offline.is_empty(), "offline stems: {offline:?}");
+    for t in &p.tracks {
+        let mapped = stems.get(t).is_some_and(|s| s.is_mapped());
+        assert_eq!(mapped, how.mapped, "{}", t.name);
+    }
     bounce::bounce(
         p,
         &|t| stems.get(t),
@@ -458,24 +454,9 @@ fn normalize_reaches_the_target_loudness_under_the_true_peak_ceiling() {
     }
 }
 
-/// Bounces `p` with its stems loaded as `how` says.
+/// Bounces `p` with its stems loaded as `how` says; the file's bytes.
 fn bounce_bytes(p: &Project, how: &StemLoad, out: &Path, opts: &BounceOptions) -> Vec<u8> {
-    let stems = ProjectStems::load_with(p, how, &|_, _| {});
-    let offline: Vec<String> = stems.offline.iter().map(|e| e.1.to_string()).collect();
-    assert!(offline.is_empty(), "offline stems: {offline:?}");
-    for t in &p.tracks {
-        let mapped = stems.get(t).is_some_and(|s| s.is_mapped());
-        assert_eq!(mapped, how.mapped, "{}", t.name);
-    }
-    bounce::bounce(
-        p,
-        &|t| stems.get(t),
-        out,
-        opts,
-        &mut |_| {},
-        &AtomicBool::new(false),
-    )
-    .unwrap();
+    bounce_loaded(p, how, out, opts).unwrap();
     std::fs::read(out).unwrap()
 }
 

@@ -7,20 +7,10 @@ use stemmix::engine::render::{self, RenderControl, RenderOptions};
 use stemmix::engine::{MixGraph, sync};
 use stemmix::media::StemAudio;
 use stemmix::project::{Project, Track, TrackId};
+mod common;
+use common::noise;
 
 const RATE: u32 = 48_000;
-
-fn noise(seed: u64, len: usize, amp: f32) -> Vec<f32> {
-    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            ((s >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * amp
-        })
-        .collect()
-}
 
 /// A project plus the audio of each track (by id).
 struct Fixture {

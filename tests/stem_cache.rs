@@ -3,23 +3,11 @@
 //! that cannot be written, a damaged or short file — falls back to decoding, never to garbage.
 
 mod common;
+use common::noise;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 use stemmix::media::{StemAudio, StemCache, StemLoad, load_stem, load_stem_with};
-
-/// Deterministic pseudo-noise in −amp…amp.
-fn noise(seed: u64, len: usize, amp: f32) -> Vec<f32> {
-    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            ((s >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * amp
-        })
-        .collect()
-}
 
 /// A stereo float WAV of `frames` at `rate` in `dir`.
 fn write_stem(dir: &Path, name: &str, rate: u32, frames: usize, seed: u64) -> PathBuf {

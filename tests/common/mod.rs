@@ -6,6 +6,19 @@
 use std::f64::consts::PI;
 use std::path::PathBuf;
 
+/// Deterministic pseudo-noise in −amp…amp.
+pub fn noise(seed: u64, len: usize, amp: f32) -> Vec<f32> {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            ((s >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * amp
+        })
+        .collect()
+}
+
 /// The shared test material: `$STEMMIX_TESTDATA` if set, else `../shared/testdata` next to
 /// the crate. `None` when it is absent — after saying why on stderr; with `CI` set a missing
 /// directory fails the test instead (see [`skip`]).
