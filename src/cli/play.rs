@@ -10,6 +10,7 @@ use crate::engine::feedback::{EndReason, PlayState};
 use crate::engine::graph::MixGraph;
 use crate::engine::stems::ProjectStems;
 use crate::engine::{ChannelMeter, EngineHandle};
+use crate::media::{StemCache, StemLoad};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -63,7 +64,13 @@ pub fn run(args: Args) -> CliResult {
         device::resolve_output_device(name)?;
     }
     let mut line = ProgressLine::new();
-    let stems = ProjectStems::load(&project, &|done, total| {
+    // Through the decoded-stem cache, mapped: the engine's prefetcher keeps the part ahead of
+    // the playhead in memory, so a long session does not need its length in RAM.
+    let how = StemLoad {
+        overview: false,
+        ..StemLoad::playback(StemCache::from_env())
+    };
+    let stems = ProjectStems::load_with(&project, &how, &|done, total| {
         ProgressLine::global_draw(
             &format!("decoding stems {done}/{total}"),
             done as f32 / total.max(1) as f32,
@@ -97,6 +104,9 @@ pub fn run(args: Args) -> CliResult {
         handle.stop_after(Some((s * f64::from(rate)).round() as u64));
     }
     handle.play();
+    // The start's stems in memory before the first callback (a cold page cache may take a
+    // moment; without it the first blocks would play silent).
+    handle.wait_prefetched(std::time::Duration::from_secs(5));
     // Unattended: after a device loss (which pauses), carry on when it is back.
     handle.set_resume_after_reconnect(true);
     let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));

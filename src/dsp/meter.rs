@@ -203,6 +203,8 @@ pub struct LoudnessMeter {
     hist_count: Vec<u64>,
     hist_energy: Vec<f64>,
     tp: TruePeakMeter,
+    /// Whether `tp` is fed (see [`LoudnessMeter::without_true_peak`]).
+    true_peak: bool,
 }
 
 impl LoudnessMeter {
@@ -230,7 +232,18 @@ impl LoudnessMeter {
             hist_count: vec![0; HIST_BINS],
             hist_energy: vec![0.0; HIST_BINS],
             tp: TruePeakMeter::new(channels),
+            true_peak: true,
         })
+    }
+
+    /// The same meter measuring loudness only: its true peak stays −∞. The oversampled peak
+    /// detector costs more than the loudness itself; a meter read only for its windows (the
+    /// mix's live loudness beside what is heard) leaves it out.
+    pub fn without_true_peak(self) -> Self {
+        LoudnessMeter {
+            true_peak: false,
+            ..self
+        }
     }
 
     /// Measures a block of planar channels (exactly `channels` slices of equal length;
@@ -239,7 +252,9 @@ impl LoudnessMeter {
         if input.len() != self.channels || input.iter().any(|c| c.len() != input[0].len()) {
             return;
         }
-        self.tp.process(input);
+        if self.true_peak {
+            self.tp.process(input);
+        }
         let (left, right) = (input[0], input.get(1).copied());
         for i in 0..left.len() {
             let r = right.map_or(0.0, |r| r[i] as f64);
@@ -491,6 +506,20 @@ mod tests {
                 whole
             );
         }
+    }
+
+    #[test]
+    fn loudness_without_true_peak_reads_the_same_windows() {
+        let (l, r, _) = ebu_true_peak_case(16, 48_000);
+        let mut full = LoudnessMeter::new(48_000, 2).unwrap();
+        let mut lean = LoudnessMeter::new(48_000, 2).unwrap().without_true_peak();
+        full.process(&[&l, &r]);
+        lean.process(&[&l, &r]);
+        assert_eq!(full.momentary_lufs(), lean.momentary_lufs());
+        assert_eq!(full.short_term_lufs(), lean.short_term_lufs());
+        assert_eq!(full.integrated_lufs(), lean.integrated_lufs());
+        assert!(full.max_true_peak_dbtp() > -20.0);
+        assert_eq!(lean.max_true_peak_dbtp(), f64::NEG_INFINITY);
     }
 
     #[test]

@@ -88,6 +88,8 @@ pub struct TrackMeter {
     pub gain_reduction_db: f32,
     /// A NaN or infinity was caught and silenced.
     pub faulted: bool,
+    /// Frames played as silence because the stem was not in memory in time.
+    pub starved_frames: u32,
 }
 
 /// Levels of the reverb return since the last report.

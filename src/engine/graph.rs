@@ -41,6 +41,8 @@ pub struct MixGraph {
     scratch: [Vec<f32>; 2],
     reverb: ReverbReturn,
     master: MasterBus,
+    /// See [`MixGraph::set_resident_only`].
+    resident_only: bool,
 }
 
 impl std::fmt::Debug for MixGraph {
@@ -70,7 +72,15 @@ impl MixGraph {
             scratch: [buf(), buf()],
             reverb: ReverbReturn::new(sample_rate, &Default::default()),
             master: MasterBus::new(sample_rate, &Default::default()),
+            resident_only: false,
         }
+    }
+
+    /// Reads mapped stems only where the prefetcher holds them in memory (the audio thread's
+    /// graph: it must never wait for the disk), playing silence elsewhere. Off for offline
+    /// renders, which may wait and read every frame.
+    pub fn set_resident_only(&mut self, on: bool) {
+        self.resident_only = on;
     }
 
     /// Builds the graph for a project; `stems` supplies each track's audio (None: the stem is
@@ -291,6 +301,7 @@ impl MixGraph {
                 }
             }
             GraphCommand::ReplaceGraph(mut g) => {
+                g.resident_only = self.resident_only;
                 std::mem::swap(self, &mut *g);
                 Some(Retired::Graph(g))
             }
@@ -353,6 +364,7 @@ impl MixGraph {
         }
         let _ftz = FlushDenormals::new();
         let read = self.read;
+        let resident_only = self.resident_only;
         let [bus_l, bus_r] = &mut self.bus;
         let [rin_l, rin_r] = &mut self.rev_in;
         let (bus_l, bus_r) = (&mut bus_l[..n], &mut bus_r[..n]);
@@ -368,7 +380,7 @@ impl MixGraph {
                     self.tracks.par_iter_mut().for_each(|t| {
                         // The flush-to-zero mode belongs to the thread: set it on the worker.
                         let _ftz = FlushDenormals::new();
-                        t.process(&read, n);
+                        t.process(&read, n, resident_only);
                     })
                 });
                 for t in &self.tracks {
@@ -377,7 +389,7 @@ impl MixGraph {
             }
             _ => {
                 for t in &mut self.tracks {
-                    t.process(&read, n);
+                    t.process(&read, n, resident_only);
                     t.mix_into(bus_l, bus_r, rin_l, rin_r, n);
                 }
             }

@@ -19,6 +19,7 @@ use super::graph::{MAX_TRACKS, MixGraph, TrackNode};
 use super::meters::MeterState;
 use super::monitor::MonitorSettings;
 use super::pending::Pending;
+use super::prefetch::{Prefetcher, StarvedNotice};
 use super::realtime::AudioEngine;
 use super::reference::{MAX_REFERENCES, RefSetup, ReferenceCommand};
 use super::slot::RenderSlot;
@@ -70,6 +71,9 @@ pub struct EngineHandle {
     source: Source,
     /// The monitor settings sent last.
     monitor: MonitorSettings,
+    /// Keeps the mapped stems' next seconds in memory.
+    prefetch: Prefetcher,
+    starved: StarvedNotice,
 }
 
 impl std::fmt::Debug for EngineHandle {
@@ -91,6 +95,8 @@ impl EngineHandle {
         let (fb_tx, fb_rx) = RingBuffer::new(feedback_capacity(MAX_TRACKS));
         let (ret_tx, ret_rx) = RingBuffer::new(RETIRE_CAPACITY);
         let sample_rate = graph.sample_rate();
+        let mut prefetch = Prefetcher::new();
+        prefetch.set_graph(&graph);
         let mut engine = AudioEngine::new(Box::new(graph), cmd_rx, fb_tx, ret_tx);
         let (spectrum, tap) = LiveSpectrum::new(sample_rate, SPECTRUM_POINTS);
         engine.set_tap(tap);
@@ -113,6 +119,8 @@ impl EngineHandle {
             references: Vec::new(),
             source: Source::Mix,
             monitor: MonitorSettings::default(),
+            prefetch,
+            starved: StarvedNotice::default(),
         }
     }
 
@@ -121,6 +129,13 @@ impl EngineHandle {
         let mut h = EngineHandle::new(graph);
         h.start_output(config);
         h
+    }
+
+    /// Waits until the prefetcher holds the mapped stems' window around the playhead in memory
+    /// (at most `timeout`; true if it does, at once for stems in memory). For tests, benches
+    /// and a bounce-like start of playback; the window never needs to wait.
+    pub fn wait_prefetched(&self, timeout: std::time::Duration) -> bool {
+        self.prefetch.wait_ready(timeout)
     }
 
     /// The slot the output renders from (tests, benches and custom clocks call
@@ -286,6 +301,7 @@ impl EngineHandle {
     /// the command came (these methods or a port's plain `send`). `None`: the command is refused
     /// (a new reference beyond [`MAX_REFERENCES`]; its audio is dropped here, with a message).
     fn note(&mut self, cmd: Command) -> Option<Command> {
+        self.prefetch.note(&cmd);
         match &cmd {
             Command::SelectSource(s) => self.source = *s,
             Command::Monitor(m) => self.monitor = *m,
@@ -489,6 +505,7 @@ impl EngineHandle {
         let running = self.output.is_some();
         match self.take_engine() {
             Some(mut engine) => {
+                self.prefetch.set_graph(&graph);
                 drop(engine.set_graph(Box::new(graph)));
                 self.put_engine(engine);
                 self.meters = MeterState::new(self.sample_rate);
@@ -528,6 +545,13 @@ impl EngineHandle {
                 self.messages.push(fault.message());
             }
             s.feedback += 1;
+        }
+        if s.feedback > 0 {
+            self.prefetch.set_position(self.meters.position());
+            let total = self.meters.starved_frames;
+            if let Some(m) = self.starved.update(total, self.sample_rate, now) {
+                self.messages.push(m);
+            }
         }
         while let Ok(r) = self.retired.pop() {
             // Dropped here, on the control thread: frees stems, nodes and graphs.

@@ -32,7 +32,10 @@ impl Listen {
             refs: ReferencePlayer::new(rate, max_block),
             switch: SourceSwitch::new(rate),
             monitor: Monitor::new(rate),
-            mix_loudness: LoudnessMeter::new(rate, 2).ok(),
+            // Read for its windows only: what is heard has its own true-peak meter.
+            mix_loudness: LoudnessMeter::new(rate, 2)
+                .ok()
+                .map(LoudnessMeter::without_true_peak),
         }
     }
 

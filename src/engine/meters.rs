@@ -182,6 +182,8 @@ pub struct MeterState {
     pub(super) tracks: HashMap<TrackId, ChannelMeter>,
     /// Complete reports received so far.
     pub reports: u64,
+    /// Track-frames played as silence so far because a stem was not in memory in time.
+    pub starved_frames: u64,
     ended: Option<(u64, EndReason)>,
     seq: u64,
     /// Tracks seen so far in the current report (their mixer positions).
@@ -226,6 +228,7 @@ impl MeterState {
             reference: ReferenceMeterState::default(),
             tracks: HashMap::new(),
             reports: 0,
+            starved_frames: 0,
             ended: None,
             seq: 0,
             tracks_in_report: 0,
@@ -310,8 +313,10 @@ impl MeterState {
                 levels,
                 gain_reduction_db,
                 faulted,
+                starved_frames,
             }) => {
                 self.tracks_in_report += 1;
+                self.starved_frames += u64::from(starved_frames);
                 let m = self.tracks.entry(id).or_default();
                 m.add(&levels, now);
                 m.gain_reduction_db = gain_reduction_db;
@@ -405,6 +410,7 @@ mod tests {
                 },
                 gain_reduction_db: 3.0,
                 faulted: false,
+                starved_frames: 0,
             }),
             t0,
         );

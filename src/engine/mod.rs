@@ -22,6 +22,7 @@ pub mod meters;
 pub mod monitor;
 pub mod params;
 mod pending;
+pub mod prefetch;
 mod read_head;
 pub mod realtime;
 pub mod reference;

@@ -62,6 +62,22 @@ impl ReadHead {
         self.fade_left = self.fade_left.saturating_sub(n as u32);
     }
 
+    /// The frames the next `n` frames read (clamped to the end of the sources): from the
+    /// position, and from the old position while a crossfade runs (else an empty range).
+    pub(super) fn spans(&self, n: usize) -> [std::ops::Range<usize>; 2] {
+        let frames = |from: u64, n: u64| {
+            let to = from.saturating_add(n).min(self.end);
+            let at = |f: u64| usize::try_from(f).unwrap_or(usize::MAX);
+            at(from.min(to))..at(to)
+        };
+        let fade = if self.fade_left > 0 {
+            frames(self.fade_from, u64::from(self.fade_left).min(n as u64))
+        } else {
+            0..0
+        };
+        [frames(self.pos, n as u64), fade]
+    }
+
     /// Copies `n` frames of `src` starting at the head into `dst`, zero beyond the end.
     pub(super) fn read(&self, src: &[f32], dst: &mut [f32]) {
         let src = &src[..src

@@ -115,11 +115,13 @@ impl AudioEngine {
     /// Wraps `graph` with the audio ends of the three rings. Control side: allocates the
     /// scratch buffers and meters here, once.
     pub fn new(
-        graph: Box<MixGraph>,
+        mut graph: Box<MixGraph>,
         commands: Consumer<Command>,
         feedback: Producer<Feedback>,
         retire: Producer<Retired>,
     ) -> AudioEngine {
+        // The audio thread never waits for the disk: mapped stems only where held in memory.
+        graph.set_resident_only(true);
         let rate = graph.sample_rate();
         let max_block = graph.max_block();
         let report_interval = (rate / REPORTS_PER_SECOND).max(1) as usize;
@@ -161,7 +163,8 @@ impl AudioEngine {
     /// Control side only (the engine taken out of its slot): installs a graph of any rate and
     /// block size, resizing the scratch buffers and meters, with a stopped transport at frame
     /// 0. Returns the old graph.
-    pub fn set_graph(&mut self, graph: Box<MixGraph>) -> Box<MixGraph> {
+    pub fn set_graph(&mut self, mut graph: Box<MixGraph>) -> Box<MixGraph> {
+        graph.set_resident_only(true);
         let max_block = graph.max_block();
         let rate = graph.sample_rate();
         let old = std::mem::replace(&mut self.graph, graph);
@@ -473,6 +476,7 @@ impl AudioEngine {
                 levels,
                 gain_reduction_db: gr,
                 faulted,
+                starved_frames: node.take_starved(),
             };
             let _ = self.feedback.push(Feedback::Track(m));
         }

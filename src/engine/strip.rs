@@ -147,6 +147,9 @@ pub struct TrackNode {
     send_live: bool,
     levels: StripLevels,
     faulted: bool,
+    /// Frames played as silence since the last report because the stem's chunks were not in
+    /// memory (a mapped stem on the audio thread, see `engine::prefetch`).
+    starved: u32,
     /// Where the live spectrum taps this strip (`None`: not tapped, nothing is written).
     tap: Option<TapPoint>,
     /// The tapped frames of the last block (allocated with the node, written only when tapped).
@@ -210,6 +213,7 @@ impl TrackNode {
             send_live: false,
             levels: StripLevels::default(),
             faulted: false,
+            starved: 0,
             tap: None,
             tapped: vec![TapFrame::default(); max_block],
         };
@@ -285,6 +289,11 @@ impl TrackNode {
     pub fn take_levels(&mut self) -> (LevelReport, bool) {
         let faulted = std::mem::replace(&mut self.faulted, false);
         (std::mem::take(&mut self.levels).report(), faulted)
+    }
+
+    /// Frames played as silence since the last call because the stem was not in memory.
+    pub fn take_starved(&mut self) -> u32 {
+        std::mem::take(&mut self.starved)
     }
 
     /// Applies one parameter change.
@@ -379,11 +388,25 @@ impl TrackNode {
     }
 
     /// Processes `n` frames from the read head into the strip's own output and send buffers.
-    pub fn process(&mut self, read: &ReadHead, n: usize) {
+    /// With `resident_only` (the audio thread) a mapped stem is read only where the prefetcher
+    /// holds it in memory; a block it does not hold is silence, counted for the report.
+    pub fn process(&mut self, read: &ReadHead, n: usize, resident_only: bool) {
         let ch = self.channels;
         let [in_l, in_r] = &mut self.input;
         let (in_l, in_r) = (&mut in_l[..n], &mut in_r[..n]);
+        let ready = |stem: &StemAudio| {
+            !resident_only
+                || stem
+                    .channels
+                    .iter()
+                    .all(|c| read.spans(n).iter().all(|r| c.is_ready(r.clone())))
+        };
         match &self.stem {
+            Some(stem) if !ready(stem) => {
+                in_l.fill(0.0);
+                in_r.fill(0.0);
+                self.starved = self.starved.saturating_add(n as u32);
+            }
             Some(stem) => {
                 // A stem swapped in with another channel count keeps the node's layout
                 // (`set_stem`); a mono stem then feeds both sides. Never index past the

@@ -65,15 +65,22 @@ impl StemCache {
     /// megabytes (default 16 GiB). `None` without a home folder, or with `STEMMIX_CACHE_DIR`
     /// set but empty (no cache: stems are decoded into memory as before).
     pub fn from_env() -> Option<StemCache> {
+        let home = match std::env::var_os("STEMMIX_HOME") {
+            Some(home) => PathBuf::from(home).join("cache"),
+            None => directories::ProjectDirs::from("org", "stemmix", "stemmix")?
+                .cache_dir()
+                .to_path_buf(),
+        };
+        StemCache::from_env_or(&home)
+    }
+
+    /// The cache in `cache_root/stems`, unless `$STEMMIX_CACHE_DIR` names another folder (or,
+    /// empty, none: `None`); limited as [`from_env`](Self::from_env) says.
+    pub fn from_env_or(cache_root: &Path) -> Option<StemCache> {
         let dir = match std::env::var_os("STEMMIX_CACHE_DIR") {
             Some(d) if d.is_empty() => return None,
             Some(d) => PathBuf::from(d),
-            None => match std::env::var_os("STEMMIX_HOME") {
-                Some(home) => PathBuf::from(home).join("cache").join("stems"),
-                None => directories::ProjectDirs::from("org", "stemmix", "stemmix")?
-                    .cache_dir()
-                    .join("stems"),
-            },
+            None => cache_root.join("stems"),
         };
         let limit = std::env::var("STEMMIX_CACHE_MAX_MB")
             .ok()

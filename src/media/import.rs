@@ -63,16 +63,17 @@ pub fn import_stems_with(
         .collect()
 }
 
-/// Like [`import_stems`], but hands each file's result to `done` (with its index in `paths`) as
-/// soon as that file is finished, so a window can show every stem the moment it is ready.
-/// Returns when every file is done.
+/// Like [`import_stems_with`], but hands each file's result to `done` (with its index in
+/// `paths`) as soon as that file is finished, so a window can show every stem the moment it is
+/// ready. Returns when every file is done.
 pub fn import_stems_each(
     paths: &[PathBuf],
     project_rate: u32,
+    how: &StemLoad,
     progress: &(dyn Fn(ImportProgress) + Sync),
     done: &(dyn Fn(usize, Result<StemAudio, MediaError>) + Sync),
 ) {
-    import_each(paths, project_rate, &StemLoad::in_memory(), progress, done);
+    import_each(paths, project_rate, how, progress, done);
 }
 
 fn import_each(

@@ -15,6 +15,7 @@ mod input;
 mod mp4;
 mod peaks;
 mod resample;
+mod residency;
 mod samples;
 mod source;
 mod stem;
@@ -28,6 +29,7 @@ pub use decode::{
 pub use import::{ImportProgress, import_stems, import_stems_each, import_stems_with};
 pub use peaks::{Overview, PeakBin};
 pub use resample::{ResampleError, resample, resampled_len};
+pub use residency::CHUNK_FRAMES;
 pub use samples::Samples;
 pub use stem::{StemAudio, StemLoad, load_stem, load_stem_with};
 pub use wav::{FinishedWav, WavFormat, WavSummary, WavWriter};

@@ -2,6 +2,7 @@
 //! a read-only memory mapping of a decoded-stem cache file ([`super::cache`]). Both read as a
 //! plain `[f32]`, so the engine's slice reads do not care which it is.
 
+use super::residency::{CHUNK_FRAMES, Residency};
 use memmap2::Mmap;
 use std::ops::{Deref, Range};
 use std::sync::Arc;
@@ -19,6 +20,8 @@ enum Store {
         map: Arc<Mmap>,
         offset: usize,
         len: usize,
+        /// Which chunks the prefetcher holds in memory (what the audio thread may read).
+        resident: Arc<Residency>,
     },
 }
 
@@ -28,7 +31,14 @@ impl Samples {
     pub(crate) fn mapped(map: Arc<Mmap>, offset: usize, len: usize) -> Option<Samples> {
         let end = offset.checked_add(len.checked_mul(4)?)?;
         let aligned = (map.as_ptr() as usize + offset).is_multiple_of(std::mem::align_of::<f32>());
-        (end <= map.len() && aligned).then_some(Samples(Store::Mapped { map, offset, len }))
+        (end <= map.len() && aligned).then(|| {
+            Samples(Store::Mapped {
+                map,
+                offset,
+                len,
+                resident: Arc::new(Residency::new(len)),
+            })
+        })
     }
 
     /// The samples as a slice.
@@ -56,7 +66,10 @@ impl Samples {
     /// read. Does nothing for owned samples. Only a hint: reads stay correct whatever it does.
     pub fn release(&self, frames: Range<usize>) {
         #[cfg(unix)]
-        if let Store::Mapped { map, offset, len } = &self.0 {
+        if let Store::Mapped {
+            map, offset, len, ..
+        } = &self.0
+        {
             let page = page_size();
             let end = frames.end.min(*len);
             if frames.start >= end {
@@ -80,6 +93,118 @@ impl Samples {
         #[cfg(not(unix))]
         let _ = frames;
     }
+
+    /// Whether the audio thread may read `frames` without waiting for the disk: always for
+    /// owned samples; for a mapping, when the prefetcher holds every chunk of them
+    /// ([`hold_chunk`](Self::hold_chunk)). Lock- and allocation-free.
+    pub fn is_ready(&self, frames: Range<usize>) -> bool {
+        match &self.0 {
+            Store::Owned(_) => true,
+            Store::Mapped { resident, .. } => resident.is_ready(frames),
+        }
+    }
+
+    /// Chunks of [`CHUNK_FRAMES`] frames a mapping is held in (0 for owned samples).
+    pub fn chunk_count(&self) -> usize {
+        match &self.0 {
+            Store::Owned(_) => 0,
+            Store::Mapped { resident, .. } => resident.chunks(),
+        }
+    }
+
+    /// Whether chunk `c` of a mapping is held (false for owned samples, which need no holding).
+    pub fn is_chunk_held(&self, c: usize) -> bool {
+        match &self.0 {
+            Store::Owned(_) => false,
+            Store::Mapped { resident, .. } => resident.is_chunk_ready(c),
+        }
+    }
+
+    /// Brings chunk `c` of a mapping into memory and marks it ready for the audio thread: the
+    /// pages are locked (`mlock`) where the system allows it, else only read once (then they
+    /// stay unless memory runs short). Waits for the disk: never call it on the audio thread.
+    /// Returns whether the pages are locked.
+    pub fn hold_chunk(&self, c: usize) -> bool {
+        let Some((map, resident, bytes)) = self.chunk_bytes(c) else {
+            return false;
+        };
+        #[cfg(unix)]
+        // SAFETY: the range lies inside the live mapping; mlock only pins its pages.
+        let locked = unsafe {
+            libc::mlock(
+                map.as_ptr().add(bytes.start).cast(),
+                bytes.end - bytes.start,
+            ) == 0
+        };
+        #[cfg(not(unix))]
+        let locked = false;
+        if !locked {
+            for i in bytes.clone().step_by(page_size_any()) {
+                // SAFETY: `i` lies inside the live, readable mapping.
+                unsafe { std::ptr::read_volatile(map.as_ptr().add(i)) };
+            }
+        }
+        resident.set(c, true);
+        locked
+    }
+
+    /// Marks chunk `c` not ready: the audio thread stops reading it from its next block on.
+    /// Its pages stay until [`drop_chunk`](Self::drop_chunk), which must come later than any
+    /// block that may have seen it ready.
+    pub fn unready_chunk(&self, c: usize) {
+        if let Store::Mapped { resident, .. } = &self.0 {
+            resident.set(c, false);
+        }
+    }
+
+    /// Unlocks chunk `c`'s pages and lets the system drop them (they stay in the file).
+    pub fn drop_chunk(&self, c: usize) {
+        let Some((map, _, bytes)) = self.chunk_bytes(c) else {
+            return;
+        };
+        #[cfg(unix)]
+        // SAFETY: as in `release`; munlock on pages that are not locked does nothing.
+        unsafe {
+            libc::munlock(
+                map.as_ptr().add(bytes.start).cast(),
+                bytes.end - bytes.start,
+            );
+            let _ = map.unchecked_advise_range(
+                memmap2::UncheckedAdvice::DontNeed,
+                bytes.start,
+                bytes.end - bytes.start,
+            );
+        }
+        #[cfg(not(unix))]
+        let _ = (map, bytes);
+    }
+
+    /// The mapping, the ready bits and the byte range (whole pages) of chunk `c`.
+    fn chunk_bytes(&self, c: usize) -> Option<(&Mmap, &Residency, Range<usize>)> {
+        let Store::Mapped {
+            map,
+            offset,
+            len,
+            resident,
+        } = &self.0
+        else {
+            return None;
+        };
+        let first = c.checked_mul(CHUNK_FRAMES).filter(|&f| f < *len)?;
+        let last = (first + CHUNK_FRAMES).min(*len);
+        let page = page_size_any();
+        let start = (offset + first * 4) / page * page;
+        let end = (offset + last * 4).next_multiple_of(page).min(map.len());
+        Some((map, resident, start..end))
+    }
+}
+
+/// The page size (4,096 where it cannot be asked).
+fn page_size_any() -> usize {
+    #[cfg(unix)]
+    return page_size();
+    #[cfg(not(unix))]
+    4096
 }
 
 #[cfg(unix)]
@@ -99,7 +224,9 @@ impl Deref for Samples {
     fn deref(&self) -> &[f32] {
         match &self.0 {
             Store::Owned(v) => v,
-            Store::Mapped { map, offset, len } => {
+            Store::Mapped {
+                map, offset, len, ..
+            } => {
                 let bytes = &map[*offset..*offset + *len * 4];
                 // SAFETY: `mapped` checked that the range lies inside the mapping and is aligned
                 // for f32; every bit pattern is a valid f32; the mapping is read-only and lives

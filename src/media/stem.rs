@@ -78,20 +78,30 @@ impl StemAudio {
 pub struct StemLoad {
     /// The cache to read stems from and write newly decoded ones to (`None`: always decode).
     pub cache: Option<StemCache>,
-    /// Map the cached samples instead of copying them into memory: for offline renders, which
-    /// read each page once (see [`StemAudio::release`]). Not for playback, whose audio thread
-    /// must never wait for the disk.
+    /// Map the cached samples instead of copying them into memory: offline renders read each
+    /// page once (see [`StemAudio::release`]); for playback the engine's prefetcher holds the
+    /// part ahead of the playhead in memory (`engine::prefetch`) and the audio thread reads
+    /// only that.
     pub mapped: bool,
     /// Load (or keep) the waveform overview; without it `overview` is empty.
     pub overview: bool,
 }
 
 impl StemLoad {
-    /// Decode into memory with the overview, no cache: what the window does.
+    /// Decode into memory with the overview, no cache (tests; references, which are short).
     pub fn in_memory() -> StemLoad {
         StemLoad {
             cache: None,
             mapped: false,
+            overview: true,
+        }
+    }
+
+    /// Through `cache`, mapped, with the overview: what the window plays and draws.
+    pub fn playback(cache: Option<StemCache>) -> StemLoad {
+        StemLoad {
+            cache,
+            mapped: true,
             overview: true,
         }
     }

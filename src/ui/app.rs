@@ -172,7 +172,7 @@ impl App {
         let mut app = App {
             doc: Document::default(),
             link,
-            stems: StemLibrary::default(),
+            stems: StemLibrary::with_cache(dirs.as_ref().and_then(AppDirs::stem_cache)),
             selection: None,
             typing: Typing::default(),
             layout: Layout::new(dirs.as_ref().map(|d| d.config.clone())),

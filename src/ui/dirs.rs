@@ -1,5 +1,7 @@
-//! Where the app keeps its configuration (recent projects) and data (autosaves).
+//! Where the app keeps its configuration (recent projects), data (autosaves) and cache
+//! (decoded stems).
 
+use crate::media::StemCache;
 use std::path::PathBuf;
 
 /// The app's folders. Tests point them at a temporary folder.
@@ -9,10 +11,12 @@ pub struct AppDirs {
     pub config: PathBuf,
     /// Autosaves for crash recovery.
     pub data: PathBuf,
+    /// What can be made again: the decoded stems.
+    pub cache: PathBuf,
 }
 
 impl AppDirs {
-    /// The platform folders from `directories`, or `$STEMMIX_HOME/{config,data}` when that
+    /// The platform folders from `directories`, or `$STEMMIX_HOME/{config,data,cache}` when that
     /// variable is set (used by tests and for portable setups). `None` when the platform has no
     /// home folder: the app then runs without recent files and autosave.
     pub fn locate() -> Option<AppDirs> {
@@ -24,15 +28,23 @@ impl AppDirs {
         Some(AppDirs {
             config: d.config_dir().to_path_buf(),
             data: d.data_dir().to_path_buf(),
+            cache: d.cache_dir().to_path_buf(),
         })
     }
 
-    /// `root/config` and `root/data`.
+    /// `root/config`, `root/data` and `root/cache`.
     pub fn under(root: PathBuf) -> AppDirs {
         AppDirs {
             config: root.join("config"),
             data: root.join("data"),
+            cache: root.join("cache"),
         }
+    }
+
+    /// The decoded-stem cache: `cache/stems`, or as `$STEMMIX_CACHE_DIR` says
+    /// ([`StemCache::from_env_or`]).
+    pub fn stem_cache(&self) -> Option<StemCache> {
+        StemCache::from_env_or(&self.cache)
     }
 
     /// The folder of autosave files.

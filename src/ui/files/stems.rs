@@ -47,6 +47,8 @@ pub struct StemLibrary {
     /// Each file as it was when its decoding started.
     stamps: HashMap<PathBuf, Stamp>,
     jobs: Vec<DecodeJob>,
+    /// Where decoded stems are kept (`None`: decoded into memory each time).
+    cache: Option<media::StemCache>,
 }
 
 impl std::fmt::Debug for StemLibrary {
@@ -62,6 +64,15 @@ impl std::fmt::Debug for StemLibrary {
 pub type Finished = (PathBuf, Result<Vec<String>, String>);
 
 impl StemLibrary {
+    /// A library decoding through `cache` (stems found there open without decoding and are
+    /// played from it; `None`: decoded into memory).
+    pub fn with_cache(cache: Option<media::StemCache>) -> StemLibrary {
+        StemLibrary {
+            cache,
+            ..StemLibrary::default()
+        }
+    }
+
     /// Forgets every stem and abandons running decodes (another project was opened).
     pub fn reset(&mut self) {
         self.stems.clear();
@@ -168,7 +179,8 @@ impl StemLibrary {
             rx,
             remaining: todo.len(),
         });
-        rayon::spawn(move || decode_worker(todo, rate, tx));
+        let how = media::StemLoad::playback(self.cache.clone());
+        rayon::spawn(move || decode_worker(todo, rate, &how, tx));
     }
 
     /// Applies what the workers reported; returns the files that finished.
@@ -214,9 +226,14 @@ impl StemLibrary {
     }
 }
 
-/// Decodes `paths` on rayon's pool (one file per worker), reporting each file as soon as it is
-/// done. Runs as a rayon task itself, so the window's thread never waits.
-fn decode_worker(paths: Vec<PathBuf>, rate: u32, tx: mpsc::Sender<DecodeEvent>) {
+/// Decodes `paths` on rayon's pool (one file per worker) as `how` says, reporting each file as
+/// soon as it is done. Runs as a rayon task itself, so the window's thread never waits.
+fn decode_worker(
+    paths: Vec<PathBuf>,
+    rate: u32,
+    how: &media::StemLoad,
+    tx: mpsc::Sender<DecodeEvent>,
+) {
     // A closed channel means the app moved on to another project: nothing to do.
     let send = |e: DecodeEvent| drop(tx.send(e));
     let progress = |pr: media::ImportProgress| {
@@ -225,7 +242,7 @@ fn decode_worker(paths: Vec<PathBuf>, rate: u32, tx: mpsc::Sender<DecodeEvent>) 
             pr.file_fraction,
         ));
     };
-    media::import_stems_each(&paths, rate, &progress, &|i, r| {
+    media::import_stems_each(&paths, rate, how, &progress, &|i, r| {
         send(DecodeEvent::Done(
             paths[i].clone(),
             r.map_err(|e| e.to_string()),
