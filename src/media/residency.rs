@@ -35,6 +35,7 @@ impl Residency {
 
     /// Whether every chunk holding a frame of `frames` is ready (frames past the end count as
     /// ready: they read as silence). Allocation- and lock-free: called on the audio thread.
+    #[inline]
     pub(crate) fn is_ready(&self, frames: Range<usize>) -> bool {
         let end = frames.end.min(self.frames);
         if frames.start >= end {
@@ -45,6 +46,7 @@ impl Residency {
     }
 
     /// Whether chunk `c` is ready.
+    #[inline]
     pub(crate) fn is_chunk_ready(&self, c: usize) -> bool {
         self.bits
             .get(c / 64)

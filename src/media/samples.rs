@@ -48,6 +48,7 @@ impl Samples {
 
     /// Whether the samples are a file mapping (paged in from disk on first touch) rather than
     /// memory of their own.
+    #[inline]
     pub fn is_mapped(&self) -> bool {
         matches!(self.0, Store::Mapped { .. })
     }
@@ -97,6 +98,7 @@ impl Samples {
     /// Whether the audio thread may read `frames` without waiting for the disk: always for
     /// owned samples; for a mapping, when the prefetcher holds every chunk of them
     /// ([`hold_chunk`](Self::hold_chunk)). Lock- and allocation-free.
+    #[inline]
     pub fn is_ready(&self, frames: Range<usize>) -> bool {
         match &self.0 {
             Store::Owned(_) => true,
