@@ -18,6 +18,9 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "support/thread_cpu.rs"]
+#[allow(dead_code)] // only thread_cpu is used here
+mod thread_cpu;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -29,6 +32,7 @@ use stemmix::engine::slot::Render;
 use stemmix::media::StemCache;
 use stemmix::project::Project;
 use stemmix::ui::files::StemLibrary;
+use thread_cpu::thread_cpu;
 
 /// Resident memory now and at its peak (`VmRSS`, `VmHWM`), MB.
 fn resident_mb() -> (f64, f64) {
@@ -107,22 +111,36 @@ fn seek_storm(project: &Project, lib: &StemLibrary, seconds: f64) {
     let audio = {
         let (stop, misses) = (stop.clone(), misses.clone());
         std::thread::spawn(move || {
+            // As a device's audio thread runs, where the process may.
+            let param = libc::sched_param { sched_priority: 70 };
+            // SAFETY: plain syscall on the calling thread with a valid parameter.
+            let fifo = unsafe {
+                libc::pthread_setschedparam(libc::pthread_self(), libc::SCHED_FIFO, &param) == 0
+            };
             let mut buf = vec![0.0f32; FRAMES * 2];
             let before = major_faults();
             let start = Instant::now();
-            let mut k = 0u32;
+            let (mut k, mut overruns, mut longest_cpu) = (0u32, 0u32, Duration::ZERO);
             while !stop.load(Ordering::Relaxed) {
                 let deadline = start + period * k;
                 if let Some(wait) = deadline.checked_duration_since(Instant::now()) {
                     std::thread::sleep(wait);
                 }
+                let c = thread_cpu();
                 slot.with(|e| e.render(&mut buf, 2));
+                let cpu = thread_cpu().saturating_sub(c);
+                longest_cpu = longest_cpu.max(cpu);
                 if Instant::now() > start + period * (k + 1) {
                     misses.fetch_add(1, Ordering::Relaxed);
+                    // Its own CPU time over the period is the callback's fault; otherwise the
+                    // thread was not running (preempted, the VM paused).
+                    if cpu > period {
+                        overruns += 1;
+                    }
                 }
                 k += 1;
             }
-            (major_faults() - before, k)
+            (major_faults() - before, k, overruns, longest_cpu, fifo)
         })
     };
     let mut rng = 0x2545_f491_4f6c_dd1du64;
@@ -144,16 +162,24 @@ fn seek_storm(project: &Project, lib: &StemLibrary, seconds: f64) {
         peak_rss = peak_rss.max(resident_mb().0);
     }
     stop.store(true, Ordering::Relaxed);
-    let (faults, blocks) = audio.join().expect("audio thread");
+    let (faults, blocks, overruns, longest_cpu, fifo) = audio.join().expect("audio thread");
     h.tick();
     let starved = h.meters().starved_frames as f64 / f64::from(rate) * 1000.0;
     let tracks = project.tracks.len().max(1) as f64;
     println!(
-        "seek storm, {seconds:.0} s, {seeks} seeks, {blocks} callbacks of {FRAMES} frames: \
-         {faults} major page faults on the callback thread, {} deadline misses; silent while \
-         the prefetcher caught up: {starved:.0} track-ms ({:.1} ms per track per seek); \
-         resident {peak_rss:.0} MB at most while playing",
+        "seek storm, {seconds:.0} s, {seeks} seeks, {blocks} callbacks of {FRAMES} frames ({:.2} \
+         ms) at {}: {faults} major page faults on the callback thread; {} deadline misses \
+         ({overruns} CPU overruns), longest callback {:.0} µs cpu; silent while the prefetcher \
+         caught up: {starved:.0} track-ms ({:.1} ms per track per seek); resident \
+         {peak_rss:.0} MB at most while playing",
+        period.as_secs_f64() * 1e3,
+        if fifo {
+            "SCHED_FIFO"
+        } else {
+            "normal priority (SCHED_FIFO refused)"
+        },
         misses.load(Ordering::Relaxed),
+        longest_cpu.as_secs_f64() * 1e6,
         starved / tracks / f64::from(seeks.max(1)),
     );
 }

@@ -370,6 +370,8 @@ fn run(shared: &Shared) {
             }
             plans.push(want);
         }
+        // Unmarked chunks past the grace period and not wanted again: dropped in runs.
+        let mut due: Vec<(Arc<StemAudio>, usize)> = Vec::new();
         retiring.retain(|(stem, c, at)| {
             if now.duration_since(*at) < GRACE {
                 return true;
@@ -378,12 +380,11 @@ fn run(shared: &Shared) {
                 .iter()
                 .any(|h| Arc::ptr_eq(&h.stem, stem) && h.held.get(*c) == Some(&true));
             if !again {
-                for ch in &stem.channels {
-                    ch.drop_chunk(*c);
-                }
+                due.push((stem.clone(), *c));
             }
             false
         });
+        drop_runs(due);
         // Hold what is wanted, nearest chunk first across all stems; start again at once when
         // the targets change (a seek), keeping what is already held.
         let mut unlocked = 0u64;
@@ -431,21 +432,37 @@ fn run(shared: &Shared) {
             }
         }
     }
+    let mut due: Vec<(Arc<StemAudio>, usize)> =
+        retiring.into_iter().map(|(s, c, _)| (s, c)).collect();
     for h in &mut held {
         for c in 0..h.held.len() {
             if h.held[c] {
                 h.unready(c);
-                for ch in &h.stem.channels {
-                    ch.drop_chunk(c);
-                }
+                due.push((h.stem.clone(), c));
             }
         }
     }
     // Unmarked already; no block reads these any more once the handle is gone.
-    for (stem, c, _) in retiring {
-        for ch in &stem.channels {
-            ch.drop_chunk(c);
+    drop_runs(due);
+}
+
+/// Drops the pages of `chunks` (stem, chunk), one call per contiguous run of a stem's chunks.
+fn drop_runs(mut chunks: Vec<(Arc<StemAudio>, usize)>) {
+    chunks.sort_by_key(|(s, c)| (Arc::as_ptr(s) as usize, *c));
+    chunks.dedup_by(|a, b| Arc::ptr_eq(&a.0, &b.0) && a.1 == b.1);
+    let mut i = 0;
+    while i < chunks.len() {
+        let (stem, start) = (&chunks[i].0, chunks[i].1);
+        let mut end = start + 1;
+        while i + 1 < chunks.len() && Arc::ptr_eq(&chunks[i + 1].0, stem) && chunks[i + 1].1 == end
+        {
+            end += 1;
+            i += 1;
         }
+        for ch in &stem.channels {
+            ch.drop_chunks(start..end);
+        }
+        i += 1;
     }
 }
 
