@@ -158,6 +158,12 @@ fn resampled_pass(baseline: bool, callbacks: usize) -> (Vec<Duration>, Vec<usize
     (cpu, frames)
 }
 
+/// The fewest and most mix frames a callback pulled, as `min..max`.
+fn frame_range(frames: &[usize]) -> String {
+    let (min, max) = (frames.iter().min(), frames.iter().max());
+    format!("{}..{}", min.unwrap_or(&0), max.unwrap_or(&0))
+}
+
 /// Median, p99.9 and max of `cpu`, with max/median.
 fn spread(cpu: &[Duration]) -> String {
     let mut sorted = cpu.to_vec();
@@ -213,10 +219,9 @@ fn resampled_callbacks(callbacks: usize, passes: usize) {
     );
     let (cpu, frames) = resampled_pass(true, callbacks);
     println!(
-        "  1,024-frame FFT stage (before): {}; mix frames per callback {}..{}",
+        "  1,024-frame FFT stage (before): {}; mix frames per callback {}",
         spread(&cpu),
-        frames.iter().min().unwrap(),
-        frames.iter().max().unwrap(),
+        frame_range(&frames),
     );
     // The same callback sequence, run `passes` times on fresh engines: work that belongs to a
     // callback recurs in every pass at the same index; an interrupt or the hypervisor does not.
@@ -224,10 +229,9 @@ fn resampled_callbacks(callbacks: usize, passes: usize) {
     for pass in 1..=passes {
         let (cpu, frames) = resampled_pass(false, callbacks);
         println!(
-            "  per-step sinc stage (now), pass {pass}: {}; mix frames per callback {}..{}",
+            "  per-step sinc stage (now), pass {pass}: {}; mix frames per callback {}",
             spread(&cpu),
-            frames.iter().min().unwrap(),
-            frames.iter().max().unwrap(),
+            frame_range(&frames),
         );
         runs.push((cpu, frames));
     }

@@ -396,11 +396,13 @@ impl TrackNode {
         let (in_l, in_r) = (&mut in_l[..n], &mut in_r[..n]);
         // Stems in memory are always ready; only mapped ones look at the ready bits.
         let ready = |stem: &StemAudio| {
-            !resident_only
-                || stem
-                    .channels
-                    .iter()
-                    .all(|c| !c.is_mapped() || read.spans(n).iter().all(|r| c.is_ready(r.clone())))
+            if !resident_only || !stem.is_mapped() {
+                return true;
+            }
+            let spans = read.spans(n);
+            stem.channels
+                .iter()
+                .all(|c| spans.iter().all(|r| c.is_ready(r.clone())))
         };
         match &self.stem {
             Some(stem) if !ready(stem) => {

@@ -47,7 +47,7 @@ pub fn import_stems_with(
 ) -> Vec<Result<StemAudio, MediaError>> {
     let results: Vec<Mutex<Option<Result<StemAudio, MediaError>>>> =
         paths.iter().map(|_| Mutex::new(None)).collect();
-    import_each(paths, project_rate, how, progress, &|i, r| {
+    import_stems_each(paths, project_rate, how, progress, &|i, r| {
         if let Ok(mut slot) = results[i].lock() {
             *slot = Some(r);
         }
@@ -67,16 +67,6 @@ pub fn import_stems_with(
 /// `paths`) as soon as that file is finished, so a window can show every stem the moment it is
 /// ready. Returns when every file is done.
 pub fn import_stems_each(
-    paths: &[PathBuf],
-    project_rate: u32,
-    how: &StemLoad,
-    progress: &(dyn Fn(ImportProgress) + Sync),
-    done: &(dyn Fn(usize, Result<StemAudio, MediaError>) + Sync),
-) {
-    import_each(paths, project_rate, how, progress, done);
-}
-
-fn import_each(
     paths: &[PathBuf],
     project_rate: u32,
     how: &StemLoad,

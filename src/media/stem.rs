@@ -44,6 +44,7 @@ impl StemAudio {
 
     /// Whether the samples are mapped from the stem cache (paged in from disk as they are read)
     /// rather than held in memory.
+    #[inline]
     pub fn is_mapped(&self) -> bool {
         self.channels.iter().any(Samples::is_mapped)
     }
