@@ -48,6 +48,28 @@ fn resident_mb() -> (f64, f64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
+/// Resident pages of the cache files mapped by this process, in MB: in all and of the
+/// file with the most (from /proc/self/smaps).
+fn cache_mapped_mb() -> (f64, f64) {
+    let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap_or_default();
+    let (mut total, mut most, mut in_cache) = (0.0f64, 0.0f64, false);
+    for line in smaps.lines() {
+        let mut words = line.split_whitespace();
+        match (words.next(), words.next()) {
+            (Some("Rss:"), Some(kb)) if in_cache => {
+                let mb = kb.parse::<f64>().unwrap_or(0.0) / 1024.0;
+                total += mb;
+                most = most.max(mb);
+            }
+            (Some(first), _) if first.contains('-') && !first.ends_with(':') => {
+                in_cache = line.ends_with(".stem");
+            }
+            _ => {}
+        }
+    }
+    (total, most)
+}
+
 /// Major page faults of the calling thread so far.
 fn major_faults() -> i64 {
     // SAFETY: plain syscall filling a zeroed struct.
@@ -161,6 +183,7 @@ fn seek_storm(project: &Project, lib: &StemLibrary, seconds: f64) {
         }
         peak_rss = peak_rss.max(resident_mb().0);
     }
+    let (cache_mb, cache_max_mb) = cache_mapped_mb();
     stop.store(true, Ordering::Relaxed);
     let (faults, blocks, overruns, longest_cpu, fifo) = audio.join().expect("audio thread");
     h.tick();
@@ -171,7 +194,8 @@ fn seek_storm(project: &Project, lib: &StemLibrary, seconds: f64) {
          ms) at {}: {faults} major page faults on the callback thread; {} deadline misses \
          ({overruns} CPU overruns), longest callback {:.0} µs cpu; silent while the prefetcher \
          caught up: {starved:.0} track-ms ({:.1} ms per track per seek); resident \
-         {peak_rss:.0} MB at most while playing",
+         {peak_rss:.0} MB at most while playing; at the end {cache_mb:.0} MB of cache files \
+         mapped (at most {cache_max_mb:.1} MB of one)",
         period.as_secs_f64() * 1e3,
         if fifo {
             "SCHED_FIFO"
@@ -204,18 +228,22 @@ fn main() {
         project.tracks.len(),
         cache_dir.display()
     );
-    let _ = std::fs::remove_dir_all(&cache_dir);
     let cache = StemCache::new(&cache_dir, u64::MAX);
-    let (lib, cold) = open(&project, &cache);
-    drop(lib);
-    let (_, rss_cold) = resident_mb();
-    println!(
-        "open, cold cache (every stem decoded into it): {cold:.2} s, peak resident {rss_cold:.0} MB"
-    );
-    // The cold open wrote the whole cache; let that reach the disk first, so the seek storm
-    // measures playback, not gigabytes of writeback going on beside it.
-    // SAFETY: sync has no preconditions.
-    unsafe { libc::sync() };
+    if std::env::var_os("STEMMIX_SCALE_WARM_ONLY").is_some() {
+        println!("open, cold cache: skipped (STEMMIX_SCALE_WARM_ONLY), the cache is reused");
+    } else {
+        let _ = std::fs::remove_dir_all(&cache_dir);
+        let (lib, cold) = open(&project, &cache);
+        drop(lib);
+        let (_, rss_cold) = resident_mb();
+        println!(
+            "open, cold cache (every stem decoded into it): {cold:.2} s, peak resident {rss_cold:.0} MB"
+        );
+        // The cold open wrote the whole cache; let that reach the disk first, so the seek
+        // storm measures playback, not gigabytes of writeback going on beside it.
+        // SAFETY: sync has no preconditions.
+        unsafe { libc::sync() };
+    }
     let (lib, warm) = open(&project, &cache);
     let (rss, _) = resident_mb();
     println!("open, warm cache: every strip playable in {warm:.3} s; resident {rss:.0} MB");

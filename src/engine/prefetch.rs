@@ -18,6 +18,7 @@ use super::command::{Command, GraphCommand};
 use super::graph::MixGraph;
 use crate::media::{CHUNK_FRAMES, StemAudio};
 use crate::project::TrackId;
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
@@ -384,7 +385,16 @@ fn run(shared: &Shared) {
             }
             false
         });
-        drop_runs(due);
+        let grace: HashSet<(usize, usize)> = retiring
+            .iter()
+            .map(|(s, c, _)| (Arc::as_ptr(s) as usize, *c))
+            .collect();
+        drop_runs(due, &|stem, c| {
+            !grace.contains(&(Arc::as_ptr(stem) as usize, c))
+                && !held
+                    .iter()
+                    .any(|h| Arc::ptr_eq(&h.stem, stem) && h.held.get(c) == Some(&true))
+        });
         // Hold what is wanted, nearest chunk first across all stems; start again at once when
         // the targets change (a seek), keeping what is already held.
         let mut unlocked = 0u64;
@@ -443,11 +453,16 @@ fn run(shared: &Shared) {
         }
     }
     // Unmarked already; no block reads these any more once the handle is gone.
-    drop_runs(due);
+    drop_runs(due, &|_, _| true);
 }
 
-/// Drops the pages of `chunks` (stem, chunk), one call per contiguous run of a stem's chunks.
-fn drop_runs(mut chunks: Vec<(Arc<StemAudio>, usize)>) {
+/// Drops the pages of `chunks` (stem, chunk), one call per contiguous run of a stem's chunks,
+/// widened over neighbours that `free` says nothing holds or may still read
+/// ([`Samples::drop_chunks`](crate::media::Samples::drop_chunks)).
+fn drop_runs(
+    mut chunks: Vec<(Arc<StemAudio>, usize)>,
+    free: &dyn Fn(&Arc<StemAudio>, usize) -> bool,
+) {
     chunks.sort_by_key(|(s, c)| (Arc::as_ptr(s) as usize, *c));
     chunks.dedup_by(|a, b| Arc::ptr_eq(&a.0, &b.0) && a.1 == b.1);
     let mut i = 0;
@@ -460,7 +475,7 @@ fn drop_runs(mut chunks: Vec<(Arc<StemAudio>, usize)>) {
             i += 1;
         }
         for ch in &stem.channels {
-            ch.drop_chunks(start..end);
+            ch.drop_chunks(start..end, &|c| free(stem, c));
         }
         i += 1;
     }

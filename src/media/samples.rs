@@ -141,6 +141,16 @@ impl Samples {
         #[cfg(not(unix))]
         let locked = false;
         if !locked {
+            // Read the range into the page cache first (waiting for the disk here, not on a
+            // fault): a fault on a cold page reads ahead and maps the whole large folio it
+            // lands in (512 KB seen on ext4, 32 chunks of a channel), which dropping this
+            // chunk would never release. A fault on a cached page maps only its fault-around
+            // block ([`FAULT_AROUND`]), which `drop_chunks` covers.
+            let _ = map.advise_range(
+                memmap2::Advice::WillNeed,
+                bytes.start,
+                bytes.end - bytes.start,
+            );
             for i in bytes.clone().step_by(page_size()) {
                 // SAFETY: `i` lies inside the live, readable mapping.
                 unsafe { std::ptr::read_volatile(map.as_ptr().add(i)) };
@@ -160,21 +170,52 @@ impl Samples {
     }
 
     /// Unlocks the pages of chunks `chunks` and lets the system drop them (they stay in the
-    /// file). One call for a run of chunks, not one per chunk: each unlock and drop changes the
+    /// file), widened to the fault-around blocks ([`FAULT_AROUND`]) at either end over
+    /// neighbouring chunks for which `free` says no reader needs them: a read of one page maps
+    /// the cached pages of its whole block, which would otherwise stay mapped for good.
+    ///
+    /// One call for a run of chunks, not one per chunk: each unlock and drop changes the
     /// mapping and flushes other cores' TLBs, and the audio thread's core pays for every flush
     /// (at 3,000 single-chunk calls per seek, 1–6 ms of its CPU time in the callbacks after
     /// the seek, measured with 64 stems of 5 min).
-    pub fn drop_chunks(&self, chunks: Range<usize>) {
+    pub fn drop_chunks(&self, chunks: Range<usize>, free: &dyn Fn(usize) -> bool) {
         if chunks.is_empty() {
             return;
         }
+        let count = self.chunk_count();
         let (Some((map, _, first)), Some((_, _, last))) = (
             self.chunk_bytes(chunks.start),
             self.chunk_bytes(chunks.end - 1),
         ) else {
             return;
         };
-        let bytes = first.start..last.end;
+        let start_of = |c: usize| self.chunk_bytes(c).map_or(0, |(_, _, b)| b.start);
+        let end_of = |c: usize| self.chunk_bytes(c).map_or(0, |(_, _, b)| b.end);
+        // Fault-around blocks are aligned in the address space, not in the file.
+        let base = map.as_ptr() as usize;
+        let lo_block = ((base + first.start) / FAULT_AROUND * FAULT_AROUND).saturating_sub(base);
+        let hi_block = ((base + last.end).next_multiple_of(FAULT_AROUND) - base).min(map.len());
+        let mut a = chunks.start;
+        while a > 0 && start_of(a) > lo_block && free(a - 1) {
+            a -= 1;
+        }
+        let mut b = chunks.end;
+        while b < count && end_of(b - 1) < hi_block && free(b) {
+            b += 1;
+        }
+        // The widened chunks' pages only: a partly covered chunk is free, and pages of other
+        // chunks in the block (held, or another channel's) are left alone.
+        let lo = if a < chunks.start {
+            lo_block.max(start_of(a))
+        } else {
+            first.start
+        };
+        let hi = if b > chunks.end {
+            hi_block.min(end_of(b - 1))
+        } else {
+            last.end
+        };
+        let bytes = lo..hi;
         #[cfg(unix)]
         // SAFETY: as in `release`; munlock on pages that are not locked does nothing.
         unsafe {
@@ -211,6 +252,11 @@ impl Samples {
         Some((map, resident, start..end))
     }
 }
+
+/// The span a page fault maps around the faulting page when its neighbours are cached (Linux's
+/// `fault_around_bytes`, 64 KB by default, aligned in the address space). It is not readable
+/// without debugfs; a larger setting only leaves more pages mapped, never a wrong read.
+const FAULT_AROUND: usize = 64 * 1024;
 
 /// The page size (4,096 where it cannot be asked).
 fn page_size() -> usize {
