@@ -377,24 +377,21 @@ fn run(shared: &Shared) {
             if now.duration_since(*at) < GRACE {
                 return true;
             }
-            let again = held
-                .iter()
-                .any(|h| Arc::ptr_eq(&h.stem, stem) && h.held.get(*c) == Some(&true));
-            if !again {
+            if !holds(&held, stem, *c) {
                 due.push((stem.clone(), *c));
             }
             false
         });
-        let grace: HashSet<(usize, usize)> = retiring
-            .iter()
-            .map(|(s, c, _)| (Arc::as_ptr(s) as usize, *c))
-            .collect();
-        drop_runs(due, &|stem, c| {
-            !grace.contains(&(Arc::as_ptr(stem) as usize, c))
-                && !held
-                    .iter()
-                    .any(|h| Arc::ptr_eq(&h.stem, stem) && h.held.get(c) == Some(&true))
-        });
+        if !due.is_empty() {
+            // Chunks still in their grace period may be read by a block in flight.
+            let grace: HashSet<(usize, usize)> = retiring
+                .iter()
+                .map(|(s, c, _)| (Arc::as_ptr(s) as usize, *c))
+                .collect();
+            drop_runs(due, &|stem, c| {
+                !grace.contains(&(Arc::as_ptr(stem) as usize, c)) && !holds(&held, stem, c)
+            });
+        }
         // Hold what is wanted, nearest chunk first across all stems; start again at once when
         // the targets change (a seek), keeping what is already held.
         let mut unlocked = 0u64;
@@ -454,6 +451,12 @@ fn run(shared: &Shared) {
     }
     // Unmarked already; no block reads these any more once the handle is gone.
     drop_runs(due, &|_, _| true);
+}
+
+/// Whether this thread holds chunk `c` of `stem`.
+fn holds(held: &[Held], stem: &Arc<StemAudio>, c: usize) -> bool {
+    held.iter()
+        .any(|h| Arc::ptr_eq(&h.stem, stem) && h.held.get(c) == Some(&true))
 }
 
 /// Drops the pages of `chunks` (stem, chunk), one call per contiguous run of a stem's chunks,

@@ -143,9 +143,10 @@ impl Samples {
         if !locked {
             // Read the range into the page cache first (waiting for the disk here, not on a
             // fault): a fault on a cold page reads ahead and maps the whole large folio it
-            // lands in (512 KB seen on ext4, 32 chunks of a channel), which dropping this
-            // chunk would never release. A fault on a cached page maps only its fault-around
-            // block ([`FAULT_AROUND`]), which `drop_chunks` covers.
+            // lands in (512 KB seen on ext4), which dropping this chunk would never release.
+            // A fault on a page cached in small folios maps only its fault-around block
+            // ([`FAULT_AROUND`]), which `drop_chunks` covers. Pages still cached in the 2 MB
+            // folios a fresh write leaves are mapped whole all the same (not solved yet).
             let _ = map.advise_range(
                 memmap2::Advice::WillNeed,
                 bytes.start,
